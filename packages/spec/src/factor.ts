@@ -20,12 +20,20 @@ export type FactorInput = z.infer<typeof FactorInputSchema>;
  * to the text must change `version`, and the version is part of every cache key.
  * - `count`: a non-negative integer per response (e.g. unsupported facts).
  * - `rating`: 1..5 per response (e.g. fluency).
+ * - `percentage`: 0..100 per response (e.g. share of the source's key points covered).
  * - `comparison`: which response shows more of it: a, b or same.
+ *
+ * `instructions` name the inputs as "the source document", "the prompt" (the
+ * question, instruction or dialogue), "the response" (response level), and
+ * "response A" / "response B" (pair level); the runner presents them under those names.
  */
+export const FactorOutputSchema = z.enum(["count", "rating", "percentage", "comparison"]);
+export type FactorOutput = z.infer<typeof FactorOutputSchema>;
+
 export const FactorPromptSchema = z.object({
   version: z.string().min(1),
   instructions: z.string().min(1),
-  output: z.enum(["count", "rating", "comparison"]),
+  output: FactorOutputSchema,
 });
 export type FactorPrompt = z.infer<typeof FactorPromptSchema>;
 

@@ -13,6 +13,7 @@ export {
   FactorLevelSchema,
   FactorMetadataSchema,
   FactorMethodSchema,
+  FactorOutputSchema,
   FactorPromptSchema,
   definePairFactor,
   defineResponseFactor,
@@ -21,17 +22,39 @@ export {
   type FactorLevel,
   type FactorMetadata,
   type FactorMethod,
+  type FactorOutput,
   type FactorPlugin,
   type FactorPrompt,
   type ModelFactorExtractor,
 } from "./factor.js";
 export {
+  ComparisonAnswerSchema,
+  CountAnswerSchema,
+  FactorAnswerSchemas,
+  PercentageAnswerSchema,
+  RatingAnswerSchema,
+  defineModelFactor,
+  type ComparisonAnswer,
+  type CountAnswer,
+  type ModelFactorDescription,
+  type PercentageAnswer,
+  type RatingAnswer,
+} from "./model-factor.js";
+export {
   PromptTemplateSchema,
   TaskAdapterSchema,
+  judgeChoices,
+  judgeVerdicts,
   type PromptTemplate,
   type TaskAdapter,
   type TaskAdapterInput,
 } from "./task.js";
+export {
+  renderPromptTemplate,
+  renderTemplate,
+  templatePlaceholders,
+  type TemplateVariables,
+} from "./template.js";
 export {
   ChatMessageSchema,
   StructuredOutputSupportSchema,

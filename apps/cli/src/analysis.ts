@@ -1,0 +1,157 @@
+import { mkdir, readdir, rmdir } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  computeProfile,
+  groupKeyOf,
+  type KendallVariant,
+  type Profile,
+  ProfileAccumulator,
+} from "@profilekit/core";
+import { type AtomicWriter, createAtomicWriter, type ReadPairsOptions, readPairs, type SkipReport } from "@profilekit/data";
+import { type Manifestation, type ModelFactorExtractor, type Pair, ProfilekitError, type Sign } from "@profilekit/spec";
+import type { SelectedFactor } from "./factor-selection.js";
+
+export interface ScoringOptions {
+  readonly variant: KendallVariant;
+  readonly bootstrap: number;
+  readonly permutations: number;
+  readonly seed: number;
+}
+
+export interface AnalysisRequest {
+  readonly input: string;
+  readonly read: ReadPairsOptions;
+  readonly factors: readonly SelectedFactor[];
+  readonly scoring: ScoringOptions;
+  readonly outDir: string;
+  readonly modelExtractor?: ModelFactorExtractor;
+  readonly batchSize?: number;
+  readonly onProgress?: (pairsDone: number) => void;
+}
+
+export interface AnalysisResult {
+  readonly profile: Profile;
+  readonly skipped: SkipReport;
+  readonly files: readonly string[];
+}
+
+const defaultBatchSize = 512;
+
+/**
+ * Reads pairs, extracts every factor batch by batch, and scores the profile.
+ * Nothing is visible in `outDir` until the whole run has succeeded: each file
+ * is written to a temporary name and renamed at the end, and an output
+ * directory this run created is removed again if the run fails.
+ */
+export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisResult> {
+  const createdDir = await ensureDirectory(request.outDir);
+  const manifestations = createAtomicWriter(join(request.outDir, "manifestations.jsonl"));
+  const labels = createAtomicWriter(join(request.outDir, "labels.jsonl"));
+  try {
+    const accumulator = new ProfileAccumulator(request.factors.map((f) => f.plugin.id));
+    const reader = readPairs(request.input, request.read);
+    const seenIds = new Set<string>();
+    let batch: Pair[] = [];
+    let done = 0;
+    const flush = async () => {
+      await processBatch(batch, request, accumulator, manifestations, labels);
+      done += batch.length;
+      batch = [];
+      request.onProgress?.(done);
+    };
+    for await (const pair of reader) {
+      if (seenIds.has(pair.id)) {
+        throw new ProfilekitError("duplicate_pair_id", `pair id "${pair.id}" appears twice in ${request.input}`, {
+          location: { file: request.input, pairId: pair.id },
+          hint: "pair ids must be unique within a file; fix the ids or map another column with --map id=...",
+        });
+      }
+      seenIds.add(pair.id);
+      batch.push(pair);
+      if (batch.length >= (request.batchSize ?? defaultBatchSize)) await flush();
+    }
+    if (batch.length > 0) await flush();
+    const profile = computeProfile(accumulator, request.scoring);
+    await manifestations.commit();
+    await labels.commit();
+    return {
+      profile,
+      skipped: reader.skipped,
+      files: ["labels.jsonl", "manifestations.jsonl"],
+    };
+  } catch (error) {
+    await manifestations.abort();
+    await labels.abort();
+    if (createdDir) await removeIfEmpty(request.outDir);
+    throw error;
+  }
+}
+
+async function processBatch(
+  batch: readonly Pair[],
+  request: AnalysisRequest,
+  accumulator: ProfileAccumulator,
+  manifestations: AtomicWriter,
+  labels: AtomicWriter,
+): Promise<void> {
+  const perFactor: Manifestation[][] = [];
+  for (const { plugin, options } of request.factors) {
+    const extracted = await plugin.extract(batch, {
+      options,
+      seed: request.scoring.seed,
+      ...(request.modelExtractor ? { modelExtractor: request.modelExtractor } : {}),
+    });
+    checkExtraction(plugin.id, batch, extracted);
+    perFactor.push(extracted);
+  }
+  let manifestationLines = "";
+  let labelLines = "";
+  const signs: Sign[] = new Array(perFactor.length);
+  for (let i = 0; i < batch.length; i++) {
+    const pair = batch[i]!;
+    const group = groupKeyOf(pair);
+    for (let f = 0; f < perFactor.length; f++) {
+      const manifestation = perFactor[f]![i]!;
+      signs[f] = manifestation.sign;
+      manifestationLines += `${JSON.stringify(manifestation)}\n`;
+    }
+    labelLines += `${JSON.stringify({ pairId: pair.id, label: pair.label, group, source: "human" })}\n`;
+    accumulator.add(pair.label, group, signs);
+  }
+  await manifestations.write(manifestationLines);
+  await labels.write(labelLines);
+}
+
+/** A plugin must return one manifestation per pair, in order; anything else is its bug, named. */
+function checkExtraction(factor: string, batch: readonly Pair[], extracted: readonly Manifestation[]): void {
+  if (extracted.length !== batch.length) {
+    throw new ProfilekitError(
+      "plugin_contract",
+      `factor "${factor}" returned ${extracted.length} manifestations for ${batch.length} pairs`,
+      { exitCode: 1, hint: "a factor's extract must return one manifestation per pair, in the pairs' order" },
+    );
+  }
+  for (let i = 0; i < batch.length; i++) {
+    const m = extracted[i]!;
+    if (m.pairId !== batch[i]!.id || m.factor !== factor) {
+      throw new ProfilekitError(
+        "plugin_contract",
+        `factor "${factor}" returned a manifestation for pair "${m.pairId}"/factor "${m.factor}" where pair "${batch[i]!.id}" was expected`,
+        { exitCode: 1, location: { pairId: batch[i]!.id, factor } },
+      );
+    }
+  }
+}
+
+async function ensureDirectory(dir: string): Promise<boolean> {
+  const created = await mkdir(dir, { recursive: true });
+  return created !== undefined;
+}
+
+async function removeIfEmpty(dir: string): Promise<void> {
+  try {
+    if ((await readdir(dir)).length === 0) await rmdir(dir);
+  } catch {
+    // Leaving an empty directory behind is harmless; the error that stopped the run matters more.
+  }
+}

@@ -1,0 +1,3 @@
+export { main, createProgram } from "./main.js";
+export { createBuiltinRegistry, deterministicFactorIds } from "./builtin-plugins.js";
+export { runAnalysis, type AnalysisRequest, type AnalysisResult, type ScoringOptions } from "./analysis.js";

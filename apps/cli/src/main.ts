@@ -1,0 +1,66 @@
+import { Command } from "commander";
+import { createBuiltinRegistry } from "./builtin-plugins.js";
+import { analyzeCommand } from "./commands/analyze.js";
+import { factorsCommand } from "./commands/factors.js";
+import { presetsCommand } from "./commands/presets.js";
+import { ExitCode, reportError } from "./error-report.js";
+import type { CliIo } from "./io.js";
+import { cliVersion } from "./versions.js";
+
+const overview = `
+profilekit measures which quality factors (length, hallucination, coverage, ...)
+drive a set of preference judgements, from people or from a model, and compares
+those factor profiles (PROFILE, Oh et al. 2025, arXiv 2410.06965).
+
+Start here:
+  $ profilekit analyze pairs.jsonl            # profile of human labels, no model needed
+  $ profilekit analyze <command> --help       # every option, with examples
+  $ profilekit factors                        # what can be measured
+
+Docs: docs/methodology.md, docs/data-format.md, docs/writing-a-factor.md`;
+
+/** Builds the program with every command; exported for the tests. */
+export function createProgram(io: CliIo): Command {
+  const registry = createBuiltinRegistry();
+  const program = new Command("profilekit")
+    .description("Which factors drive human and model preferences, and where they disagree.")
+    .version(cliVersion, "-v, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText("after", overview)
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  program.addCommand(analyzeCommand(registry, io));
+  program.addCommand(factorsCommand(registry, io));
+  program.addCommand(presetsCommand(io));
+  for (const command of program.commands) {
+    command.showHelpAfterError("(run with --help for usage)").configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  }
+  program.exitOverride();
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and returns the exit code instead of exiting, so it can be tested in-process. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  if (major < 22 || (major === 22 && minor < 12)) {
+    io.stderr.write(`profilekit needs Node.js 22.12 or later (24 recommended); this is ${process.versions.node}.\n`);
+    return ExitCode.usage;
+  }
+  try {
+    const program = createProgram(io);
+    if (argv.length === 0) {
+      program.outputHelp();
+      return ExitCode.ok;
+    }
+    await program.parseAsync([...argv], { from: "user" });
+    return ExitCode.ok;
+  } catch (error) {
+    return reportError(error, io.stderr);
+  }
+}

@@ -1,0 +1,43 @@
+import type { Profile } from "@profilekit/core";
+
+const formatTau = (value: number | null): string => (value === null ? "—" : value.toFixed(4));
+const formatInterval = (ci: readonly [number, number] | null): string =>
+  ci === null ? "—" : `[${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}]`;
+const formatP = (p: number | null): string => (p === null ? "—" : p < 0.0001 ? "<0.0001" : p.toFixed(4));
+
+/** Factors by |tau|, largest first; factors without a score last. */
+export function sortByStrength<T extends { tau: number | null; factor: string }>(factors: readonly T[]): T[] {
+  return [...factors].sort((x, y) => {
+    if (x.tau === null || y.tau === null) return x.tau === null ? (y.tau === null ? 0 : 1) : -1;
+    return Math.abs(y.tau) - Math.abs(x.tau) || x.factor.localeCompare(y.factor);
+  });
+}
+
+/** The profile as a plain-text table, sorted by |tau|, with the pair counts under it. */
+export function renderProfileTable(profile: Profile): string {
+  const header = ["factor", profile.variant, "95% CI", "p", "C", "D", "factor ties", "missing"];
+  const rows = sortByStrength(profile.factors).map((f) => [
+    f.factor,
+    formatTau(f.tau),
+    formatInterval(f.ci95),
+    formatP(f.pValue),
+    String(f.concordant),
+    String(f.discordant),
+    String(f.factorTies),
+    String(f.missing),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");
+  const ciNote =
+    profile.bootstrap > 0
+      ? `95% CI: clustered bootstrap, B=${profile.bootstrap}, ${profile.groups} groups; p: sign-flip test, R=${profile.permutations}`
+      : "no bootstrap (B=0)";
+  return [
+    line(header),
+    ...rows.map(line),
+    "",
+    `pairs: ${profile.pairs}   preference ties: ${profile.preferenceTies}   seed: ${profile.seed}`,
+    ciNote,
+  ].join("\n");
+}

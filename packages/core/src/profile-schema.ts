@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { KendallVariantSchema } from "./kendall.js";
+
+const count = z.number().int().nonnegative();
+const score = z.number().min(-1).max(1).nullable();
+
+/** Every variant's value for one factor (acc23 lies in [0, 1], the others in [-1, 1]). */
+export const KendallVariantsSchema = z.object({
+  tau14: score,
+  taub: score,
+  tau10: score,
+  tau13: score,
+  tau23: score,
+  acc23: score,
+});
+
+/** One factor's score and the counts behind it. */
+export const FactorScoreSchema = z.object({
+  factor: z.string().min(1),
+  tau: score.describe("The profile's variant on this factor; null when its denominator is 0."),
+  ci95: z
+    .tuple([z.number(), z.number()])
+    .nullable()
+    .describe("95% clustered-bootstrap percentile interval; null when B = 0 or no replicate was valid."),
+  concordant: count,
+  discordant: count,
+  factorTies: count,
+  preferenceTies: count.describe("Pairs labelled tie among this factor's measured pairs (Tp + Tb)."),
+  preferenceOnlyTies: count.describe("Tp: labelled tie, factor not tied."),
+  bothTies: count.describe("Tb: labelled tie, factor tied."),
+  missing: count.describe("Pairs whose sign for this factor is null; excluded from every count."),
+  pValue: z
+    .number()
+    .gt(0)
+    .max(1)
+    .nullable()
+    .describe("Two-sided clustered sign-flip p-value of C - D = 0; null when R = 0 or tau is null."),
+  bootstrapValid: count.describe("Bootstrap replicates whose tau was not null."),
+  variants: KendallVariantsSchema,
+});
+export type FactorScore = z.infer<typeof FactorScoreSchema>;
+
+/** profile.json: the factor scores of one source of labels. */
+export const ProfileSchema = z.object({
+  schemaVersion: z.literal(1),
+  variant: KendallVariantSchema,
+  pairs: count.describe("All pairs added."),
+  preferenceTies: count.describe("Pairs labelled tie."),
+  groups: count.describe("Clusters resampled by the bootstrap and flipped by the sign-flip test."),
+  seed: z.number().int(),
+  bootstrap: count.describe("B, bootstrap replicates."),
+  permutations: count.describe("R, sign-flip replicates."),
+  factors: z.array(FactorScoreSchema).describe("In the order the factors were given."),
+});
+export type Profile = z.infer<typeof ProfileSchema>;

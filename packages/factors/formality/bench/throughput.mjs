@@ -1,0 +1,36 @@
+// Throughput of the formality factor (compromise's tagger dominates): pairs per second.
+// Usage: npm run build && node bench/throughput.mjs [pairs.jsonl]
+// Default input: the first 300 pairs of the Auto-J pairwise test set (real responses).
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { formalityFactor } from "../dist/index.js";
+
+const file =
+  process.argv[2] ??
+  fileURLToPath(
+    new URL("../../../../../shared/data/autoj_pairwise_test/testdata_pairwise.jsonl", import.meta.url),
+  );
+const pairs = readFileSync(file, "utf8")
+  .split("\n")
+  .filter((line) => line.trim() !== "")
+  .slice(0, 300)
+  .map((line, i) => {
+    const row = JSON.parse(line);
+    return {
+      id: String(i),
+      task: "t",
+      a: row.a ?? row["response 1"],
+      b: row.b ?? row["response 2"],
+      label: "a",
+    };
+  });
+const kilobytes = pairs.reduce((sum, p) => sum + p.a.length + p.b.length, 0) / 1000;
+
+formalityFactor.extract(pairs.slice(0, 50), { options: {}, seed: 0 }); // warm-up
+const began = process.hrtime.bigint();
+formalityFactor.extract(pairs, { options: {}, seed: 0 });
+const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+console.log(
+  `formality ${Math.round(pairs.length / seconds)} pairs/s (${pairs.length} pairs, ` +
+    `${(kilobytes / pairs.length).toFixed(1)} k UTF-16 units per pair, ${(kilobytes / seconds).toFixed(0)} k/s)`,
+);

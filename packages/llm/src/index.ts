@@ -1,0 +1,47 @@
+export {
+  createModelClient,
+  DEFAULT_ESTIMATED_OUTPUT_TOKENS,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  type CallOptions,
+  type EstimateRequest,
+  type GenerateObjectOptions,
+  type GenerateResult,
+  type ModelClient,
+  type ModelClientOptions,
+  type ModelEvent,
+} from "./client.js";
+export { cacheStats, clearCache, DEFAULT_CACHE_PATH, ResponseCache, type CacheStats } from "./cache.js";
+export { cacheKey, canonicalJson, CACHE_FORMAT_VERSION, type CacheKeyParts } from "./cache-key.js";
+export {
+  BudgetExceededError,
+  CacheError,
+  ModelCallError,
+  ModelConfigurationError,
+  type FailureKind,
+} from "./errors.js";
+export { approxTokens, EstimateReportSchema, type EstimateReport } from "./estimate.js";
+export {
+  DEFAULT_PRICES,
+  ModelPriceSchema,
+  PriceOverridesSchema,
+  PriceTableSchema,
+  costOf,
+  findPrice,
+  priceTable,
+  type ModelPrice,
+  type PriceOverrides,
+  type PriceTable,
+} from "./prices.js";
+export { createLanguageModel, PROVIDERS, type LanguageModelOptions, type ProviderName } from "./providers/registry.js";
+export { redactSecrets } from "./redact.js";
+export { backoffDelay, DEFAULT_BACKOFF, retryAfterMs, type BackoffOptions } from "./retry.js";
+export { DEFAULT_CONCURRENCY, RequestScheduler, type SchedulerOptions } from "./scheduler.js";
+export { extractFirstJsonObject } from "./structured-output.js";
+export {
+  UsageReportSchema,
+  UsageTotalsSchema,
+  UsageTracker,
+  type UsageReport,
+  type UsageTotals,
+} from "./usage.js";

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { costOf, DEFAULT_PRICES, findPrice, PriceTableSchema, priceTable } from "./prices.js";
+import { UsageReportSchema, UsageTracker } from "./usage.js";
+
+describe("prices", () => {
+  it("the default table is dated and valid", () => {
+    expect(PriceTableSchema.parse(DEFAULT_PRICES).asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it("finds a model, and a dated snapshot through its family", () => {
+    expect(findPrice(DEFAULT_PRICES, "openai:gpt-4o-mini")).toEqual({ inputPerMTok: 0.15, outputPerMTok: 0.6 });
+    expect(findPrice(DEFAULT_PRICES, "anthropic:claude-sonnet-4-5-20250929")).toEqual({
+      inputPerMTok: 3,
+      outputPerMTok: 15,
+    });
+    expect(findPrice(DEFAULT_PRICES, "openai:gpt-4o-2024-08-06")).toEqual({ inputPerMTok: 2.5, outputPerMTok: 10 });
+    expect(findPrice(DEFAULT_PRICES, "openai-compatible:llama3")).toBeUndefined();
+  });
+
+  it("costs tokens per million", () => {
+    // 1M input at $3 + 200k output at $15/M = 3 + 3
+    expect(costOf({ inputPerMTok: 3, outputPerMTok: 15 }, 1_000_000, 200_000)).toBeCloseTo(6, 12);
+  });
+
+  it("lays overrides over the defaults", () => {
+    const table = priceTable({ asOf: "2026-01-02", models: { "openai-compatible:m": { inputPerMTok: 1, outputPerMTok: 2 } } });
+    expect(table.asOf).toBe("2026-01-02");
+    expect(table.models["openai-compatible:m"]).toEqual({ inputPerMTok: 1, outputPerMTok: 2 });
+    expect(table.models["openai:gpt-4o"]).toEqual(DEFAULT_PRICES.models["openai:gpt-4o"]);
+    expect(() => priceTable({ asOf: "yesterday", models: {} })).toThrow();
+  });
+});
+
+describe("UsageTracker", () => {
+  it("sums per model and per stage, and prices what it can", () => {
+    const tracker = new UsageTracker(DEFAULT_PRICES);
+    tracker.add("openai:gpt-4o-mini", "extract", { calls: 2, requests: 3, retries: 1, inputTokens: 1000, outputTokens: 500 });
+    tracker.add("openai:gpt-4o-mini", "judge", { calls: 1, cacheHits: 1 });
+    tracker.add("openai-compatible:local", "judge", { calls: 1, requests: 1, inputTokens: 10, outputTokens: 5 });
+    const report = UsageReportSchema.parse(tracker.report());
+    const mini = report.byModel.find((row) => row.model === "openai:gpt-4o-mini")!;
+    // (1000 * 0.15 + 500 * 0.60) / 1e6
+    expect(mini.costUsd).toBeCloseTo(0.00045, 12);
+    expect(mini).toMatchObject({ calls: 3, requests: 3, retries: 1, cacheHits: 1 });
+    const local = report.byModel.find((row) => row.model === "openai-compatible:local")!;
+    expect(local.costUsd).toBeNull();
+    expect(report.total.costUsd).toBeNull();
+    expect(report.notes).toEqual([expect.stringContaining("openai-compatible:local")]);
+    const judge = report.byStage.find((row) => row.stage === "judge")!;
+    expect(judge).toMatchObject({ calls: 2, cacheHits: 1, inputTokens: 10, costUsd: null });
+    expect(report.byStage.find((row) => row.stage === "extract")!.costUsd).toBeCloseTo(0.00045, 12);
+    expect(tracker.spentUsd()).toBeCloseTo(0.00045, 12);
+    expect(report.pricesAsOf).toBe(DEFAULT_PRICES.asOf);
+  });
+
+  it("a model that only hit the cache cost nothing, priced or not", () => {
+    const tracker = new UsageTracker();
+    tracker.add("openai-compatible:local", "extract", { calls: 4, cacheHits: 4 });
+    expect(tracker.report().total.costUsd).toBe(0);
+    expect(tracker.report().notes).toEqual([]);
+  });
+});

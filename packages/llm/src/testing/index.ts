@@ -1,0 +1,10 @@
+export {
+  startMockServer,
+  type MockFault,
+  type MockHandler,
+  type MockReply,
+  type MockRequest,
+  type MockServer,
+  type MockServerOptions,
+  type MockServerStats,
+} from "./mock-server.js";

@@ -1,0 +1,442 @@
+#!/usr/bin/env node
+// Scaffolds a factor package: packages/factors/<id>/ with package.json, tsconfigs, vitest config,
+// README, a working src/index.ts and a passing src/index.test.ts, plus a changeset.
+//
+//   node scripts/new-factor.mjs <id> [--method rule|llm] [--level response|pair] [--root <repo>]
+//
+// The logic is importable: `scaffoldFactor({ root, id, method, level })`.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+/** The factor id pattern of @profilekit/spec's FactorMetadataSchema. */
+const FACTOR_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const METHODS = ["rule", "llm"];
+const LEVELS = ["response", "pair"];
+
+/** A usage error of the generator, with a stable code and a hint. */
+export class ScaffoldError extends Error {
+  name = "ScaffoldError";
+  /**
+   * @param {string} code
+   * @param {string} message
+   * @param {string} hint
+   */
+  constructor(code, message, hint) {
+    super(message);
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+/**
+ * Creates packages/factors/<id>/ and .changeset/factor-<id>.md under `root`.
+ * @param {{ root: string, id: string, method?: "rule" | "llm", level?: "response" | "pair" }} request
+ * @returns {{ directory: string, files: string[] }} the package directory and every file written
+ */
+export function scaffoldFactor({ root, id, method = "rule", level = "response" }) {
+  if (!FACTOR_ID.test(id)) {
+    throw new ScaffoldError(
+      "invalid_factor_id",
+      `"${id}" is not a valid factor id`,
+      "use kebab-case: lowercase letters and digits in words joined by '-', starting with a letter (e.g. question-marks)",
+    );
+  }
+  if (!METHODS.includes(method)) {
+    throw new ScaffoldError("invalid_method", `unknown method "${method}"`, "use --method rule or llm");
+  }
+  if (!LEVELS.includes(level)) {
+    throw new ScaffoldError("invalid_level", `unknown level "${level}"`, "use --level response or pair");
+  }
+  const directory = join(root, "packages", "factors", id);
+  if (existsSync(directory)) {
+    throw new ScaffoldError(
+      "factor_exists",
+      `factor "${id}" already exists at ${directory}`,
+      "pick another id, or edit the existing package",
+    );
+  }
+  const spec = JSON.parse(readFileSync(join(root, "packages", "spec", "package.json"), "utf8"));
+  const names = { id, camel: camelCase(id), title: titleCase(id), method, level };
+  const files = {
+    "package.json": packageJson(id, spec, method === "rule" && level === "response"),
+    "tsconfig.json": TSCONFIG,
+    "tsconfig.build.json": TSCONFIG_BUILD,
+    "vitest.config.ts": VITEST_CONFIG,
+    "README.md": readme(names),
+    "src/index.ts":
+      method === "llm" ? llmSource(names) : level === "pair" ? pairSource(names) : responseSource(names),
+    "src/index.test.ts":
+      method === "llm" ? llmTest(names) : level === "pair" ? pairTest(names) : responseTest(names),
+  };
+  if (method === "llm") files["src/prompt.ts"] = llmPrompt(names);
+  const written = [];
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(directory, name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+    written.push(path);
+  }
+  const changeset = join(root, ".changeset", `factor-${id}.md`);
+  mkdirSync(dirname(changeset), { recursive: true });
+  writeFileSync(changeset, changesetText(names));
+  written.push(changeset);
+  return { directory, files: written };
+}
+
+/** What to do after scaffolding, for the CLI to print. */
+export function nextSteps({ root, id, directory }) {
+  const where = relative(root, directory) || directory;
+  return [
+    `Created ${where} (@profilekit/factor-${id}) and .changeset/factor-${id}.md.`,
+    "",
+    "Next steps:",
+    "  1. npm install                      # link the new workspace package",
+    `  2. cd ${where} && npx tsc -p tsconfig.build.json && npx vitest run`,
+    "  3. Replace every TODO in src/index.ts, src/index.test.ts and README.md with your factor,",
+    "     and its tests with hand-computed examples.",
+    `  4. Register it with the runner by id "${id}" (see docs/writing-a-factor.md).`,
+    `  5. Describe it for users in .changeset/factor-${id}.md.`,
+  ].join("\n");
+}
+
+function camelCase(id) {
+  return id.replace(/-([a-z0-9])/g, (_, letter) => letter.toUpperCase());
+}
+
+function titleCase(id) {
+  const words = id.replaceAll("-", " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function packageJson(id, spec, usesZod) {
+  const zod = usesZod ? `, "zod": "${spec.dependencies.zod}"` : "";
+  // The shape of the existing factor packages, formatted as they are.
+  return `{
+  "name": "@profilekit/factor-${id}",
+  "version": "0.1.0",
+  "description": "profilekit factor: TODO one line on what it measures.",
+  "keywords": ["profilekit", "preference", "evaluation"],
+  "license": "Apache-2.0",
+  "type": "module",
+  "sideEffects": false,
+  "engines": { "node": ">=22.12" },
+  "exports": {
+    ".": { "types": "./dist/index.d.ts", "import": "./dist/index.js" },
+    "./package.json": "./package.json"
+  },
+  "files": ["dist", "README.md"],
+  "scripts": {
+    "build": "tsc -p tsconfig.build.json",
+    "typecheck": "tsc -p tsconfig.json --noEmit",
+    "test": "vitest run"
+  },
+  "publishConfig": { "access": "public", "provenance": true },
+  "dependencies": { "@profilekit/spec": "${spec.version}"${zod} }
+}
+`;
+}
+
+const TSCONFIG = `{
+  "extends": "@profilekit/configs/tsconfig.base.json",
+  "compilerOptions": { "rootDir": "src", "outDir": "dist" },
+  "include": ["src"]
+}
+`;
+
+const TSCONFIG_BUILD = `{
+  "extends": "./tsconfig.json",
+  "exclude": ["src/**/*.test.ts", "src/**/*.bench.ts"]
+}
+`;
+
+const VITEST_CONFIG = `export { default } from "@profilekit/configs/vitest";
+`;
+
+function responseSource({ id, camel, title }) {
+  return `import { defineResponseFactor } from "@profilekit/spec";
+import { z } from "zod";
+
+// TODO: this scaffold counts question marks. Replace the definition, reference and measure.
+export const ${camel}OptionsSchema = z.strictObject({
+  /** Per 100 words instead of in total. */
+  per100Words: z.boolean().default(false),
+});
+
+export const ${camel}Factor = defineResponseFactor({
+  id: "${id}",
+  title: "${title}",
+  definition: "More = more question marks in the response (TODO: what more of this factor means).",
+  reference: "TODO: where the measure comes from.",
+  options: ${camel}OptionsSchema,
+  measure: (text, { options }) => {
+    const marks = text.split("?").length - 1;
+    if (!options.per100Words) return marks;
+    const words = text.match(/\\S+/g)?.length ?? 0;
+    return words === 0 ? null : (100 * marks) / words;
+  },
+});
+
+export default ${camel}Factor;
+`;
+}
+
+function responseTest({ id }) {
+  return `import { FactorMetadataSchema, type Pair } from "@profilekit/spec";
+import { describe, expect, it } from "vitest";
+import factor from "./index.js";
+
+const pair = (a: string, b: string): Pair => ({ id: "p", task: "t", a, b, label: "a" });
+const measure = async (a: string, b: string, options: object = {}) =>
+  (await factor.extract([pair(a, b)], { options: factor.options!.parse(options), seed: 0 }))[0]!;
+
+// TODO: replace with hand-computed examples of your factor.
+describe("${id} factor", () => {
+  it("is a valid plugin", () => {
+    expect(FactorMetadataSchema.parse(factor)).toMatchObject({
+      id: "${id}",
+      level: "response",
+    });
+  });
+
+  it("gives sign(f(a) - f(b)) on hand-counted examples", async () => {
+    // "Why? How?" has 2 question marks, "Fine." has 0
+    expect(await measure("Why? How?", "Fine.")).toMatchObject({ valueA: 2, valueB: 0, sign: 1 });
+    expect((await measure("Fine.", "Why?")).sign).toBe(-1);
+    expect((await measure("a?", "b?")).sign).toBe(0);
+  });
+
+  it("counts per 100 words, and is null without words", async () => {
+    // 2 marks in 2 words -> 100; 1 mark in 4 words -> 25
+    const m = await measure("Why? How?", "Is it fine now?", { per100Words: true });
+    expect(m).toMatchObject({ valueA: 100, valueB: 25, sign: 1 });
+    expect((await measure("", "Why?", { per100Words: true })).sign).toBeNull();
+  });
+
+  it("validates its options", () => {
+    expect(factor.options!.parse({})).toEqual({ per100Words: false });
+    expect(factor.options!.safeParse({ per100Words: "yes" }).success).toBe(false);
+  });
+});
+`;
+}
+
+function pairSource({ id, camel, title }) {
+  return `import { definePairFactor } from "@profilekit/spec";
+
+// TODO: this scaffold asks whether one response contains the other and adds to it.
+// Replace the definition, reference and compare.
+export const ${camel}Factor = definePairFactor({
+  id: "${id}",
+  title: "${title}",
+  definition:
+    "+1 when response a contains all of b's text and more, -1 for the reverse, 0 otherwise " +
+    "(TODO: what more of this factor means).",
+  reference: "TODO: where the measure comes from.",
+  compare: ({ a, b }) => {
+    if (a.length > b.length && a.includes(b)) return { sign: 1 };
+    if (b.length > a.length && b.includes(a)) return { sign: -1 };
+    return { sign: 0 };
+  },
+});
+
+export default ${camel}Factor;
+`;
+}
+
+function pairTest({ id }) {
+  return `import { FactorMetadataSchema, type Pair } from "@profilekit/spec";
+import { describe, expect, it } from "vitest";
+import factor from "./index.js";
+
+const pair = (a: string, b: string): Pair => ({ id: "p", task: "t", a, b, label: "a" });
+const sign = async (a: string, b: string) =>
+  (await factor.extract([pair(a, b)], { options: {}, seed: 0 }))[0]!.sign;
+
+// TODO: replace with hand-computed examples of your factor.
+describe("${id} factor", () => {
+  it("is a valid pair-level plugin", () => {
+    expect(FactorMetadataSchema.parse(factor)).toMatchObject({
+      id: "${id}",
+      level: "pair",
+    });
+  });
+
+  it("compares the two responses", async () => {
+    expect(await sign("Paris. It is in France.", "Paris.")).toBe(1);
+    expect(await sign("Paris.", "Paris. It is in France.")).toBe(-1);
+    expect(await sign("Paris.", "Lyon.")).toBe(0);
+    expect(await sign("Paris.", "Paris.")).toBe(0);
+  });
+});
+`;
+}
+
+function llmPrompt({ id, level }) {
+  const [output, instructions] =
+    level === "pair"
+      ? [
+          "comparison",
+          "TODO: Which of response A and response B shows more of <the factor>?\nGive brief reasons, then a, b or same.",
+        ]
+      : [
+          "rating",
+          "TODO: Rate <the factor> of the response from 1 to 5.\n5: ...\n1: ...\nGive brief reasons, then the rating.",
+        ];
+  return `import type { FactorPrompt } from "@profilekit/spec";
+
+/** What the model is asked. Data: any change to the text needs a new version (it is in every cache key). */
+export const prompt = {
+  version: "${id}@1",
+  output: "${output}",
+  instructions: \`${instructions}\`,
+} satisfies FactorPrompt;
+`;
+}
+
+function llmSource({ id, camel, title, level }) {
+  return `import { defineModelFactor } from "@profilekit/spec";
+import { prompt } from "./prompt.js";
+
+// MODEL-EXTRACTED FACTOR (minimal scaffold): this package declares the factor and its prompt;
+// the runner's model extractor (@profilekit/llm) makes the calls. Replace every TODO.
+export const ${camel}Factor = defineModelFactor({
+  id: "${id}",
+  title: "${title}",
+  definition: "More = TODO: what more of this factor means.",
+  level: "${level}",
+  reference: "TODO: where the measure comes from.",
+  prompt,
+});
+
+export default ${camel}Factor;
+export { prompt };
+`;
+}
+
+function llmTest({ id, level }) {
+  return `import {
+  FactorMetadataSchema,
+  type Manifestation,
+  type ModelFactorExtractor,
+  type Pair,
+  isProfilekitError,
+} from "@profilekit/spec";
+import { describe, expect, it } from "vitest";
+import factor, { prompt } from "./index.js";
+
+const pairs: Pair[] = [{ id: "p1", task: "t", a: "x", b: "y", label: "a" }];
+
+describe("${id} factor", () => {
+  it("is a valid model-extracted plugin with a versioned prompt", () => {
+    expect(FactorMetadataSchema.parse(factor)).toMatchObject({
+      id: "${id}",
+      method: "llm",
+      level: "${level}",
+    });
+    expect(factor.prompt).toEqual(prompt);
+    expect(prompt.version).toMatch(/@[1-9][0-9]*$/);
+  });
+
+  it("delegates extraction to the run's model extractor", async () => {
+    const asked: string[] = [];
+    const modelExtractor: ModelFactorExtractor = {
+      async extract(factors, batch) {
+        asked.push(...factors.map((f) => f.id));
+        const out: Manifestation[] = batch.map((pair) => ({ pairId: pair.id, factor: factor.id, sign: 1 }));
+        return new Map([[factor.id, out]]);
+      },
+    };
+    const out = await factor.extract(pairs, { options: {}, seed: 0, modelExtractor });
+    expect(asked).toEqual(["${id}"]);
+    expect(out).toEqual([{ pairId: "p1", factor: "${id}", sign: 1 }]);
+  });
+
+  it("refuses to run without a model", async () => {
+    const error = await Promise.resolve(factor.extract(pairs, { options: {}, seed: 0 })).catch((e) => e);
+    expect(isProfilekitError(error) && error.code).toBe("model_required");
+  });
+});
+`;
+}
+
+function readme({ id, title, method, level }) {
+  const how =
+    method === "llm"
+      ? "A language model extracts it, through the runner's model extractor, from the prompt in `src/prompt.ts`."
+      : `It is computed by rule, ${level === "pair" ? "comparing the two responses of a pair" : "on each response, compared by sign: m = sign(f(a) − f(b))"}.`;
+  return `# @profilekit/factor-${id}
+
+The \`${id}\` factor of [profilekit](../../../README.md) (${title}): **more = TODO**. ${how}
+
+TODO: the exact definition and formula, when it is null (not measured), and its limits.
+
+Reference: TODO (paper, URL).
+
+## Options
+
+TODO: the options schema and defaults, or "None."
+
+## Example
+
+\`\`\`ts
+import ${camelCase(id)}Factor from "@profilekit/factor-${id}";
+
+// TODO: a pair and the manifestation it gives
+\`\`\`
+
+In a run, the profilekit runner registers this factor by id: \`${id}\`.
+
+## Dependencies
+
+Only \`@profilekit/spec\`${method === "rule" && level === "response" ? " and `zod` (the options schema)" : ""}.
+TODO: one line per added dependency, on why it was picked.
+`;
+}
+
+function changesetText({ id }) {
+  return `---
+"@profilekit/factor-${id}": minor
+---
+
+TODO: one paragraph for users on the new \`${id}\` factor: what it measures and how.
+`;
+}
+
+function main(argv) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      method: { type: "string", default: "rule" },
+      level: { type: "string", default: "response" },
+      root: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const usage =
+    "usage: node scripts/new-factor.mjs <id> [--method rule|llm] [--level response|pair] [--root <repo>]";
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new ScaffoldError("usage", "expected exactly one factor id", usage);
+  }
+  const root = resolve(values.root ?? join(dirname(fileURLToPath(import.meta.url)), ".."));
+  const id = positionals[0];
+  const { directory } = scaffoldFactor({ root, id, method: values.method, level: values.level });
+  console.log(nextSteps({ root, id, directory }));
+  return 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof ScaffoldError) && error?.code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw error;
+    console.error(`new-factor: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ""}`);
+    process.exitCode = 2;
+  }
+}
