@@ -5,7 +5,7 @@
 import { performance } from "node:perf_hooks";
 import type { Label, Sign } from "@profilekit/spec";
 import { createRandom } from "../dist/index.js";
-import { jointRegression, type RegressionPair } from "../dist/joint-regression.js";
+import { jointRegression, type RegressionPair } from "../dist/index.js";
 import type { ManifestationLike } from "../dist/manifestation-table.js";
 
 const PAIRS = 5000;

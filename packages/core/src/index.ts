@@ -11,6 +11,8 @@ export {
 } from "./kendall.js";
 export {
   computeProfile,
+  defaultBootstrap,
+  defaultPermutations,
   type ProfileOptions,
   ProfileOptionsSchema,
   profileFromManifestations,
@@ -24,3 +26,49 @@ export {
 } from "./profile-schema.js";
 export { createRandom, type Random } from "./random.js";
 export { PluginRegistry } from "./registry.js";
+export { averageRanks, rankSpearman, rankTauB } from "./rank-correlation.js";
+export {
+  accuracyWithoutTies,
+  cohenKappa,
+  type LabelAgreement,
+  LabelAgreementSchema,
+  labelAgreement,
+  type OrderedVerdicts,
+  positionConsistency,
+  tieRate,
+  unswapLabel,
+} from "./agreement.js";
+export {
+  type Alignment,
+  type AlignmentOptions,
+  AlignmentOptionsSchema,
+  AlignmentSchema,
+  alignProfiles,
+  type Correlation,
+  type FactorShift,
+  type GenerationEvaluationGap,
+  GenerationEvaluationGapSchema,
+  generationEvaluationGap,
+  type ProfileLike,
+} from "./alignment.js";
+export {
+  type JointRegression,
+  type JointRegressionOptions,
+  JointRegressionOptionsSchema,
+  JointRegressionSchema,
+  jointRegression,
+  type RegressionPair,
+} from "./joint-regression.js";
+export {
+  type LengthControlledScore,
+  LengthControlledScoreSchema,
+  lengthControlledScores,
+  type MeasuredSign,
+  partialTau,
+  signTauB,
+} from "./length-control.js";
+export {
+  type ManifestationLike,
+  type ManifestationTable,
+  tabulateManifestations,
+} from "./manifestation-table.js";

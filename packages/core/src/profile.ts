@@ -17,14 +17,19 @@ import { allKendallVariants, type FactorCounts, KendallVariantSchema } from "./k
 import { signFlipPValues } from "./permutation.js";
 import type { FactorScore, Profile } from "./profile-schema.js";
 
+/** B by default: enough replicates for stable 95% percentile intervals. */
+export const defaultBootstrap = 1000;
+/** R by default: p-values down to 1e-4, within the scoring time target. */
+export const defaultPermutations = 9999;
+
 /** How a profile is computed. */
 export const ProfileOptionsSchema = z.object({
   /** The variant reported as `tau`, bootstrapped and tested. */
   variant: KendallVariantSchema.default("tau14"),
   /** B, clustered bootstrap replicates; 0 disables the interval. */
-  bootstrap: z.number().int().nonnegative().default(1000),
+  bootstrap: z.number().int().nonnegative().default(defaultBootstrap),
   /** R, sign-flip replicates; 0 disables the p-value. */
-  permutations: z.number().int().nonnegative().default(9999),
+  permutations: z.number().int().nonnegative().default(defaultPermutations),
   seed: z.number().int().default(0),
 });
 export type ProfileOptions = z.input<typeof ProfileOptionsSchema>;

@@ -4,6 +4,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAtomicWriter, readPairs, writeFileAtomic, writeJsonl } from "./index.js";
 
+/** Every item of an async iterable (Array.fromAsync is ES2024, beyond the configured lib). */
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "profilekit-data-atomic-"));
@@ -68,7 +75,9 @@ describe("writeFileAtomic", () => {
 
   it("fails on a missing directory without creating anything", async () => {
     const dir = await freshDir();
-    expect(await failure(writeFileAtomic(join(dir, "missing", "out.txt"), "x"))).toMatchObject({ code: "ENOENT" });
+    expect(await failure(writeFileAtomic(join(dir, "missing", "out.txt"), "x"))).toMatchObject({
+      code: "ENOENT",
+    });
     expect(await readdir(dir)).toEqual([]);
   });
 });
@@ -81,7 +90,9 @@ describe("createAtomicWriter", () => {
     const writer = createAtomicWriter(path);
     for (let i = 0; i < 1000; i++) await writer.write(`${"y".repeat(4000)}${i}\n`);
     expect(await readFile(path, "utf8")).toBe("old\n");
-    expect((await readdir(dir)).sort()).toEqual([writer.tempPath.slice(dir.length + 1), "manifestations.jsonl"].sort());
+    expect((await readdir(dir)).sort()).toEqual(
+      [writer.tempPath.slice(dir.length + 1), "manifestations.jsonl"].sort(),
+    );
     expect(writer.tempPath).toMatch(/\/\.manifestations\.jsonl\.\d+\.[0-9a-f]{12}\.tmp$/);
     await writer.commit();
     const text = await readFile(path, "utf8");
@@ -150,7 +161,7 @@ describe("writeJsonl", () => {
     }));
     const path = join(dir, "pairs.jsonl");
     expect(await writeJsonl(path, pairs)).toBe(3000);
-    expect(await Array.fromAsync(readPairs(path))).toEqual(pairs);
+    expect(await collect(readPairs(path))).toEqual(pairs);
     expect(await readdir(dir)).toEqual(["pairs.jsonl"]);
   });
 

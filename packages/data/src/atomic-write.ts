@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import type { WriteStream } from "node:fs";
-import { type FileHandle, open, rename, rm, stat } from "node:fs/promises";
+import { createWriteStream, type WriteStream } from "node:fs";
+import { chmod, type FileHandle, open, rename, rm, stat } from "node:fs/promises";
 import { finished } from "node:stream/promises";
 import { basename, dirname, join } from "node:path";
 
@@ -29,37 +29,28 @@ export function createAtomicWriter(path: string): AtomicWriter {
     dirname(path),
     `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
   );
-  let opening: Promise<{ handle: FileHandle; stream: WriteStream }> | undefined;
+  let stream: WriteStream | undefined;
+  let failure: Error | undefined;
   let state: "open" | "committed" | "aborted" = "open";
 
-  let failure: Error | undefined;
-
   const start = () => {
-    opening ??= (async () => {
-      const mode = await existingMode(path);
-      const handle = await open(tempPath, "wx");
-      if (mode !== undefined) await handle.chmod(mode);
-      const stream = handle.createWriteStream({ autoClose: false, highWaterMark: 1 << 20 });
+    if (stream === undefined) {
+      // `flush` fsyncs the file before it is closed, so the rename publishes durable data.
+      stream = createWriteStream(tempPath, { flags: "wx", flush: true, highWaterMark: 1 << 20 });
       // Remembered here, thrown by the next write or commit.
       stream.on("error", (error) => {
         failure ??= error;
       });
-      return { handle, stream };
-    })();
-    return opening;
+    }
+    return stream;
   };
   const ensureOpen = (action: string) => {
     if (state !== "open") throw new Error(`cannot ${action} ${path}: the atomic write was already ${state}`);
   };
   const removeTemp = async () => {
-    if (opening === undefined) return;
-    try {
-      const { handle, stream } = await opening;
-      stream.destroy();
-      await handle.close().catch(() => {});
-    } catch {
-      // The temporary file was never created.
-    }
+    if (stream === undefined) return;
+    stream.destroy();
+    await finished(stream).catch(() => {});
     await rm(tempPath, { force: true });
   };
 
@@ -68,19 +59,19 @@ export function createAtomicWriter(path: string): AtomicWriter {
     tempPath,
     async write(chunk) {
       ensureOpen("write to");
-      const { stream } = await start();
+      const out = start();
       if (failure) throw failure;
-      if (!stream.write(chunk)) await once(stream, "drain");
+      if (!out.write(chunk)) await once(out, "drain");
     },
     async commit() {
       ensureOpen("commit");
       try {
-        const { handle, stream } = await start();
+        const out = start();
         if (failure) throw failure;
-        stream.end();
-        await finished(stream);
-        await handle.sync();
-        await handle.close();
+        out.end();
+        await finished(out);
+        const mode = await existingMode(path);
+        if (mode !== undefined) await chmod(tempPath, mode);
         await rename(tempPath, path);
         state = "committed";
         await syncDirectory(dirname(path));

@@ -3,12 +3,19 @@ import { describe, expect, it } from "vitest";
 import { jsonArrayRecords } from "./json-array-records.js";
 import type { RecordItem } from "./record-item.js";
 
+/** Every item of an async iterable (Array.fromAsync is ES2024, beyond the configured lib). */
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
 async function* chunks(...parts: string[]): AsyncGenerator<string> {
   yield* parts;
 }
 
 async function records(...parts: string[]): Promise<RecordItem[]> {
-  return (await Array.fromAsync(jsonArrayRecords("f.json", chunks(...parts)))).flat();
+  return (await collect(jsonArrayRecords("f.json", chunks(...parts)))).flat();
 }
 
 async function failure(promise: Promise<unknown>): Promise<Error & { code: string; location?: unknown }> {
@@ -44,7 +51,9 @@ describe("jsonArrayRecords", () => {
         async (elements, pretty, cuts) => {
           const text = JSON.stringify(elements, null, pretty ? 2 : undefined);
           const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((x, y) => x - y);
-          const parts = [0, ...points, text.length].slice(1).map((end, i, ends) => text.slice(i === 0 ? 0 : ends[i - 1], end));
+          const parts = [0, ...points, text.length]
+            .slice(1)
+            .map((end, i, ends) => text.slice(i === 0 ? 0 : ends[i - 1], end));
           const items = await records(...parts);
           expect(items.map((item) => item.value)).toEqual(elements);
           if (pretty) {

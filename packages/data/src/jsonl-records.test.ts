@@ -3,12 +3,19 @@ import { describe, expect, it } from "vitest";
 import { jsonlRecords } from "./jsonl-records.js";
 import type { RecordItem } from "./record-item.js";
 
+/** Every item of an async iterable (Array.fromAsync is ES2024, beyond the configured lib). */
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
 async function* chunks(...parts: (string | Buffer)[]): AsyncGenerator<Buffer> {
   for (const part of parts) yield Buffer.isBuffer(part) ? part : Buffer.from(part);
 }
 
 async function records(parts: (string | Buffer)[]): Promise<RecordItem[]> {
-  return (await Array.fromAsync(jsonlRecords("f.jsonl", chunks(...parts)))).flat();
+  return (await collect(jsonlRecords("f.jsonl", chunks(...parts)))).flat();
 }
 
 describe("jsonlRecords", () => {
@@ -25,7 +32,9 @@ describe("jsonlRecords", () => {
     const line = Buffer.from('{"text":"naïve – 日本語 😀"}\n');
     for (let cut = 1; cut < line.length; cut++) {
       const items = await records([line.subarray(0, cut), line.subarray(cut)]);
-      expect(items).toEqual([{ at: { file: "f.jsonl", line: 1, index: 0 }, value: { text: "naïve – 日本語 😀" } }]);
+      expect(items).toEqual([
+        { at: { file: "f.jsonl", line: 1, index: 0 }, value: { text: "naïve – 日本語 😀" } },
+      ]);
     }
   });
 
@@ -43,7 +52,9 @@ describe("jsonlRecords", () => {
   it("turns a malformed line into a record-level error and goes on", async () => {
     const items = await records(['{"ok":1}\n{"broken":\n{"ok":2}\n']);
     expect(items[1]!.error).toMatchObject({ code: "malformed_json", location: { file: "f.jsonl", line: 2 } });
-    expect(items[1]!.error!.message).toMatch(/^f\.jsonl:2: malformed JSON \(.+\); the line starts "\{\\"broken\\":"$/);
+    expect(items[1]!.error!.message).toMatch(
+      /^f\.jsonl:2: malformed JSON \(.+\); the line starts "\{\\"broken\\":"$/,
+    );
     expect(items[2]).toMatchObject({ at: { line: 3, index: 2 }, value: { ok: 2 } });
   });
 
@@ -54,16 +65,22 @@ describe("jsonlRecords", () => {
       fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer())).map((value) => JSON.stringify(value)),
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(line, { maxLength: 20 }), fc.array(fc.nat(), { maxLength: 8 }), async (lines, cuts) => {
-        const bytes = Buffer.from(lines.join("\n"));
-        const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((x, y) => x - y);
-        const parts = [0, ...points, bytes.length].slice(1).map((end, i, ends) => bytes.subarray(i === 0 ? 0 : ends[i - 1], end));
-        const expected = lines.flatMap((text, i) =>
-          text.trim() === "" ? [] : [{ line: i + 1, value: JSON.parse(text) as unknown }],
-        );
-        const items = await records(parts);
-        expect(items.map((item) => ({ line: item.at.line, value: item.value }))).toEqual(expected);
-      }),
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 20 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        async (lines, cuts) => {
+          const bytes = Buffer.from(lines.join("\n"));
+          const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((x, y) => x - y);
+          const parts = [0, ...points, bytes.length]
+            .slice(1)
+            .map((end, i, ends) => bytes.subarray(i === 0 ? 0 : ends[i - 1], end));
+          const expected = lines.flatMap((text, i) =>
+            text.trim() === "" ? [] : [{ line: i + 1, value: JSON.parse(text) as unknown }],
+          );
+          const items = await records(parts);
+          expect(items.map((item) => ({ line: item.at.line, value: item.value }))).toEqual(expected);
+        },
+      ),
     );
   });
 });

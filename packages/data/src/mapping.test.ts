@@ -21,7 +21,9 @@ describe("parseColumnMapping", () => {
   });
 
   it("rejects unknown fields, missing columns and a field mapped twice", () => {
-    expect(() => parseColumnMapping("answer=x")).toThrow(/"answer" is not a pair field; expected one of id, task/);
+    expect(() => parseColumnMapping("answer=x")).toThrow(
+      /"answer" is not a pair field; expected one of id, task/,
+    );
     expect(() => parseColumnMapping("a=")).toThrow(/"a" needs a column/);
     expect(() => parseColumnMapping("a")).toThrow(/"a" needs a column/);
     expect(() => parseColumnMapping("a=x,a=y")).toThrow(expect.objectContaining({ code: "invalid_mapping" }));
@@ -39,7 +41,9 @@ describe("parseLabelMapping", () => {
     expect(() => parseLabelMapping("a=1|")).toThrow(/needs raw values/);
     expect(() => parseLabelMapping("a=1,a=2")).toThrow(/given twice/);
     expect(() => parseLabelMapping("a=1,b=1.0")).toThrow(/"1.0" stands for both a and b/);
-    expect(() => parseLabelMapping("a=True,b=true")).toThrow(expect.objectContaining({ code: "invalid_mapping" }));
+    expect(() => parseLabelMapping("a=True,b=true")).toThrow(
+      expect.objectContaining({ code: "invalid_mapping" }),
+    );
   });
 });
 

@@ -5,6 +5,13 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPreset, type InputError, presets, type ReadPairsOptions, readPairs } from "./index.js";
 
+/** Every item of an async iterable (Array.fromAsync is ES2024, beyond the configured lib). */
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "profilekit-data-presets-"));
@@ -23,7 +30,7 @@ async function dataset(files: Record<string, string | Buffer>): Promise<string> 
 }
 
 const jsonl = (...records: unknown[]) => records.map((record) => JSON.stringify(record)).join("\n");
-const read = (path: string, options: ReadPairsOptions) => Array.fromAsync(readPairs(path, options));
+const read = (path: string, options: ReadPairsOptions) => collect(readPairs(path, options));
 
 async function failure(promise: Promise<unknown>): Promise<InputError> {
   try {
@@ -56,7 +63,8 @@ describe("the preset registry", () => {
     expect(() => getPreset("hh")).toThrow(
       expect.objectContaining({
         code: "unknown_preset",
-        message: 'unknown preset "hh"; the presets are canonical, summ-news, autoj, qa-feedback, hh-rlhf, summeval',
+        message:
+          'unknown preset "hh"; the presets are canonical, summ-news, autoj, qa-feedback, hh-rlhf, summeval',
       }),
     );
   });
@@ -72,7 +80,13 @@ describe("the preset registry", () => {
 
   it("lets --task replace a preset's task", async () => {
     const dir = await dataset({
-      "testdata_pairwise.jsonl": jsonl({ scenario: "s", label: 0, prompt: "P", "response 1": "x", "response 2": "y" }),
+      "testdata_pairwise.jsonl": jsonl({
+        scenario: "s",
+        label: 0,
+        prompt: "P",
+        "response 1": "x",
+        "response 2": "y",
+      }),
     });
     expect((await read(dir, { preset: "autoj", task: "summarization" }))[0]!.task).toBe("summarization");
   });
@@ -118,23 +132,38 @@ describe("summ-news", () => {
 
   it("rejects an unknown verdict and a missing summary, and skips them on request", async () => {
     const dir = await dataset({
-      "pairwise_evaluation_results.json": JSON.stringify([row("maybe"), row(true, { writer_summary: null }), row(true)]),
+      "pairwise_evaluation_results.json": JSON.stringify([
+        row("maybe"),
+        row(true, { writer_summary: null }),
+        row(true),
+      ]),
     });
     const error = await failure(read(dir, { preset: "summ-news" }));
-    expect(error).toMatchObject({ code: "unknown_label", location: { line: 1, field: "overall_writer_better" } });
-    expect(error.message).toContain('expected a label among "True" (a), "False" (b), "Equally Good" (tie), found "maybe"');
+    expect(error).toMatchObject({
+      code: "unknown_label",
+      location: { line: 1, field: "overall_writer_better" },
+    });
+    expect(error.message).toContain(
+      'expected a label among "True" (a), "False" (b), "Equally Good" (tie), found "maybe"',
+    );
     const reader = readPairs(dir, { preset: "summ-news", onInvalid: "skip" });
-    expect((await Array.fromAsync(reader)).map((pair) => pair.id)).toEqual(["summ-news:2"]);
+    expect((await collect(reader)).map((pair) => pair.id)).toEqual(["summ-news:2"]);
     expect(reader.skipped.byReason).toEqual({ unknown_label: 1, missing_field: 1 });
   });
 });
 
 describe("autoj", () => {
   it("maps 0, 1, 2 (numbers or strings) to a, b, tie and keeps the scenario", async () => {
-    const row = (label: unknown) => ({ scenario: "code", label, prompt: "P", "response 1": "one", "response 2": "two" });
+    const row = (label: unknown) => ({
+      scenario: "code",
+      label,
+      prompt: "P",
+      "response 1": "one",
+      "response 2": "two",
+    });
     const dir = await dataset({ "testdata_pairwise.jsonl": jsonl(row(0), row("1"), row(2), row(3)) });
     const reader = readPairs(join(dir, "testdata_pairwise.jsonl"), { preset: "autoj", onInvalid: "skip" });
-    const pairs = await Array.fromAsync(reader);
+    const pairs = await collect(reader);
     expect(pairs.map((pair) => pair.label)).toEqual(["a", "b", "tie"]);
     expect(pairs[0]).toEqual({
       id: "autoj:0",
@@ -146,7 +175,10 @@ describe("autoj", () => {
       group: "autoj:0",
       meta: { scenario: "code" },
     });
-    expect(reader.skipped.examples[0]).toMatchObject({ code: "unknown_label", location: { line: 4, field: "label" } });
+    expect(reader.skipped.examples[0]).toMatchObject({
+      code: "unknown_label",
+      location: { line: 4, field: "label" },
+    });
   });
 });
 
@@ -165,7 +197,9 @@ describe("qa-feedback", () => {
   };
 
   it("makes six pairs with the documented source text", async () => {
-    const dir = await dataset({ "dev_feedback.json": JSON.stringify([question, { ...question, passages: [] }]) });
+    const dir = await dataset({
+      "dev_feedback.json": JSON.stringify([question, { ...question, passages: [] }]),
+    });
     const pairs = await read(dir, { preset: "qa-feedback" });
     expect(pairs).toHaveLength(12);
     expect(pairs.map((pair) => `${pair.a}-${pair.b}:${pair.label}`).slice(0, 6)).toEqual([
@@ -176,8 +210,15 @@ describe("qa-feedback", () => {
       "p2-p4:b",
       "p3-p4:a",
     ]);
-    expect(pairs[0]!.source).toBe("Who?\n\nTitle A\nFirst sentence. Second sentence.\n\nTitle B\nOther text.");
-    expect(pairs[6]).toMatchObject({ id: "qa-feedback:1:1v2", source: "Who?", prompt: "Who?", group: "qa-feedback:1" });
+    expect(pairs[0]!.source).toBe(
+      "Who?\n\nTitle A\nFirst sentence. Second sentence.\n\nTitle B\nOther text.",
+    );
+    expect(pairs[6]).toMatchObject({
+      id: "qa-feedback:1:1v2",
+      source: "Who?",
+      prompt: "Who?",
+      group: "qa-feedback:1",
+    });
   });
 
   it("rejects a question whose preferences are not six known values, once per question", async () => {
@@ -190,7 +231,7 @@ describe("qa-feedback", () => {
       ]),
     });
     const reader = readPairs(dir, { preset: "qa-feedback", onInvalid: "skip" });
-    expect(await Array.fromAsync(reader)).toHaveLength(6);
+    expect(await collect(reader)).toHaveLength(6);
     expect(reader.skipped.byReason).toEqual({ invalid_field: 2, unknown_label: 1 });
     expect(reader.skipped.examples.find((e) => e.code === "unknown_label")?.location).toMatchObject({
       field: "preference.5",
@@ -199,7 +240,8 @@ describe("qa-feedback", () => {
 });
 
 describe("hh-rlhf", () => {
-  const dialogue = (...turns: string[]) => turns.map((turn, i) => `\n\n${i % 2 ? "Assistant" : "Human"}: ${turn}`).join("");
+  const dialogue = (...turns: string[]) =>
+    turns.map((turn, i) => `\n\n${i % 2 ? "Assistant" : "Human"}: ${turn}`).join("");
 
   it("puts the shared dialogue in the prompt and the trimmed final turns in a and b", async () => {
     const rows = Array.from({ length: 40 }, (_, i) => ({
@@ -225,7 +267,9 @@ describe("hh-rlhf", () => {
     // As in 5 rows of the real split: one side has an extra exchange, its human turn run into the assistant's.
     const chosen = `${dialogue("Hi", "Hello", "More?", "Sure.  Human: inline question?")}\n\nAssistant: Final chosen`;
     const dir = await dataset({
-      "test.jsonl.gz": gzipSync(jsonl({ chosen, rejected: dialogue("Hi", "Hello", "More?", "Final rejected") })),
+      "test.jsonl.gz": gzipSync(
+        jsonl({ chosen, rejected: dialogue("Hi", "Hello", "More?", "Final rejected") }),
+      ),
     });
     const [pair] = await read(dir, { preset: "hh-rlhf" });
     expect(pair!.prompt).toBe("Human: Hi\n\nAssistant: Hello\n\nHuman: More?");
@@ -234,7 +278,9 @@ describe("hh-rlhf", () => {
   });
 
   it("rejects a dialogue without an assistant turn", async () => {
-    const dir = await dataset({ "test.jsonl.gz": gzipSync(jsonl({ chosen: "no turns", rejected: dialogue("a", "b") })) });
+    const dir = await dataset({
+      "test.jsonl.gz": gzipSync(jsonl({ chosen: "no turns", rejected: dialogue("a", "b") })),
+    });
     expect(await failure(read(dir, { preset: "hh-rlhf" }))).toMatchObject({
       code: "invalid_field",
       location: { field: "chosen", line: 1 },
@@ -298,7 +344,7 @@ describe("summeval", () => {
     const error = await failure(read(dir, { preset: "summeval" }));
     expect(error).toMatchObject({ code: "duplicate_record", location: { line: 2, field: "model_id" } });
     const reader = readPairs(dir, { preset: "summeval", onInvalid: "skip" });
-    expect((await Array.fromAsync(reader)).map((pair) => pair.id)).toEqual(["summeval:x:M1vM3"]);
+    expect((await collect(reader)).map((pair) => pair.id)).toEqual(["summeval:x:M1vM3"]);
     expect(reader.skipped.byReason).toEqual({ duplicate_record: 1, invalid_record: 1, invalid_field: 1 });
   });
 

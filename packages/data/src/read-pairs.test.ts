@@ -5,7 +5,20 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Pair } from "@profilekit/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type InputError, parseColumnMapping, parseLabelMapping, type ReadPairsOptions, readPairs } from "./index.js";
+import {
+  type InputError,
+  parseColumnMapping,
+  parseLabelMapping,
+  type ReadPairsOptions,
+  readPairs,
+} from "./index.js";
+
+/** Every item of an async iterable (Array.fromAsync is ES2024, beyond the configured lib). */
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
 
 let dir: string;
 beforeAll(async () => {
@@ -25,8 +38,9 @@ async function file(name: string, content: string | Buffer): Promise<string> {
 }
 
 const jsonl = (...records: unknown[]) => records.map((record) => JSON.stringify(record)).join("\n");
-const pair = (id: string, label = "a"): Pair => ({ id, task: "summarization", a: `A ${id}`, b: `B ${id}`, label }) as Pair;
-const read = (path: string, options?: ReadPairsOptions) => Array.fromAsync(readPairs(path, options));
+const pair = (id: string, label = "a"): Pair =>
+  ({ id, task: "summarization", a: `A ${id}`, b: `B ${id}`, label }) as Pair;
+const read = (path: string, options?: ReadPairsOptions) => collect(readPairs(path, options));
 
 async function failure(promise: Promise<unknown>): Promise<InputError> {
   try {
@@ -38,12 +52,15 @@ async function failure(promise: Promise<unknown>): Promise<InputError> {
 }
 
 describe("formats", () => {
-  const pairs = [pair("p1"), { ...pair("p2", "tie"), prompt: "Q", source: "S", group: "g", meta: { k: [1] } }];
+  const pairs = [
+    pair("p1"),
+    { ...pair("p2", "tie"), prompt: "Q", source: "S", group: "g", meta: { k: [1] } },
+  ];
 
   it("reads canonical JSONL, keeping every field and dropping unknown ones", async () => {
     const path = await file("pairs.jsonl", `${jsonl(...pairs.map((p) => ({ ...p, extra: 1 })))}\n`);
     const reader = readPairs(path);
-    expect(await Array.fromAsync(reader)).toEqual(pairs);
+    expect(await collect(reader)).toEqual(pairs);
     expect(reader.read).toBe(2);
     expect(reader.skipped).toEqual({ count: 0, byReason: {}, examples: [] });
   });
@@ -58,7 +75,9 @@ describe("formats", () => {
   });
 
   it("reads with a byte order mark and CRLF line ends", async () => {
-    expect(await read(await file("bom.jsonl", `\uFEFF${jsonl(...pairs).replaceAll("\n", "\r\n")}\r\n`))).toEqual(pairs);
+    expect(
+      await read(await file("bom.jsonl", `\uFEFF${jsonl(...pairs).replaceAll("\n", "\r\n")}\r\n`)),
+    ).toEqual(pairs);
   });
 
   it("takes the format from --format when the name says nothing, and fails without it", async () => {
@@ -84,9 +103,33 @@ describe("formats", () => {
       task: "instruction-following",
     });
     expect(pairs).toEqual([
-      { id: "judged.csv:2", task: "instruction-following", prompt: "Say hi", a: "Hi, there", b: "Hello\nworld", label: "a", group: "x" },
-      { id: "judged.csv:3", task: "instruction-following", prompt: "Count", a: "1 2 3", b: "", label: "tie", group: "y" },
-      { id: "judged.csv:4", task: "instruction-following", prompt: "Pick", a: "left", b: "right", label: "tie", group: "z" },
+      {
+        id: "judged.csv:2",
+        task: "instruction-following",
+        prompt: "Say hi",
+        a: "Hi, there",
+        b: "Hello\nworld",
+        label: "a",
+        group: "x",
+      },
+      {
+        id: "judged.csv:3",
+        task: "instruction-following",
+        prompt: "Count",
+        a: "1 2 3",
+        b: "",
+        label: "tie",
+        group: "y",
+      },
+      {
+        id: "judged.csv:4",
+        task: "instruction-following",
+        prompt: "Pick",
+        a: "left",
+        b: "right",
+        label: "tie",
+        group: "z",
+      },
     ]);
   });
 
@@ -126,9 +169,13 @@ describe("quirks of real data", () => {
         { ...base, id: "7", label: "Equally good" },
       ),
     );
-    const pairs = await read(path, { labels: { a: ["true", "1"], b: ["FALSE"], tie: ["0", "Equally Good"] } });
+    const pairs = await read(path, {
+      labels: { a: ["true", "1"], b: ["FALSE"], tie: ["0", "Equally Good"] },
+    });
     expect(pairs.map((p) => p.label)).toEqual(["a", "a", "b", "a", "a", "tie", "tie"]);
-    const canonical = await read(await file("canonical.jsonl", jsonl({ ...base, label: " Tie" }, { ...base, id: "y", label: "B" })));
+    const canonical = await read(
+      await file("canonical.jsonl", jsonl({ ...base, label: " Tie" }, { ...base, id: "y", label: "B" })),
+    );
     expect(canonical.map((p) => p.label)).toEqual(["tie", "b"]);
   });
 
@@ -166,16 +213,26 @@ describe("broken input", () => {
   it("names the file and line of a malformed line", async () => {
     const path = await file("bad.jsonl", `${jsonl(pair("p1"))}\n{"id": "p2", "a": \n`);
     const error = await failure(read(path));
-    expect(error).toMatchObject({ name: "InputError", code: "malformed_json", exitCode: 2, location: { file: path, line: 2 } });
+    expect(error).toMatchObject({
+      name: "InputError",
+      code: "malformed_json",
+      exitCode: 2,
+      location: { file: path, line: 2 },
+    });
     expect(error.message).toContain(`${path}:2: malformed JSON`);
     expect(error.hint).toContain("--on-invalid skip");
   });
 
   it("says which field is missing, what the record has, and how to map it", async () => {
-    const path = await file("other.jsonl", jsonl({ id: "p", task: "t", first: "A", second: "B", label: "a" }));
+    const path = await file(
+      "other.jsonl",
+      jsonl({ id: "p", task: "t", first: "A", second: "B", label: "a" }),
+    );
     const error = await failure(read(path));
     expect(error).toMatchObject({ code: "missing_field", location: { file: path, line: 1, field: "a" } });
-    expect(error.message).toBe(`${path}:1, field "a": expected a string, found nothing (the field is missing)`);
+    expect(error.message).toBe(
+      `${path}:1, field "a": expected a string, found nothing (the field is missing)`,
+    );
     expect(error.hint).toContain('"first", "second"');
     expect(error.hint).toContain("--map");
   });
@@ -195,7 +252,9 @@ describe("broken input", () => {
     const path = await file("maybe.jsonl", jsonl(pair("p1"), { ...pair("p2"), label: "maybe" }));
     const error = await failure(read(path));
     expect(error).toMatchObject({ code: "unknown_label", location: { line: 2, field: "label" } });
-    expect(error.message).toBe(`${path}:2, field "label": expected a label among "a" (a), "b" (b), "tie" (tie), found "maybe"`);
+    expect(error.message).toBe(
+      `${path}:2, field "label": expected a label among "a" (a), "b" (b), "tie" (tie), found "maybe"`,
+    );
     expect(error.hint).toContain("--labels");
   });
 
@@ -239,7 +298,9 @@ describe("broken input", () => {
     });
     const corrupt = gzipSync(jsonl(pair("p1"), pair("p2")));
     corrupt.fill(7, 12, 30);
-    expect(await failure(read(await file("corrupt.jsonl.gz", corrupt)))).toMatchObject({ code: "unreadable_input" });
+    expect(await failure(read(await file("corrupt.jsonl.gz", corrupt)))).toMatchObject({
+      code: "unreadable_input",
+    });
   });
 
   it("fails on a missing file and on a directory", async () => {
@@ -247,7 +308,10 @@ describe("broken input", () => {
       code: "file_not_found",
       location: { file: join(dir, "nope.jsonl") },
     });
-    expect(await failure(read(dir))).toMatchObject({ code: "unreadable_input", hint: expect.stringContaining("--preset") });
+    expect(await failure(read(dir))).toMatchObject({
+      code: "unreadable_input",
+      hint: expect.stringContaining("--preset"),
+    });
   });
 
   it("fails on a CSV row with the wrong number of columns", async () => {
@@ -256,7 +320,9 @@ describe("broken input", () => {
   });
 
   it("rejects a record that is not an object", async () => {
-    expect(await failure(read(await file("array.jsonl", '["a", "b"]')))).toMatchObject({ code: "invalid_record" });
+    expect(await failure(read(await file("array.jsonl", '["a", "b"]')))).toMatchObject({
+      code: "invalid_record",
+    });
   });
 });
 
@@ -274,7 +340,7 @@ describe("onInvalid: skip", () => {
     ];
     const path = await file("mixed.jsonl", lines.join("\n"));
     const reader = readPairs(path, { onInvalid: "skip" });
-    expect((await Array.fromAsync(reader)).map((p) => p.id)).toEqual(["p1", "p5"]);
+    expect((await collect(reader)).map((p) => p.id)).toEqual(["p1", "p5"]);
     expect(reader.read).toBe(2);
     expect(reader.skipped.count).toBe(6);
     expect(reader.skipped.byReason).toEqual({ malformed_json: 4, unknown_label: 1, missing_field: 1 });
@@ -291,15 +357,17 @@ describe("onInvalid: skip", () => {
   });
 
   it("does not skip fatal errors", async () => {
-    expect(await failure(read(await file("e.jsonl", ""), { onInvalid: "skip" }))).toMatchObject({ code: "empty_input" });
+    expect(await failure(read(await file("e.jsonl", ""), { onInvalid: "skip" }))).toMatchObject({
+      code: "empty_input",
+    });
   });
 });
 
 describe("a reader", () => {
   it("reads again from the start when iterated again", async () => {
     const reader = readPairs(await file("twice.jsonl", jsonl(pair("p1"), pair("p2"))));
-    expect(await Array.fromAsync(reader)).toHaveLength(2);
-    expect(await Array.fromAsync(reader)).toHaveLength(2);
+    expect(await collect(reader)).toHaveLength(2);
+    expect(await collect(reader)).toHaveLength(2);
     expect(reader.read).toBe(2);
   });
 
@@ -307,7 +375,9 @@ describe("a reader", () => {
     expect(() => readPairs("x.jsonl", { onInvalid: "ignore" as "skip" })).toThrow(
       expect.objectContaining({ code: "invalid_option" }),
     );
-    expect(() => readPairs("x", { preset: "nope" })).toThrow(/unknown preset "nope"; the presets are canonical, summ-news/);
+    expect(() => readPairs("x", { preset: "nope" })).toThrow(
+      /unknown preset "nope"; the presets are canonical, summ-news/,
+    );
     expect(() => readPairs("x", { preset: "autoj", mapping: { a: "x" } })).toThrow(
       expect.objectContaining({ code: "invalid_option", message: expect.stringContaining("--map") }),
     );

@@ -9,6 +9,13 @@ import type { Pair } from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
 import { readPairs } from "./index.js";
 
+/** Every item of an async iterable (Array.fromAsync is ES2024, beyond the configured lib). */
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
 const shared = (path: string) => fileURLToPath(new URL(`../../../../shared/${path}`, import.meta.url));
 
 interface Counts {
@@ -107,7 +114,7 @@ describe.each(cases)("preset $preset on the shared data", (dataset) => {
 
   it("reads the dataset directory into the reference number of pairs", async () => {
     const reader = readPairs(shared(dataset.path), { preset: dataset.preset });
-    pairs = await Array.fromAsync(reader);
+    pairs = await collect(reader);
     expect(pairs).toHaveLength(expected.pairs);
     expect(reader.read).toBe(expected.pairs);
     expect(reader.skipped.count).toBe(0);
@@ -131,7 +138,7 @@ describe.each(cases)("preset $preset on the shared data", (dataset) => {
   });
 
   it("reads the data file itself like the directory", async () => {
-    const fromFile = await Array.fromAsync(readPairs(shared(dataset.file), { preset: dataset.preset }));
+    const fromFile = await collect(readPairs(shared(dataset.file), { preset: dataset.preset }));
     expect(fromFile).toEqual(pairs);
   });
 });
@@ -141,7 +148,9 @@ describe("mapping details on the shared data", () => {
     const raw = JSON.parse(
       await readFile(shared("data/summ_news_pairwise_zhang2023/pairwise_evaluation_results.json"), "utf8"),
     );
-    const pairs = await Array.fromAsync(readPairs(shared("data/summ_news_pairwise_zhang2023"), { preset: "summ-news" }));
+    const pairs = await collect(
+      readPairs(shared("data/summ_news_pairwise_zhang2023"), { preset: "summ-news" }),
+    );
     const row = raw.findIndex((r: Record<string, unknown>) => r.overall_writer_better === "Equally Good");
     expect(pairs[row]).toMatchObject({
       id: `summ-news:${row}`,
@@ -157,7 +166,7 @@ describe("mapping details on the shared data", () => {
 
   it("qa-feedback: six pairs per question in preference order, question as prompt and first in source", async () => {
     const raw = JSON.parse(await readFile(shared("data/qa_feedback_dev/dev_feedback.json"), "utf8"));
-    const pairs = await Array.fromAsync(readPairs(shared("data/qa_feedback_dev"), { preset: "qa-feedback" }));
+    const pairs = await collect(readPairs(shared("data/qa_feedback_dev"), { preset: "qa-feedback" }));
     const first = pairs.slice(0, 6);
     expect(first.map((pair) => pair.id)).toEqual(
       ["1v2", "1v3", "1v4", "2v3", "2v4", "3v4"].map((suffix) => `qa-feedback:0:${suffix}`),
@@ -165,7 +174,11 @@ describe("mapping details on the shared data", () => {
     expect(first.map((pair) => pair.label)).toEqual(
       raw[0].preference.map((p: number) => (p === 1 ? "a" : p === 2 ? "b" : "tie")),
     );
-    expect(first[2]).toMatchObject({ a: raw[0]["prediction 1"], b: raw[0]["prediction 4"], prompt: raw[0].question });
+    expect(first[2]).toMatchObject({
+      a: raw[0]["prediction 1"],
+      b: raw[0]["prediction 4"],
+      prompt: raw[0].question,
+    });
     const [title, firstSentence] = raw[0].passages[0];
     expect(first[0]!.source!.startsWith(`${raw[0].question}\n\n${title}\n`)).toBe(true);
     // The title repeated as a heading in the first sentence is dropped.
@@ -175,9 +188,9 @@ describe("mapping details on the shared data", () => {
 
   it("hh-rlhf: the order is seeded per pair id, the label follows chosen, the prompt ends before the final turn", async () => {
     const path = shared("data/hh_rlhf_harmless_base_test");
-    const seed1 = await Array.fromAsync(readPairs(path, { preset: "hh-rlhf", seed: 1 }));
-    const again = await Array.fromAsync(readPairs(path, { preset: "hh-rlhf", seed: 1 }));
-    const seed2 = await Array.fromAsync(readPairs(path, { preset: "hh-rlhf", seed: 2 }));
+    const seed1 = await collect(readPairs(path, { preset: "hh-rlhf", seed: 1 }));
+    const again = await collect(readPairs(path, { preset: "hh-rlhf", seed: 1 }));
+    const seed2 = await collect(readPairs(path, { preset: "hh-rlhf", seed: 2 }));
     expect(again).toEqual(seed1);
     const flipped = seed1.filter((pair, i) => pair.label !== seed2[i]!.label).length;
     // Independent fair coins: about half the pairs change side (binomial sd about 24).
@@ -191,19 +204,32 @@ describe("mapping details on the shared data", () => {
       const chosen = (p: Pair) => (p.label === "a" ? p.a : p.b);
       expect(chosen(other)).toBe(chosen(pair));
     }
-    expect(seed1.every((pair) => pair.prompt!.startsWith("Human:") && !pair.prompt!.endsWith("Assistant:"))).toBe(
-      true,
-    );
+    expect(
+      seed1.every((pair) => pair.prompt!.startsWith("Human:") && !pair.prompt!.endsWith("Assistant:")),
+    ).toBe(true);
     expect(seed1.filter((pair) => pair.meta?.dialoguesDiverge === true)).toHaveLength(5);
   });
 
   it("summeval: pairs every two systems of an article in model-id order, preferring the higher expert mean", async () => {
-    const pairs = await Array.fromAsync(readPairs(shared("data/summeval"), { preset: "summeval" }));
+    const pairs = await collect(readPairs(shared("data/summeval"), { preset: "summeval" }));
     const article = pairs[0]!.group!;
     const ofArticle = pairs.filter((pair) => pair.group === article);
     expect(ofArticle).toHaveLength(66);
     const models = new Set(ofArticle.flatMap((pair) => [pair.meta!.modelA, pair.meta!.modelB]));
-    expect([...models]).toEqual(["M8", "M9", "M10", "M11", "M12", "M13", "M14", "M15", "M17", "M20", "M22", "M23"]);
+    expect([...models]).toEqual([
+      "M8",
+      "M9",
+      "M10",
+      "M11",
+      "M12",
+      "M13",
+      "M14",
+      "M15",
+      "M17",
+      "M20",
+      "M22",
+      "M23",
+    ]);
     for (const pair of pairs) {
       const { scoreA, scoreB } = pair.meta as { scoreA: number; scoreB: number };
       expect(pair.label).toBe(scoreA > scoreB ? "a" : scoreA < scoreB ? "b" : "tie");

@@ -20,7 +20,11 @@ function uniform(n: number): number {
 
 function answerFor(pair: number): MockReply {
   return {
-    json: { fluency: { a: 1 + (pair % 5), b: 5 - (pair % 5) }, hallucination: { a: pair % 3, b: 0 }, intentAlignment: "a" },
+    json: {
+      fluency: { a: 1 + (pair % 5), b: 5 - (pair % 5) },
+      hallucination: { a: pair % 3, b: 0 },
+      intentAlignment: "a",
+    },
   };
 }
 
@@ -45,7 +49,8 @@ port.on("message", async (message: { type: string; on?: boolean }) => {
     server.reset();
     answers.clear();
   }
-  if (message.type === "stats") port.postMessage({ type: "stats", stats: server.stats, answers: [...answers] });
+  if (message.type === "stats")
+    port.postMessage({ type: "stats", stats: server.stats, answers: [...answers] });
   if (message.type === "close") {
     await server.close();
     port.postMessage({ type: "closed" });

@@ -16,7 +16,9 @@ export interface CacheKeyParts {
   readonly temperature: number | undefined;
   readonly maxOutputTokens: number | undefined;
   readonly seed: number | undefined;
-  readonly responseSchema: { readonly name: string; readonly jsonSchema: Record<string, unknown> } | undefined;
+  readonly responseSchema:
+    | { readonly name: string; readonly jsonSchema: Record<string, unknown> }
+    | undefined;
   readonly promptVersion: string;
   readonly sampleIndex: number;
 }

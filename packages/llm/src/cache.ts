@@ -57,7 +57,11 @@ export class ResponseCache {
 
   put(key: string, response: ModelResponse, labels: CacheEntryLabels): void {
     this.#open(true);
-    const value = JSON.stringify({ text: response.text, usage: response.usage, finishReason: response.finishReason });
+    const value = JSON.stringify({
+      text: response.text,
+      usage: response.usage,
+      finishReason: response.finishReason,
+    });
     this.#run(() =>
       this.#insert!.run(key, labels.model, labels.promptVersion, value, new Date().toISOString()),
     );
@@ -120,10 +124,14 @@ export class ResponseCache {
     try {
       return operation();
     } catch (error) {
-      throw new CacheError("cache_error", `The model cache at ${this.path} failed: ${(error as Error).message}`, {
-        hint: "Check that the directory is writable and that the file is a profilekit cache; delete it to start over.",
-        location: { file: this.path },
-      });
+      throw new CacheError(
+        "cache_error",
+        `The model cache at ${this.path} failed: ${(error as Error).message}`,
+        {
+          hint: "Check that the directory is writable and that the file is a profilekit cache; delete it to start over.",
+          location: { file: this.path },
+        },
+      );
     }
   }
 }
@@ -134,7 +142,11 @@ export interface CacheStats {
   /** On disk: the database file plus its WAL and shared-memory files. */
   readonly bytes: number;
   /** Per `provider:model`: entries and the bytes of their keys and responses. */
-  readonly byModel: readonly { readonly model: string; readonly entries: number; readonly payloadBytes: number }[];
+  readonly byModel: readonly {
+    readonly model: string;
+    readonly entries: number;
+    readonly payloadBytes: number;
+  }[];
 }
 
 /** For `profilekit cache stats`. Does not create the cache. */

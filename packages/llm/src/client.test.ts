@@ -60,7 +60,11 @@ describe("cache", () => {
   it("answers a repeated call from the cache with zero requests, across clients", async () => {
     const mock = await serve(always3);
     const first = client(mock);
-    expect(await first.generateObject(ask(1))).toMatchObject({ ok: true, value: { score: 3 }, cached: false });
+    expect(await first.generateObject(ask(1))).toMatchObject({
+      ok: true,
+      value: { score: 3 },
+      cached: false,
+    });
     await first.close();
     expect(mock.stats.requests).toBe(1);
 
@@ -84,7 +88,8 @@ describe("cache", () => {
       ask(1, { seed: 42 }),
       ask(1, { schema: z.object({ score: z.number().int() }) }),
     ];
-    for (const variant of variants) expect(await c.generateObject(variant)).toMatchObject({ ok: true, cached: false });
+    for (const variant of variants)
+      expect(await c.generateObject(variant)).toMatchObject({ ok: true, cached: false });
     expect(mock.stats.requests).toBe(1 + variants.length);
     expect(mock.log[2]?.temperature).toBeUndefined();
     expect(mock.log[3]?.temperature).toBe(0.7);
@@ -148,7 +153,11 @@ describe("retries", () => {
     const mock = await serve(() => ({ fault: "server-error" }));
     const c = client(mock, { maxRetries: 2 });
     const result = await c.generateObject(ask(1));
-    expect(result).toMatchObject({ ok: false, code: "model_call_failed", error: expect.stringMatching(/after 2 retries/) });
+    expect(result).toMatchObject({
+      ok: false,
+      code: "model_call_failed",
+      error: expect.stringMatching(/after 2 retries/),
+    });
     expect(mock.stats.requests).toBe(3);
     expect(c.usage().total).toMatchObject({ calls: 1, requests: 3, retries: 2, failures: 1 });
     await c.close();
@@ -167,8 +176,15 @@ describe("retries", () => {
     const mock = await serve(() => ({ fault: "hang" }));
     const c = client(mock, { maxRetries: 0, timeoutMs: 200 });
     const started = performance.now();
-    const result = await c.generateText({ messages: [{ role: "user", content: "hi" }], promptVersion: "t", stage: "generate" });
-    expect(result).toMatchObject({ ok: false, error: expect.stringContaining("did not answer within 200 ms") });
+    const result = await c.generateText({
+      messages: [{ role: "user", content: "hi" }],
+      promptVersion: "t",
+      stage: "generate",
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("did not answer within 200 ms"),
+    });
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
     await c.close();
   });
@@ -209,7 +225,9 @@ describe("retries", () => {
     await expect(c.generateObject(ask(1))).rejects.toMatchObject({ code: "model_auth_failed", exitCode: 2 });
     expect(mock.stats.requests).toBe(1);
     const gone = client(mock, { id: "openai-compatible:gone" });
-    await expect(gone.generateText({ messages: [{ role: "user", content: "x" }], promptVersion: "p", stage: "s" })).rejects.toMatchObject({
+    await expect(
+      gone.generateText({ messages: [{ role: "user", content: "x" }], promptVersion: "p", stage: "s" }),
+    ).rejects.toMatchObject({
       code: "model_not_found",
     });
     expect(mock.stats.requests).toBe(2);
@@ -242,7 +260,10 @@ describe("scheduling", () => {
   });
 
   it("lowers the concurrency after 429s (AIMD)", async () => {
-    const mock = await serve((request) => (request.index < 4 ? { fault: "rate-limit", retryAfterMs: 20 } : { json: { score: 3 } }), 10);
+    const mock = await serve(
+      (request) => (request.index < 4 ? { fault: "rate-limit", retryAfterMs: 20 } : { json: { score: 3 } }),
+      10,
+    );
     const limits: number[] = [];
     const c = client(mock, {
       concurrency: 8,
@@ -258,7 +279,9 @@ describe("scheduling", () => {
 
 describe("structured output", () => {
   it("re-asks once with the validation error, then accepts", async () => {
-    const mock = await serve((request) => (request.index === 0 ? { json: { score: 9 } } : { json: { score: 5 } }));
+    const mock = await serve((request) =>
+      request.index === 0 ? { json: { score: 9 } } : { json: { score: 5 } },
+    );
     const c = client(mock);
     const result = await c.generateObject(ask(1));
     expect(result).toMatchObject({ ok: true, value: { score: 5 } });
@@ -274,7 +297,11 @@ describe("structured output", () => {
     const mock = await serve(() => ({ json: { score: "high" } }));
     const c = client(mock);
     const result = await c.generateObject(ask(1));
-    expect(result).toMatchObject({ ok: false, code: "invalid_output", error: expect.stringContaining("rating") });
+    expect(result).toMatchObject({
+      ok: false,
+      code: "invalid_output",
+      error: expect.stringContaining("rating"),
+    });
     expect(mock.stats.requests).toBe(2);
     expect(c.usage().total).toMatchObject({ invalidOutputs: 2, failures: 0 });
     await c.close();
@@ -313,6 +340,14 @@ describe("structured output", () => {
     await c.close();
   });
 
+  it("asks Anthropic in text mode without tools", async () => {
+    const mock = await serve(() => ({ text: '{"score": 4}' }));
+    const c = client(mock, { id: "anthropic:claude-haiku-4-5", structuredOutput: "text" });
+    expect(await c.generateObject(ask(1))).toMatchObject({ ok: true, value: { score: 4 } });
+    expect(mock.log[0]?.body.tools).toBeUndefined();
+    await c.close();
+  });
+
   it("returns plain text from generateText", async () => {
     const mock = await serve(() => ({ text: "A short story.", usage: { inputTokens: 11, outputTokens: 4 } }));
     const c = client(mock);
@@ -321,13 +356,20 @@ describe("structured output", () => {
       promptVersion: "gen@1",
       stage: "generate",
     });
-    expect(result).toEqual({ ok: true, value: "A short story.", cached: false, usage: { inputTokens: 11, outputTokens: 4 } });
+    expect(result).toEqual({
+      ok: true,
+      value: "A short story.",
+      cached: false,
+      usage: { inputTokens: 11, outputTokens: 4 },
+    });
     await c.close();
   });
 });
 
 describe("usage, cost and budget", () => {
-  const prices = { models: { "openai-compatible:mock-model": { inputPerMTok: 1_000_000, outputPerMTok: 0 } } };
+  const prices = {
+    models: { "openai-compatible:mock-model": { inputPerMTok: 1_000_000, outputPerMTok: 0 } },
+  };
   // Every answer reports 1 input token: $1 a call at this price.
   const dollarACall: MockHandler = () => ({ json: { score: 3 }, usage: { inputTokens: 1, outputTokens: 7 } });
 
@@ -338,12 +380,20 @@ describe("usage, cost and budget", () => {
     await c.generateObject(ask(2, { stage: "judge" }));
     await c.generateObject(ask(2, { stage: "judge" }));
     const report = c.usage();
-    expect(report.total).toMatchObject({ calls: 3, cacheHits: 1, inputTokens: 2, outputTokens: 14, costUsd: 2 });
+    expect(report.total).toMatchObject({
+      calls: 3,
+      cacheHits: 1,
+      inputTokens: 2,
+      outputTokens: 14,
+      costUsd: 2,
+    });
     expect(report.byStage).toEqual([
       expect.objectContaining({ stage: "extract", calls: 1, costUsd: 1 }),
       expect.objectContaining({ stage: "judge", calls: 2, cacheHits: 1, costUsd: 1 }),
     ]);
-    expect(report.byModel).toEqual([expect.objectContaining({ model: "openai-compatible:mock-model", costUsd: 2 })]);
+    expect(report.byModel).toEqual([
+      expect.objectContaining({ model: "openai-compatible:mock-model", costUsd: 2 }),
+    ]);
     await c.close();
   });
 
@@ -360,6 +410,19 @@ describe("usage, cost and budget", () => {
     await c.close();
   });
 
+  it("refuses invalid numeric options", async () => {
+    const mock = await serve(always3);
+    for (const bad of [
+      { concurrency: 0 },
+      { maxRetries: -1 },
+      { maxRetries: 1.5 },
+      { timeoutMs: 0 },
+      { rpm: Number.NaN },
+    ]) {
+      expect(() => client(mock, bad)).toThrow(expect.objectContaining({ code: "invalid_option" }));
+    }
+  });
+
   it("refuses a budget it cannot price", async () => {
     const mock = await serve(always3);
     expect(() => client(mock, { maxCost: 1 })).toThrow(expect.objectContaining({ code: "unknown_price" }));
@@ -367,16 +430,32 @@ describe("usage, cost and budget", () => {
 
   it("estimates a dry run from the cache and characters / 4", async () => {
     const mock = await serve(always3);
-    const c = client(mock, { prices: { models: { "openai-compatible:mock-model": { inputPerMTok: 2, outputPerMTok: 4 } } } });
-    await c.generateText({ messages: [{ role: "user", content: "cached one" }], promptVersion: "p", stage: "s" });
-    const text = (content: string) => ({ messages: [{ role: "user" as const, content }], promptVersion: "p", stage: "s" });
-    const report = c.estimate([text("cached one"), text("x".repeat(40)), text("x".repeat(40)), text("y".repeat(9))], {
-      outputTokensPerCall: 100,
+    const c = client(mock, {
+      prices: { models: { "openai-compatible:mock-model": { inputPerMTok: 2, outputPerMTok: 4 } } },
     });
+    await c.generateText({
+      messages: [{ role: "user", content: "cached one" }],
+      promptVersion: "p",
+      stage: "s",
+    });
+    const text = (content: string) => ({
+      messages: [{ role: "user" as const, content }],
+      promptVersion: "p",
+      stage: "s",
+    });
+    const report = c.estimate(
+      [text("cached one"), text("x".repeat(40)), text("x".repeat(40)), text("y".repeat(9))],
+      {
+        outputTokensPerCall: 100,
+      },
+    );
     // Two distinct uncached calls: 40 chars -> 10 tokens, 9 chars -> 3 tokens; 100 output tokens each.
     expect(report).toMatchObject({ requests: 4, calls: 2, cached: 1, inputTokens: 13, outputTokens: 200 });
     expect(report.costUsd).toBeCloseTo((13 * 2 + 200 * 4) / 1e6, 12);
     expect(mock.stats.requests).toBe(1);
+    // A structured request is keyed as generateObject keys it.
+    await c.generateObject(ask(5));
+    expect(c.estimate([ask(5), ask(6)])).toMatchObject({ requests: 2, calls: 1, cached: 1 });
     await c.close();
   });
 });

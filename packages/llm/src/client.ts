@@ -88,10 +88,8 @@ export type GenerateResult<T> =
   | { readonly ok: true; readonly value: T; readonly cached: boolean; readonly usage: TokenUsage }
   | { readonly ok: false; readonly error: string; readonly code: "invalid_output" | "model_call_failed" };
 
-export type EstimateRequest = CallOptions & {
-  readonly schema?: z.ZodType;
-  readonly schemaName?: string;
-};
+/** A call as generateText or generateObject would get it. */
+export type EstimateRequest = CallOptions | GenerateObjectOptions<z.ZodType>;
 
 export type ModelEvent =
   | { readonly type: "cache-hit"; readonly model: string; readonly stage: string }
@@ -129,7 +127,9 @@ export interface ModelClient {
   readonly model: LanguageModel;
   /** `provider:modelId`, the label used in usage and prices. */
   readonly modelName: string;
-  generateObject<S extends z.ZodType>(options: GenerateObjectOptions<S>): Promise<GenerateResult<z.output<S>>>;
+  generateObject<S extends z.ZodType>(
+    options: GenerateObjectOptions<S>,
+  ): Promise<GenerateResult<z.output<S>>>;
   generateText(options: CallOptions): Promise<GenerateResult<string>>;
   /** For --dry-run: calls that would be made (cache and duplicates accounted for), tokens, cost. */
   estimate(requests: readonly EstimateRequest[], options?: { outputTokensPerCall?: number }): EstimateReport;
@@ -157,24 +157,27 @@ interface CallAnswer {
  * and budget around a LanguageModel.
  */
 export function createModelClient(options: ModelClientOptions): ModelClient {
+  checkOptions(options);
   const model = typeof options.model === "string" ? createLanguageModel(options.model) : options.model;
   const modelName = `${model.provider}:${model.modelId}`;
   if (options.usage && options.prices) {
-    throw new ModelConfigurationError("conflicting_options", "Give prices either to the shared usage tracker or to the client, not both.", {
-      hint: "Create the tracker with new UsageTracker(priceTable(overrides)) and drop `prices` here.",
-    });
+    throw new ModelConfigurationError(
+      "conflicting_options",
+      "Give prices either to the shared usage tracker or to the client, not both.",
+      {
+        hint: "Create the tracker with new UsageTracker(priceTable(overrides)) and drop `prices` here.",
+      },
+    );
   }
   const tracker = options.usage ?? new UsageTracker(priceTable(options.prices));
   const prices = tracker.prices;
-  const cache = options.cache === false ? undefined : new ResponseCache(options.cache?.path ?? DEFAULT_CACHE_PATH);
+  const cache =
+    options.cache === false ? undefined : new ResponseCache(options.cache?.path ?? DEFAULT_CACHE_PATH);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const backoff: BackoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
   const emit = options.onEvent ?? (() => {});
   const { maxCost } = options;
-  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
-    throw new RangeError(`maxRetries must be a non-negative integer, got ${maxRetries}`);
-  }
   if (maxCost !== undefined && !findPrice(prices, modelName)) {
     throw new ModelConfigurationError("unknown_price", `A budget was set, but ${modelName} has no price.`, {
       hint: `Add "${modelName}": { inputPerMTok, outputPerMTok } to the prices in the config, or drop the budget.`,
@@ -189,6 +192,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
   });
   const inFlight = new Map<string, Promise<ModelResponse>>();
   let closed = false;
+  let budgetAnnounced = false;
 
   function keyOf(call: PreparedCall): string {
     return cacheKey({
@@ -270,7 +274,8 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
           : error;
         const failure = classifyError(thrown);
         lease.release({ rateLimited: failure.kind === "rate-limit" });
-        const wait = failure.retryable && attempt < maxRetries ? retryDelay(failure, attempt, backoff) : undefined;
+        const wait =
+          failure.retryable && attempt < maxRetries ? retryDelay(failure, attempt, backoff) : undefined;
         if (wait !== undefined) {
           emit({
             type: "retry",
@@ -301,9 +306,12 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
         durationMs: performance.now() - started,
         usage: response.usage,
       });
-      if (maxCost !== undefined) {
+      if (maxCost !== undefined && !budgetAnnounced) {
         const spent = tracker.spentUsd();
-        if (spent > maxCost) emit({ type: "budget-exceeded", costUsd: spent, maxCost });
+        if (spent > maxCost) {
+          budgetAnnounced = true;
+          emit({ type: "budget-exceeded", costUsd: spent, maxCost });
+        }
       }
       return response;
     }
@@ -321,7 +329,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     return messages.map((message) => ({ role: message.role, content: message.content }));
   }
 
-  function prepareObject(options: CallOptions & { schema: z.ZodType; schemaName: string }): PreparedCall {
+  function prepareObject(options: GenerateObjectOptions<z.ZodType>): PreparedCall {
     const jsonSchema = jsonSchemaOf(options.schema, options.schemaName);
     const structured = structuredRequest(
       normalize(options.messages),
@@ -344,7 +352,8 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       return failed(error);
     }
     const parsed = parseStructured(answer.response.text, options.schema, answer.response.finishReason);
-    if (parsed.ok) return { ok: true, value: parsed.value, cached: answer.cached, usage: answer.response.usage };
+    if (parsed.ok)
+      return { ok: true, value: parsed.value, cached: answer.cached, usage: answer.response.usage };
     tracker.add(modelName, stage, { invalidOutputs: 1 });
     emit({
       type: "invalid-output",
@@ -389,7 +398,11 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
 
   async function generateText(options: CallOptions): Promise<GenerateResult<string>> {
     try {
-      const answer = await call({ messages: normalize(options.messages), responseSchema: undefined, options });
+      const answer = await call({
+        messages: normalize(options.messages),
+        responseSchema: undefined,
+        options,
+      });
       return { ok: true, value: answer.response.text, cached: answer.cached, usage: answer.response.usage };
     } catch (error) {
       return failed(error);
@@ -406,9 +419,9 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     let outputTokens = 0;
     for (const request of requests) {
       const prepared =
-        request.schema === undefined
-          ? { messages: normalize(request.messages), responseSchema: undefined, options: request }
-          : prepareObject({ ...request, schema: request.schema, schemaName: request.schemaName ?? "answer" });
+        "schema" in request
+          ? prepareObject(request)
+          : { messages: normalize(request.messages), responseSchema: undefined, options: request };
       const key = keyOf(prepared);
       if (cache?.get(key)) {
         cached += 1;
@@ -424,7 +437,8 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     const notes = [
       "Tokens are approximated as characters / 4; output tokens as maxOutputTokens or a fixed amount per call. Re-asks and retries are not included.",
     ];
-    if (!price) notes.push(`No price for ${modelName}: its cost is unknown (add it to the price table in the config).`);
+    if (!price)
+      notes.push(`No price for ${modelName}: its cost is unknown (add it to the price table in the config).`);
     return {
       model: modelName,
       requests: requests.length,
@@ -453,6 +467,31 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     usage: () => tracker.report(),
     close,
   };
+}
+
+/** Numeric options, checked before anything is built. */
+function checkOptions(options: ModelClientOptions): void {
+  const rules: [keyof ModelClientOptions, (value: number) => boolean, string][] = [
+    ["concurrency", (value) => Number.isInteger(value) && value >= 1, "a positive integer"],
+    ["maxRetries", (value) => Number.isInteger(value) && value >= 0, "a non-negative integer"],
+    ["rpm", (value) => value > 0, "a positive number"],
+    ["tpm", (value) => value > 0, "a positive number"],
+    ["timeoutMs", (value) => value > 0, "a positive number of milliseconds"],
+    ["maxCost", (value) => value >= 0, "a non-negative amount of USD"],
+  ];
+  for (const [name, valid, expected] of rules) {
+    const value = options[name];
+    if (value === undefined) continue;
+    if (typeof value !== "number" || Number.isNaN(value) || !valid(value)) {
+      throw new ModelConfigurationError(
+        "invalid_option",
+        `The model option ${name} must be ${expected}, got ${String(value)}.`,
+        {
+          location: { field: name },
+        },
+      );
+    }
+  }
 }
 
 function asModelCallError(error: unknown, retries: number): ModelCallError {

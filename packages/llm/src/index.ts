@@ -11,8 +11,7 @@ export {
   type ModelClientOptions,
   type ModelEvent,
 } from "./client.js";
-export { cacheStats, clearCache, DEFAULT_CACHE_PATH, ResponseCache, type CacheStats } from "./cache.js";
-export { cacheKey, canonicalJson, CACHE_FORMAT_VERSION, type CacheKeyParts } from "./cache-key.js";
+export { cacheStats, clearCache, DEFAULT_CACHE_PATH, type CacheStats } from "./cache.js";
 export {
   BudgetExceededError,
   CacheError,
@@ -33,11 +32,15 @@ export {
   type PriceOverrides,
   type PriceTable,
 } from "./prices.js";
-export { createLanguageModel, PROVIDERS, type LanguageModelOptions, type ProviderName } from "./providers/registry.js";
+export {
+  createLanguageModel,
+  PROVIDERS,
+  type LanguageModelOptions,
+  type ProviderName,
+} from "./providers/registry.js";
 export { redactSecrets } from "./redact.js";
-export { backoffDelay, DEFAULT_BACKOFF, retryAfterMs, type BackoffOptions } from "./retry.js";
-export { DEFAULT_CONCURRENCY, RequestScheduler, type SchedulerOptions } from "./scheduler.js";
-export { extractFirstJsonObject } from "./structured-output.js";
+export { DEFAULT_BACKOFF, type BackoffOptions } from "./retry.js";
+export { DEFAULT_CONCURRENCY } from "./scheduler.js";
 export {
   UsageReportSchema,
   UsageTotalsSchema,

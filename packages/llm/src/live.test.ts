@@ -34,7 +34,10 @@ async function roundTrip(id: string): Promise<void> {
       schemaName: "verdict",
       messages: [
         { role: "system" as const, content: "You compare two responses." },
-        { role: "user" as const, content: 'Which response is longer?\nA: "Yes."\nB: "Yes, certainly, I would be glad to."' },
+        {
+          role: "user" as const,
+          content: 'Which response is longer?\nA: "Yes."\nB: "Yes, certainly, I would be glad to."',
+        },
       ],
       promptVersion: "live@1",
       stage: "judge",

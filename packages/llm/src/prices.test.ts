@@ -8,12 +8,18 @@ describe("prices", () => {
   });
 
   it("finds a model, and a dated snapshot through its family", () => {
-    expect(findPrice(DEFAULT_PRICES, "openai:gpt-4o-mini")).toEqual({ inputPerMTok: 0.15, outputPerMTok: 0.6 });
+    expect(findPrice(DEFAULT_PRICES, "openai:gpt-4o-mini")).toEqual({
+      inputPerMTok: 0.15,
+      outputPerMTok: 0.6,
+    });
     expect(findPrice(DEFAULT_PRICES, "anthropic:claude-sonnet-4-5-20250929")).toEqual({
       inputPerMTok: 3,
       outputPerMTok: 15,
     });
-    expect(findPrice(DEFAULT_PRICES, "openai:gpt-4o-2024-08-06")).toEqual({ inputPerMTok: 2.5, outputPerMTok: 10 });
+    expect(findPrice(DEFAULT_PRICES, "openai:gpt-4o-2024-08-06")).toEqual({
+      inputPerMTok: 2.5,
+      outputPerMTok: 10,
+    });
     expect(findPrice(DEFAULT_PRICES, "openai-compatible:llama3")).toBeUndefined();
   });
 
@@ -23,20 +29,36 @@ describe("prices", () => {
   });
 
   it("lays overrides over the defaults", () => {
-    const table = priceTable({ asOf: "2026-01-02", models: { "openai-compatible:m": { inputPerMTok: 1, outputPerMTok: 2 } } });
+    const table = priceTable({
+      asOf: "2026-01-02",
+      models: { "openai-compatible:m": { inputPerMTok: 1, outputPerMTok: 2 } },
+    });
     expect(table.asOf).toBe("2026-01-02");
     expect(table.models["openai-compatible:m"]).toEqual({ inputPerMTok: 1, outputPerMTok: 2 });
     expect(table.models["openai:gpt-4o"]).toEqual(DEFAULT_PRICES.models["openai:gpt-4o"]);
-    expect(() => priceTable({ asOf: "yesterday", models: {} })).toThrow();
+    expect(() => priceTable({ asOf: "yesterday", models: {} })).toThrow(
+      expect.objectContaining({ code: "invalid_prices" }),
+    );
   });
 });
 
 describe("UsageTracker", () => {
   it("sums per model and per stage, and prices what it can", () => {
     const tracker = new UsageTracker(DEFAULT_PRICES);
-    tracker.add("openai:gpt-4o-mini", "extract", { calls: 2, requests: 3, retries: 1, inputTokens: 1000, outputTokens: 500 });
+    tracker.add("openai:gpt-4o-mini", "extract", {
+      calls: 2,
+      requests: 3,
+      retries: 1,
+      inputTokens: 1000,
+      outputTokens: 500,
+    });
     tracker.add("openai:gpt-4o-mini", "judge", { calls: 1, cacheHits: 1 });
-    tracker.add("openai-compatible:local", "judge", { calls: 1, requests: 1, inputTokens: 10, outputTokens: 5 });
+    tracker.add("openai-compatible:local", "judge", {
+      calls: 1,
+      requests: 1,
+      inputTokens: 10,
+      outputTokens: 5,
+    });
     const report = UsageReportSchema.parse(tracker.report());
     const mini = report.byModel.find((row) => row.model === "openai:gpt-4o-mini")!;
     // (1000 * 0.15 + 500 * 0.60) / 1e6

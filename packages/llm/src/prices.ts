@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ModelConfigurationError } from "./errors.js";
 
 /** USD per one million tokens. */
 export const ModelPriceSchema = z.object({
@@ -49,7 +50,18 @@ export const DEFAULT_PRICES: PriceTable = {
 /** The default table with the overrides laid over it. */
 export function priceTable(overrides?: PriceOverrides): PriceTable {
   if (!overrides) return DEFAULT_PRICES;
-  const parsed = PriceOverridesSchema.parse(overrides);
+  const result = PriceOverridesSchema.safeParse(overrides);
+  if (!result.success) {
+    throw new ModelConfigurationError(
+      "invalid_prices",
+      `The price table is invalid:\n${z.prettifyError(result.error)}`,
+      {
+        hint: 'Write prices as { asOf: "YYYY-MM-DD", models: { "provider:model": { inputPerMTok, outputPerMTok } } }.',
+        location: { field: "prices" },
+      },
+    );
+  }
+  const parsed = result.data;
   return { asOf: parsed.asOf ?? DEFAULT_PRICES.asOf, models: { ...DEFAULT_PRICES.models, ...parsed.models } };
 }
 

@@ -66,7 +66,11 @@ describe("resuming after SIGKILL", () => {
       },
     });
     try {
-      const env = { MOCK_BASE_URL: server.openaiBaseURL, CACHE_PATH: join(dir, "cache.db"), CALLS: String(CALLS) };
+      const env = {
+        MOCK_BASE_URL: server.openaiBaseURL,
+        CACHE_PATH: join(dir, "cache.db"),
+        CALLS: String(CALLS),
+      };
 
       const first = await runChild(env, CALLS / 2);
       expect(first.signal).toBe("SIGKILL");

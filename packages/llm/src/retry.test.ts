@@ -63,10 +63,16 @@ describe("classifyError", () => {
   });
 
   it("reads status and headers from raw SDK-like errors", () => {
-    const raw = Object.assign(new Error("429"), { status: 429, headers: new Headers({ "retry-after": "3" }) });
+    const raw = Object.assign(new Error("429"), {
+      status: 429,
+      headers: new Headers({ "retry-after": "3" }),
+    });
     expect(classifyError(raw)).toEqual({ kind: "rate-limit", retryable: true, retryAfterMs: 3000 });
     expect(classifyError(Object.assign(new Error("x"), { status: 503 })).kind).toBe("server");
-    expect(classifyError(Object.assign(new Error("x"), { status: 401 }))).toMatchObject({ kind: "auth", retryable: false });
+    expect(classifyError(Object.assign(new Error("x"), { status: 401 }))).toMatchObject({
+      kind: "auth",
+      retryable: false,
+    });
     expect(classifyError(Object.assign(new Error("x"), { status: 422 }))).toMatchObject({
       kind: "bad-request",
       retryable: false,
@@ -75,7 +81,9 @@ describe("classifyError", () => {
 
   it("recognises network errors, also as a cause", () => {
     expect(classifyError(Object.assign(new Error("x"), { code: "ECONNRESET" })).kind).toBe("connection");
-    const fetchFailed = new TypeError("fetch failed", { cause: Object.assign(new Error("x"), { code: "ECONNREFUSED" }) });
+    const fetchFailed = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("x"), { code: "ECONNREFUSED" }),
+    });
     expect(classifyError(fetchFailed)).toMatchObject({ kind: "connection", retryable: true });
     expect(classifyError(new DOMException("t", "TimeoutError")).kind).toBe("timeout");
     expect(classifyError(new SyntaxError("Unexpected end of JSON input")).kind).toBe("malformed");
@@ -86,8 +94,12 @@ describe("classifyError", () => {
 describe("retryDelay", () => {
   const backoff = { baseMs: 1000, maxMs: 60_000 };
   it("waits what the server asked, else backs off", () => {
-    expect(retryDelay({ kind: "rate-limit", retryable: true, retryAfterMs: 2500 }, 0, backoff, () => 0.9)).toBe(2500);
-    expect(retryDelay({ kind: "server", retryable: true, retryAfterMs: undefined }, 1, backoff, () => 0.5)).toBe(1000);
+    expect(
+      retryDelay({ kind: "rate-limit", retryable: true, retryAfterMs: 2500 }, 0, backoff, () => 0.9),
+    ).toBe(2500);
+    expect(
+      retryDelay({ kind: "server", retryable: true, retryAfterMs: undefined }, 1, backoff, () => 0.5),
+    ).toBe(1000);
   });
 
   it("gives up when the server asks for more than the cap", () => {

@@ -13,7 +13,10 @@ export const MAX_RETRY_AFTER_MS = 10 * 60_000;
  * OpenAI sends), else `retry-after` as seconds or as an HTTP date. Undefined
  * when absent or unreadable.
  */
-export function retryAfterMs(headers: HeaderReader | undefined, now: number = Date.now()): number | undefined {
+export function retryAfterMs(
+  headers: HeaderReader | undefined,
+  now: number = Date.now(),
+): number | undefined {
   if (!headers) return undefined;
   const ms = headers.get("retry-after-ms");
   if (ms !== null && ms.trim() !== "") {
@@ -35,7 +38,13 @@ export interface Classification {
   readonly retryAfterMs: number | undefined;
 }
 
-const RETRYABLE: ReadonlySet<FailureKind> = new Set(["rate-limit", "server", "timeout", "connection", "malformed"]);
+const RETRYABLE: ReadonlySet<FailureKind> = new Set([
+  "rate-limit",
+  "server",
+  "timeout",
+  "connection",
+  "malformed",
+]);
 
 const CONNECTION_CODES = new Set([
   "ECONNRESET",
@@ -73,7 +82,12 @@ export function classifyError(error: unknown): Classification {
 
 function kindOfUnknown(error: unknown): FailureKind {
   if (typeof error !== "object" || error === null) return "other";
-  const { status, name, code, cause } = error as { status?: unknown; name?: unknown; code?: unknown; cause?: unknown };
+  const { status, name, code, cause } = error as {
+    status?: unknown;
+    name?: unknown;
+    code?: unknown;
+    cause?: unknown;
+  };
   if (typeof status === "number") return kindOfStatus(status);
   if (name === "TimeoutError" || /Timeout/.test(String(name))) return "timeout";
   if (name === "AbortError") return "aborted";
@@ -104,7 +118,11 @@ export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1000, maxMs: 60_000 };
  * Backoff And Jitter"): a uniform wait in [0, min(max, base * 2^retry)).
  * `retry` counts from 0. `random` returns [0, 1).
  */
-export function backoffDelay(retry: number, options: BackoffOptions, random: () => number = Math.random): number {
+export function backoffDelay(
+  retry: number,
+  options: BackoffOptions,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** retry);
   return Math.floor(random() * ceiling);
 }
@@ -121,7 +139,9 @@ export function retryDelay(
   random?: () => number,
 ): number | undefined {
   if (classification.retryAfterMs !== undefined) {
-    return classification.retryAfterMs > MAX_RETRY_AFTER_MS ? undefined : Math.ceil(classification.retryAfterMs);
+    return classification.retryAfterMs > MAX_RETRY_AFTER_MS
+      ? undefined
+      : Math.ceil(classification.retryAfterMs);
   }
   return backoffDelay(retry, options, random);
 }

@@ -107,7 +107,12 @@ describe("rate limits", () => {
 
   it("reserves estimated tokens and settles the real usage", async () => {
     const clock = fakeClock();
-    const scheduler = new RequestScheduler({ concurrency: 10, tpm: 1000, now: clock.now, sleep: clock.sleep });
+    const scheduler = new RequestScheduler({
+      concurrency: 10,
+      tpm: 1000,
+      now: clock.now,
+      sleep: clock.sleep,
+    });
     const first = await scheduler.acquire(800);
     first.release({ ok: true, tokens: 900 }); // used 100 more than reserved: 100 left
     (await scheduler.acquire(100)).release({ ok: true });

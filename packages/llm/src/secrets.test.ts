@@ -76,7 +76,13 @@ describe("API keys", () => {
       expect(mock.log.some((request) => request.apiKey === key)).toBe(true);
 
       const error = thrown as Error & { hint?: string };
-      for (const text of [error.message, error.hint, String(error), inspect(error, { depth: 10 }), JSON.stringify(error)]) {
+      for (const text of [
+        error.message,
+        error.hint,
+        String(error),
+        inspect(error, { depth: 10 }),
+        JSON.stringify(error),
+      ]) {
         expect(text).not.toContain(key);
       }
       expect(inspect(client, { depth: 10, showHidden: true })).not.toContain(key);
@@ -93,7 +99,9 @@ describe("API keys", () => {
   }
 
   it("redacts known secrets and key-shaped strings", () => {
-    expect(redactSecrets(`Incorrect API key provided: ${KEY}.`, [KEY])).toBe("Incorrect API key provided: [redacted].");
+    expect(redactSecrets(`Incorrect API key provided: ${KEY}.`, [KEY])).toBe(
+      "Incorrect API key provided: [redacted].",
+    );
     expect(redactSecrets(`bad key ${SK_KEY}`)).toBe("bad key [redacted]");
     expect(redactSecrets("Authorization: Bearer abcdefgh12345678")).toBe("Authorization: Bearer [redacted]");
     expect(redactSecrets('{"x-api-key": "abcdefgh12345678"}')).toBe('{"x-api-key": "[redacted]"}');

@@ -38,7 +38,9 @@ describe("parseStructured", () => {
       ok: true,
       value: { score: 4, reason: "ok" },
     });
-    expect(parseStructured('Answer: {"score": 2, "reason": "meh"}.', schema, "stop")).toMatchObject({ ok: true });
+    expect(parseStructured('Answer: {"score": 2, "reason": "meh"}.', schema, "stop")).toMatchObject({
+      ok: true,
+    });
   });
 
   it("names the failing field", () => {
@@ -61,7 +63,9 @@ describe("jsonSchemaOf and the request", () => {
   const schema = z.object({ verdict: z.enum(["a", "b", "same"]) });
 
   it("requires an object at the root", () => {
-    expect(() => jsonSchemaOf(z.array(z.string()), "list")).toThrow(expect.objectContaining({ code: "invalid_schema" }));
+    expect(() => jsonSchemaOf(z.array(z.string()), "list")).toThrow(
+      expect.objectContaining({ code: "invalid_schema" }),
+    );
     expect(jsonSchemaOf(schema, "verdict")).toMatchObject({ type: "object", required: ["verdict"] });
   });
 
@@ -94,7 +98,11 @@ describe("jsonSchemaOf and the request", () => {
   });
 
   it("re-asks with the invalid answer and the error", () => {
-    const messages = reaskMessages([{ role: "user", content: "Q" }], '{"verdict": "c"}', "verdict: invalid option");
+    const messages = reaskMessages(
+      [{ role: "user", content: "Q" }],
+      '{"verdict": "c"}',
+      "verdict: invalid option",
+    );
     expect(messages).toHaveLength(3);
     expect(messages[1]).toEqual({ role: "assistant", content: '{"verdict": "c"}' });
     expect(messages[2]?.role).toBe("user");

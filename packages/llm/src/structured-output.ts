@@ -5,7 +5,9 @@ import { ModelConfigurationError } from "./errors.js";
 /** What a structured call sends: the schema for the provider, or instructions in the text. */
 export interface StructuredRequest {
   readonly messages: readonly ChatMessage[];
-  readonly responseSchema: { readonly name: string; readonly jsonSchema: Record<string, unknown> } | undefined;
+  readonly responseSchema:
+    | { readonly name: string; readonly jsonSchema: Record<string, unknown> }
+    | undefined;
 }
 
 /**
@@ -27,9 +29,13 @@ export function jsonSchemaOf(schema: z.ZodType, schemaName: string): Readonly<Re
     );
   }
   if (jsonSchema.type !== "object") {
-    throw new ModelConfigurationError("invalid_schema", `The schema "${schemaName}" must be a z.object at its root.`, {
-      hint: "Wrap the answer in an object, e.g. z.object({ answer: ... }).",
-    });
+    throw new ModelConfigurationError(
+      "invalid_schema",
+      `The schema "${schemaName}" must be a z.object at its root.`,
+      {
+        hint: "Wrap the answer in an object, e.g. z.object({ answer: ... }).",
+      },
+    );
   }
   const frozen = deepFreeze(jsonSchema);
   jsonSchemas.set(schema, frozen);
@@ -72,7 +78,8 @@ export function structuredRequest(
   const { $schema: _dialect, ...schema } = jsonSchema;
   const instructions = `Answer with one JSON object and nothing else (no prose, no code fence). It must follow this JSON schema:\n${JSON.stringify(schema)}`;
   const lastUser = messages.findLastIndex((message) => message.role === "user");
-  if (lastUser < 0) return { messages: [...messages, { role: "user", content: instructions }], responseSchema: undefined };
+  if (lastUser < 0)
+    return { messages: [...messages, { role: "user", content: instructions }], responseSchema: undefined };
   return {
     messages: messages.map((message, index) =>
       index === lastUser ? { role: message.role, content: `${message.content}\n\n${instructions}` } : message,
@@ -117,31 +124,47 @@ function matchingBrace(text: string, start: number): number {
   return -1;
 }
 
-export type ParseOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+export type ParseOutcome<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: string };
 
 /** Parses and validates an answer: JSON.parse of the whole text, else its first JSON object; then zod. */
-export function parseStructured<S extends z.ZodType>(text: string, schema: S, finishReason: string): ParseOutcome<z.output<S>> {
+export function parseStructured<S extends z.ZodType>(
+  text: string,
+  schema: S,
+  finishReason: string,
+): ParseOutcome<z.output<S>> {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     json = extractFirstJsonObject(text);
   }
-  const truncated = finishReason === "length" || finishReason === "max_tokens" ? " (the answer was cut off at the token limit)" : "";
+  const truncated =
+    finishReason === "length" || finishReason === "max_tokens"
+      ? " (the answer was cut off at the token limit)"
+      : "";
   if (json === undefined) {
     const shown = text.length > 200 ? `${text.slice(0, 200)}…` : text;
     return { ok: false, error: `the answer holds no JSON object${truncated}: ${JSON.stringify(shown)}` };
   }
   const result = schema.safeParse(json);
   if (result.success) return { ok: true, value: result.data };
-  return { ok: false, error: `the answer does not match the schema${truncated}:\n${z.prettifyError(result.error)}` };
+  return {
+    ok: false,
+    error: `the answer does not match the schema${truncated}:\n${z.prettifyError(result.error)}`,
+  };
 }
 
 /** Longest invalid answer quoted back in a re-ask. */
 const MAX_QUOTED_ANSWER = 8000;
 
 /** The conversation for the one re-ask: the invalid answer, then what was wrong with it. */
-export function reaskMessages(messages: readonly ChatMessage[], answer: string, error: string): ChatMessage[] {
+export function reaskMessages(
+  messages: readonly ChatMessage[],
+  answer: string,
+  error: string,
+): ChatMessage[] {
   return [
     ...messages,
     // Anthropic refuses empty turns, and a refusal can leave the answer empty.

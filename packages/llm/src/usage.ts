@@ -113,15 +113,23 @@ export class UsageTracker {
       }
       return { ...cell, costUsd: cost };
     };
-    const byModel = models.map((model) => ({ model, ...totals(entries.filter((entry) => entry.model === model)) }));
+    const byModel = models.map((model) => ({
+      model,
+      ...totals(entries.filter((entry) => entry.model === model)),
+    }));
     const notes = byModel
       .filter((row) => row.costUsd === null)
-      .map((row) => `No price for ${row.model}: its cost is unknown (add it to the price table in the config).`);
+      .map(
+        (row) => `No price for ${row.model}: its cost is unknown (add it to the price table in the config).`,
+      );
     return UsageReportSchema.parse({
       pricesAsOf: this.prices.asOf,
       total: totals(entries),
       byModel,
-      byStage: stages.map((stage) => ({ stage, ...totals(entries.filter((entry) => entry.stage === stage)) })),
+      byStage: stages.map((stage) => ({
+        stage,
+        ...totals(entries.filter((entry) => entry.stage === stage)),
+      })),
       notes,
     });
   }

@@ -49,9 +49,7 @@ export async function* pairsFromRecords(
       } catch (error) {
         reportInvalid(
           context,
-          error instanceof InputError && isRecord(item.value)
-            ? withHint(error, item.value, preset)
-            : error,
+          error instanceof InputError && isRecord(item.value) ? withHint(error, item.value, preset) : error,
         );
       }
     }

@@ -1,7 +1,7 @@
 import { FactorMetadataSchema, type Pair } from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
 import formalityFactor from "./index.js";
-import { countWordClasses } from "./tagged-words.js";
+import { countWordClasses } from "./word-classes.js";
 
 const measure = async (a: string, b: string) => {
   const pair: Pair = { id: "p", task: "t", a, b, label: "a" };

@@ -1,6 +1,6 @@
 import { defineResponseFactor } from "@profilekit/spec";
 import { fScore } from "./f-score.js";
-import { countWordClasses } from "./tagged-words.js";
+import { countWordClasses } from "./word-classes.js";
 
 /** Heylighen–Dewaele formality (F-score) from compromise's part-of-speech tags. */
 export const formalityFactor = defineResponseFactor({

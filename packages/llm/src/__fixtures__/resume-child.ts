@@ -7,14 +7,19 @@
 import { z } from "zod";
 
 type Llm = typeof import("../index.js");
-const { createLanguageModel, createModelClient } = (await import(new URL("../index.js", import.meta.url).href)) as Llm;
+const { createLanguageModel, createModelClient } = (await import(
+  new URL("../index.js", import.meta.url).href
+)) as Llm;
 
 const baseURL = process.env.MOCK_BASE_URL!;
 const cachePath = process.env.CACHE_PATH!;
 const count = Number(process.env.CALLS);
 
 const client = createModelClient({
-  model: createLanguageModel("openai-compatible:resume-model", { baseURL, apiKey: "sk-resume-test-key-000000" }),
+  model: createLanguageModel("openai-compatible:resume-model", {
+    baseURL,
+    apiKey: "sk-resume-test-key-000000",
+  }),
   cache: { path: cachePath },
   concurrency: 4,
 });

@@ -34,9 +34,13 @@ export function resolveApiKey(input: {
   }
   if (isLocalURL(input.baseURL)) return LOCAL_DUMMY_KEY;
   const names = input.envVars.join(" or ");
-  throw new ModelConfigurationError("missing_api_key", `No API key for provider "${input.provider}": ${names} is not set.`, {
-    hint: `Set ${names} in the environment (or pass apiKey in the model options). A server on localhost needs no key.`,
-  });
+  throw new ModelConfigurationError(
+    "missing_api_key",
+    `No API key for provider "${input.provider}": ${names} is not set.`,
+    {
+      hint: `Set ${names} in the environment (or pass apiKey in the model options). A server on localhost needs no key.`,
+    },
+  );
 }
 
 /** A base URL without trailing slashes, so equal endpoints share cache keys. */

@@ -44,9 +44,13 @@ export function createLanguageModel(id: string, options: LanguageModelOptions = 
     );
   }
   if (modelId === "") {
-    throw new ModelConfigurationError("invalid_model_id", `The model id "${id}" names no model after "${provider}:".`, {
-      hint: `Write it as ${provider}:<model>, e.g. openai:gpt-4o-mini.`,
-    });
+    throw new ModelConfigurationError(
+      "invalid_model_id",
+      `The model id "${id}" names no model after "${provider}:".`,
+      {
+        hint: `Write it as ${provider}:<model>, e.g. openai:gpt-4o-mini.`,
+      },
+    );
   }
   const env = options.env ?? process.env;
   switch (provider as ProviderName) {
@@ -56,7 +60,13 @@ export function createLanguageModel(id: string, options: LanguageModelOptions = 
         provider: "openai",
         modelId,
         baseURL,
-        apiKey: resolveApiKey({ provider, explicit: options.apiKey, envVars: ["OPENAI_API_KEY"], baseURL, env }),
+        apiKey: resolveApiKey({
+          provider,
+          explicit: options.apiKey,
+          envVars: ["OPENAI_API_KEY"],
+          baseURL,
+          env,
+        }),
         structuredOutput: structuredOutputFor(provider, options.structuredOutput, ["json-schema", "text"]),
         headers: options.headers,
         keyEnvVar: "OPENAI_API_KEY",
@@ -65,9 +75,13 @@ export function createLanguageModel(id: string, options: LanguageModelOptions = 
     case "openai-compatible": {
       const baseURL = normalizeBaseURL(options.baseURL ?? env.PROFILEKIT_BASE_URL ?? env.OPENAI_BASE_URL);
       if (baseURL === undefined) {
-        throw new ModelConfigurationError("missing_base_url", `The model "${id}" needs the server's base URL.`, {
-          hint: "Set PROFILEKIT_BASE_URL (or OPENAI_BASE_URL), or pass baseURL, e.g. http://localhost:8000/v1.",
-        });
+        throw new ModelConfigurationError(
+          "missing_base_url",
+          `The model "${id}" needs the server's base URL.`,
+          {
+            hint: "Set PROFILEKIT_BASE_URL (or OPENAI_BASE_URL), or pass baseURL, e.g. http://localhost:8000/v1.",
+          },
+        );
       }
       const envVars = ["PROFILEKIT_API_KEY", "OPENAI_API_KEY"];
       return createOpenAIModel({
@@ -85,7 +99,13 @@ export function createLanguageModel(id: string, options: LanguageModelOptions = 
       return createAnthropicModel({
         modelId,
         baseURL,
-        apiKey: resolveApiKey({ provider, explicit: options.apiKey, envVars: ["ANTHROPIC_API_KEY"], baseURL, env }),
+        apiKey: resolveApiKey({
+          provider,
+          explicit: options.apiKey,
+          envVars: ["ANTHROPIC_API_KEY"],
+          baseURL,
+          env,
+        }),
         structuredOutput: structuredOutputFor(provider, options.structuredOutput, ["tool", "text"]),
         headers: options.headers,
       });

@@ -37,12 +37,18 @@ export function fromSdkError(
   } else if (error instanceof SyntaxError) kind = "malformed";
   const detail = error instanceof Error ? error.message : String(error);
   const message = redactSecrets(`${context.provider} request failed: ${detail}`, context.secrets);
-  return new ModelCallError(message, { kind, status, retryAfterMs: after, hint: hintFor(kind, context.keyEnvVar) });
+  return new ModelCallError(message, {
+    kind,
+    status,
+    retryAfterMs: after,
+    hint: hintFor(kind, context.keyEnvVar),
+  });
 }
 
 function hintFor(kind: FailureKind, keyEnvVar: string): string | undefined {
   if (kind === "auth") return `Check the API key (${keyEnvVar}) and that it may use this model.`;
   if (kind === "not-found") return "Check the model id and the base URL.";
-  if (kind === "malformed") return "The server's answer was not valid JSON; check the base URL points at the API.";
+  if (kind === "malformed")
+    return "The server's answer was not valid JSON; check the base URL points at the API.";
   return undefined;
 }

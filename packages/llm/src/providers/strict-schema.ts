@@ -70,8 +70,8 @@ function structureIsStrict(node: unknown): boolean {
     DATA_KEYWORDS.has(keyword)
       ? true
       : SCHEMA_MAPS.has(keyword) && typeof value === "object" && value !== null
-      ? Object.values(value).every(structureIsStrict)
-      : structureIsStrict(value),
+        ? Object.values(value).every(structureIsStrict)
+        : structureIsStrict(value),
   );
 }
 

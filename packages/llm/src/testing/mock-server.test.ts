@@ -16,12 +16,19 @@ describe("mock server", () => {
     const response = await post(`${server.openaiBaseURL}/chat/completions`, {
       model: "m",
       messages: [{ role: "user", content: "12345678" }],
-      response_format: { type: "json_schema", json_schema: { name: "s", schema: { type: "object" }, strict: true } },
+      response_format: {
+        type: "json_schema",
+        json_schema: { name: "s", schema: { type: "object" }, strict: true },
+      },
     });
     const body = (await response.json()) as any;
     expect(body.choices[0].message.content).toBe('{"x":1}');
     expect(body.usage).toEqual({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 });
-    expect(server.log[0]?.responseSchema).toEqual({ name: "s", jsonSchema: { type: "object" }, strict: true });
+    expect(server.log[0]?.responseSchema).toEqual({
+      name: "s",
+      jsonSchema: { type: "object" },
+      strict: true,
+    });
   });
 
   it("answers a forced tool with a tool_use block", async () => {
@@ -72,7 +79,9 @@ describe("mock server", () => {
   it("tracks requests in flight", async () => {
     server = await startMockServer({ handler: () => ({ text: "ok" }), latencyMs: 40 });
     const url = `${server.openaiBaseURL}/chat/completions`;
-    await Promise.all(Array.from({ length: 3 }, () => post(url, { model: "m", messages: [] }).then((r) => r.json())));
+    await Promise.all(
+      Array.from({ length: 3 }, () => post(url, { model: "m", messages: [] }).then((r) => r.json())),
+    );
     expect(server.stats).toMatchObject({ requests: 3, answered: 3, maxInFlight: 3, inFlight: 0 });
     const missing = await fetch(`${server.url}/v1/embeddings`, { method: "POST", body: "{}" });
     expect(missing.status).toBe(404);

@@ -12,7 +12,9 @@ export interface MockRequest {
   /** Anthropic's `system` parameter comes first, as a system message. */
   readonly messages: readonly ChatMessage[];
   /** OpenAI's response_format json_schema, or Anthropic's forced tool. */
-  readonly responseSchema: { readonly name: string; readonly jsonSchema: unknown; readonly strict?: boolean } | undefined;
+  readonly responseSchema:
+    | { readonly name: string; readonly jsonSchema: unknown; readonly strict?: boolean }
+    | undefined;
   readonly temperature: number | undefined;
   readonly seed: number | undefined;
   readonly maxOutputTokens: number | undefined;
@@ -144,7 +146,8 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       return;
     }
     const body = JSON.parse(raw) as Record<string, unknown>;
-    const request = api === "openai" ? openaiRequest(body, req, log.length) : anthropicRequest(body, req, log.length);
+    const request =
+      api === "openai" ? openaiRequest(body, req, log.length) : anthropicRequest(body, req, log.length);
     log.push(request);
     const reply = await options.handler(request);
     if ("fault" in reply) stats.faults[reply.fault] += 1;
@@ -177,7 +180,11 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
         );
         return;
       case "not-found":
-        sendJson(res, 404, apiError(api, "not_found_error", `The model ${request.model} does not exist (mock).`));
+        sendJson(
+          res,
+          404,
+          apiError(api, "not_found_error", `The model ${request.model} does not exist (mock).`),
+        );
         return;
       case "malformed":
         res.writeHead(200, { "content-type": "application/json" });
@@ -208,7 +215,9 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     },
     close() {
       server.closeAllConnections();
-      return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      return new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
     },
   };
 }
@@ -222,13 +231,20 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
 }
 
 function apiError(api: "openai" | "anthropic", type: string, message: string): unknown {
-  return api === "openai" ? { error: { message, type, code: type } } : { type: "error", error: { type, message } };
+  return api === "openai"
+    ? { error: { message, type, code: type } }
+    : { type: "error", error: { type, message } };
 }
 
 function contentOf(value: unknown): string {
@@ -253,10 +269,12 @@ function openaiRequest(body: Record<string, unknown>, req: IncomingMessage, inde
   const format = body.response_format as
     | { type?: string; json_schema?: { name: string; schema: unknown; strict?: boolean } }
     | undefined;
-  const messages = ((body.messages as { role: ChatMessage["role"]; content: unknown }[]) ?? []).map((message) => ({
-    role: message.role,
-    content: contentOf(message.content),
-  }));
+  const messages = ((body.messages as { role: ChatMessage["role"]; content: unknown }[]) ?? []).map(
+    (message) => ({
+      role: message.role,
+      content: contentOf(message.content),
+    }),
+  );
   return {
     api: "openai",
     index,
@@ -290,7 +308,9 @@ function anthropicRequest(body: Record<string, unknown>, req: IncomingMessage, i
   const choice = body.tool_choice as { type?: string; name?: string } | undefined;
   const tool =
     choice?.type === "tool"
-      ? (body.tools as { name: string; input_schema: unknown }[] | undefined)?.find((entry) => entry.name === choice.name)
+      ? (body.tools as { name: string; input_schema: unknown }[] | undefined)?.find(
+          (entry) => entry.name === choice.name,
+        )
       : undefined;
   return {
     api: "anthropic",
@@ -350,9 +370,20 @@ function anthropicAnswer(request: MockRequest, reply: ContentReply): unknown {
     role: "assistant",
     model: request.model,
     content: asTool
-      ? [{ type: "tool_use", id: `toolu_mock_${request.index}`, name: request.responseSchema!.name, input: reply.json }]
+      ? [
+          {
+            type: "tool_use",
+            id: `toolu_mock_${request.index}`,
+            name: request.responseSchema!.name,
+            input: reply.json,
+          },
+        ]
       : [{ type: "text", text }],
-    stop_reason: asTool ? "tool_use" : "finishReason" in reply && reply.finishReason ? reply.finishReason : "end_turn",
+    stop_reason: asTool
+      ? "tool_use"
+      : "finishReason" in reply && reply.finishReason
+        ? reply.finishReason
+        : "end_turn",
     stop_sequence: null,
     usage: { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens },
   };
