@@ -7,9 +7,10 @@ import {
   type Profile,
   ProfileAccumulator,
 } from "@profilekit/core";
-import { type AtomicWriter, createAtomicWriter, type ReadPairsOptions, readPairs, type SkipReport } from "@profilekit/data";
+import { type AtomicWriter, createAtomicWriter } from "@profilekit/data";
 import { type Manifestation, type ModelFactorExtractor, type Pair, ProfilekitError, type Sign } from "@profilekit/spec";
 import type { SelectedFactor } from "./factor-selection.js";
+import { PairIdSet } from "./pair-id-set.js";
 
 export interface ScoringOptions {
   readonly variant: KendallVariant;
@@ -19,8 +20,12 @@ export interface ScoringOptions {
 }
 
 export interface AnalysisRequest {
-  readonly input: string;
-  readonly read: ReadPairsOptions;
+  /** The pairs to score, with the labels to profile (human, or a model's). */
+  readonly pairs: AsyncIterable<Pair> | Iterable<Pair>;
+  /** Names the pairs' origin in messages (a file path, or e.g. "judge labels"). */
+  readonly inputName: string;
+  /** Who gave the labels, written to labels.jsonl: "human" (the default), "judge:<model>", "generation:<model>". */
+  readonly labelSource?: string;
   readonly factors: readonly SelectedFactor[];
   readonly scoring: ScoringOptions;
   readonly outDir: string;
@@ -31,7 +36,6 @@ export interface AnalysisRequest {
 
 export interface AnalysisResult {
   readonly profile: Profile;
-  readonly skipped: SkipReport;
   readonly files: readonly string[];
 }
 
@@ -49,8 +53,7 @@ export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisRes
   const labels = createAtomicWriter(join(request.outDir, "labels.jsonl"));
   try {
     const accumulator = new ProfileAccumulator(request.factors.map((f) => f.plugin.id));
-    const reader = readPairs(request.input, request.read);
-    const seenIds = new Set<string>();
+    const seenIds = new PairIdSet();
     let batch: Pair[] = [];
     let done = 0;
     const flush = async () => {
@@ -59,14 +62,13 @@ export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisRes
       batch = [];
       request.onProgress?.(done);
     };
-    for await (const pair of reader) {
-      if (seenIds.has(pair.id)) {
-        throw new ProfilekitError("duplicate_pair_id", `pair id "${pair.id}" appears twice in ${request.input}`, {
-          location: { file: request.input, pairId: pair.id },
+    for await (const pair of request.pairs) {
+      if (!seenIds.add(pair.id)) {
+        throw new ProfilekitError("duplicate_pair_id", `pair id "${pair.id}" appears twice in ${request.inputName}`, {
+          location: { file: request.inputName, pairId: pair.id },
           hint: "pair ids must be unique within a file; fix the ids or map another column with --map id=...",
         });
       }
-      seenIds.add(pair.id);
       batch.push(pair);
       if (batch.length >= (request.batchSize ?? defaultBatchSize)) await flush();
     }
@@ -74,11 +76,7 @@ export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisRes
     const profile = computeProfile(accumulator, request.scoring);
     await manifestations.commit();
     await labels.commit();
-    return {
-      profile,
-      skipped: reader.skipped,
-      files: ["labels.jsonl", "manifestations.jsonl"],
-    };
+    return { profile, files: ["labels.jsonl", "manifestations.jsonl"] };
   } catch (error) {
     await manifestations.abort();
     await labels.abort();
@@ -115,7 +113,7 @@ async function processBatch(
       signs[f] = manifestation.sign;
       manifestationLines += `${JSON.stringify(manifestation)}\n`;
     }
-    labelLines += `${JSON.stringify({ pairId: pair.id, label: pair.label, group, source: "human" })}\n`;
+    labelLines += `${JSON.stringify({ pairId: pair.id, label: pair.label, group, source: request.labelSource ?? "human" })}\n`;
     accumulator.add(pair.label, group, signs);
   }
   await manifestations.write(manifestationLines);

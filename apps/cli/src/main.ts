@@ -1,8 +1,13 @@
 import { Command } from "commander";
 import { createBuiltinRegistry } from "./builtin-plugins.js";
+import { alignCommand } from "./commands/align.js";
 import { analyzeCommand } from "./commands/analyze.js";
 import { factorsCommand } from "./commands/factors.js";
+import { generateCommand } from "./commands/generate.js";
+import { initCommand } from "./commands/init.js";
+import { judgeCommand } from "./commands/judge.js";
 import { presetsCommand } from "./commands/presets.js";
+import { runCommand } from "./commands/run.js";
 import { ExitCode, reportError } from "./error-report.js";
 import type { CliIo } from "./io.js";
 import { cliVersion } from "./versions.js";
@@ -14,10 +19,11 @@ those factor profiles (PROFILE, Oh et al. 2025, arXiv 2410.06965).
 
 Start here:
   $ profilekit analyze pairs.jsonl            # profile of human labels, no model needed
-  $ profilekit analyze <command> --help       # every option, with examples
+  $ profilekit <command> --help               # every option, with examples
   $ profilekit factors                        # what can be measured
 
-Docs: docs/methodology.md, docs/data-format.md, docs/writing-a-factor.md`;
+Docs: docs/methodology.md, docs/data-format.md, docs/writing-a-factor.md
+`;
 
 /** Builds the program with every command; exported for the tests. */
 export function createProgram(io: CliIo): Command {
@@ -32,8 +38,13 @@ export function createProgram(io: CliIo): Command {
       writeErr: (text) => io.stderr.write(text),
     });
   program.addCommand(analyzeCommand(registry, io));
+  program.addCommand(judgeCommand(registry, io));
+  program.addCommand(generateCommand(registry, io));
   program.addCommand(factorsCommand(registry, io));
   program.addCommand(presetsCommand(io));
+  program.addCommand(alignCommand(io));
+  program.addCommand(runCommand(registry, io));
+  program.addCommand(initCommand(registry, io));
   for (const command of program.commands) {
     command.showHelpAfterError("(run with --help for usage)").configureOutput({
       writeOut: (text) => io.stdout.write(text),

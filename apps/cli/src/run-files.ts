@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { type Profile, ProfileSchema } from "@profilekit/core";
 import { writeFileAtomic } from "@profilekit/data";
 import { writeToString } from "fast-csv";
+import type { z } from "zod";
 
 /** Stable, pretty JSON with a trailing newline: the same data gives the same bytes. */
 export const toJsonFile = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
@@ -36,9 +37,17 @@ export async function profileToCsv(profile: Profile): Promise<string> {
   return `${await writeToString([[...csvColumns], ...rows], { headers: false })}\n`;
 }
 
-/** Writes profile.json (validated against its schema first) and profile.csv. */
-export async function writeProfileFiles(outDir: string, profile: Profile): Promise<string[]> {
-  const checked = ProfileSchema.parse(profile);
+/**
+ * Writes profile.json (validated against its schema first) and profile.csv.
+ * `schema` may extend ProfileSchema with a setting's own figures (judge's
+ * `agreement`, generate's `generation`); they are kept in profile.json.
+ */
+export async function writeProfileFiles(
+  outDir: string,
+  profile: Profile,
+  schema: z.ZodType<Profile> = ProfileSchema,
+): Promise<string[]> {
+  const checked = schema.parse(profile);
   await writeFileAtomic(join(outDir, "profile.csv"), await profileToCsv(checked));
   await writeFileAtomic(join(outDir, "profile.json"), toJsonFile(checked));
   return ["profile.json", "profile.csv"];

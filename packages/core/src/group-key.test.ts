@@ -8,7 +8,7 @@ describe("groupKeyOf", () => {
 
   it("derives one key per (source, prompt)", () => {
     const key = groupKeyOf({ id: "1", source: "The article.", prompt: "Summarise." });
-    expect(key).toMatch(/^input:[0-9a-f]{28}$/);
+    expect(key).toMatch(/^input:[0-9a-f]{14}$/);
     expect(groupKeyOf({ id: "2", source: "The article.", prompt: "Summarise." })).toBe(key);
     expect(groupKeyOf({ id: "3", source: "The article!", prompt: "Summarise." })).not.toBe(key);
   });

@@ -62,7 +62,10 @@ function malformedLine(at: RecordAt, source: string, error: unknown): InputError
     `${at.file}:${at.line}: malformed JSON (${(error as Error).message}); the line starts ${preview(source)}`,
     {
       location: { file: at.file, line: at.line },
-      hint: "fix the line, or use --on-invalid skip to drop bad records",
+      hint:
+        source.trim() === "{"
+          ? "this looks like one pretty-printed JSON object; write an array of records ([{…}, {…}]) or one record per line"
+          : "fix the line, or use --on-invalid skip to drop bad records",
       cause: error,
     },
   );

@@ -3,6 +3,7 @@ import { labelKey } from "./coerce.js";
 import { valueAt } from "./column-mapping.js";
 import { parseColumnMapping, parseLabelMapping } from "./index.js";
 import { labelResolver } from "./label-mapping.js";
+import { checkedPair } from "./presets/dataset-records.js";
 
 describe("parseColumnMapping", () => {
   it("maps pair fields to columns, keeping spaces and dots inside column names", () => {
@@ -85,5 +86,20 @@ describe("valueAt", () => {
     expect(valueAt(record, "a.b.1.c")).toBeUndefined();
     expect(valueAt(record, "a.toString")).toBeUndefined();
     expect(valueAt(record, "constructor")).toBeUndefined();
+  });
+});
+
+describe("checkedPair", () => {
+  it("lets a valid pair through and turns a schema violation into an invalid_field error", () => {
+    const at = { file: "f.jsonl", line: 3, index: 2 };
+    const pair = { id: "p", task: "t", a: "x", b: "y", label: "a" } as const;
+    expect(checkedPair(pair, at)).toEqual(pair);
+    expect(() => checkedPair({ ...pair, label: "first" as "a" }, at)).toThrow(
+      expect.objectContaining({
+        code: "invalid_field",
+        location: { file: "f.jsonl", line: 3, field: "label" },
+        message: expect.stringMatching(/^f\.jsonl:3, field "label": .+, found "first"$/),
+      }),
+    );
   });
 });

@@ -314,9 +314,30 @@ describe("broken input", () => {
     });
   });
 
-  it("fails on a CSV row with the wrong number of columns", async () => {
+  it("fails on a CSV row with the wrong number of columns, an open quote and a repeated column", async () => {
     const path = await file("ragged.csv", "id,task,a,b,label\nr1,t,x,y,a\nr2,t,x,y,a,extra\n");
     expect(await failure(read(path))).toMatchObject({ code: "malformed_csv", location: { line: 3 } });
+    const reader = readPairs(path, { onInvalid: "skip" });
+    expect((await collect(reader)).map((p) => p.id)).toEqual(["r1"]);
+    const open = await file("open.csv", 'id,task,a,b,label\nr1,t,"x,y,a\n');
+    expect(await failure(read(open, { onInvalid: "skip" }))).toMatchObject({
+      code: "malformed_csv",
+      message: expect.stringContaining("missing closing"),
+    });
+    const twice = await file("twice.csv", "id,a,a,b,label\nr1,x,x,y,a\n");
+    expect(await failure(read(twice))).toMatchObject({
+      code: "malformed_csv",
+      location: { line: 1, field: "a" },
+    });
+  });
+
+  it("explains a pretty-printed object, which is neither an array nor JSON Lines", async () => {
+    const path = await file("one.json", JSON.stringify(pair("p"), null, 2));
+    expect(await failure(read(path))).toMatchObject({
+      code: "malformed_json",
+      location: { line: 1 },
+      hint: expect.stringContaining("one record per line"),
+    });
   });
 
   it("rejects a record that is not an object", async () => {

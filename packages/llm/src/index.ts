@@ -48,3 +48,20 @@ export {
   type UsageReport,
   type UsageTotals,
 } from "./usage.js";
+export {
+  createModelFactorExtractor,
+  EXTRACTION_STAGE,
+  type ExtractionMode,
+  type ModelFactorExtractorOptions,
+  type ModelFactorExtractorWithStats,
+} from "./extraction/extractor.js";
+export { DEFAULT_SOURCE_MAX_CHARS } from "./extraction/inputs.js";
+export { JOINT_TEMPLATE_VERSION, SINGLE_TEMPLATE_VERSION } from "./extraction/messages.js";
+export {
+  ExtractionStatsSchema,
+  FactorExtractionStatsSchema,
+  PositionConsistencySchema,
+  type ExtractionStats,
+  type FactorExtractionStats,
+  type PositionConsistency,
+} from "./extraction/stats.js";

@@ -1,6 +1,14 @@
 import { basename, join } from "node:path";
 import { defaultPermutations, KendallVariantSchema, type PluginRegistry } from "@profilekit/core";
-import { parseColumnMapping, parseLabelMapping, presets, type ReadPairsOptions } from "@profilekit/data";
+import {
+  formatSkipReport,
+  parseColumnMapping,
+  parseLabelMapping,
+  presets,
+  type ReadPairsOptions,
+  readPairs,
+  writeFileAtomic,
+} from "@profilekit/data";
 import { Command, Option } from "commander";
 import { runAnalysis } from "../analysis.js";
 import { deterministicFactorIds } from "../builtin-plugins.js";
@@ -10,7 +18,6 @@ import { renderProfileTable } from "../profile-table.js";
 import { createProgress } from "../progress.js";
 import { toJsonFile, writeProfileFiles } from "../run-files.js";
 import type { CliIo } from "../io.js";
-import { writeFileAtomic } from "@profilekit/data";
 import { describeRun } from "../run-manifest.js";
 
 interface AnalyzeFlags {
@@ -99,9 +106,10 @@ export function analyzeCommand(registry: PluginRegistry, io: CliIo): Command {
       const outDir = flags.out ?? join("runs", basename(file).replace(/(\.gz)?$/, "").replace(/\.[^.]+$/, ""));
       const progress = createProgress(io.stderr, "pairs", !flags.quiet);
       const started = performance.now();
+      const reader = readPairs(file, read);
       const result = await runAnalysis({
-        input: file,
-        read,
+        pairs: reader,
+        inputName: file,
         factors,
         outDir,
         scoring: { variant: flags.variant, bootstrap: flags.bootstrap, permutations: flags.permutations, seed: flags.seed },
@@ -111,21 +119,13 @@ export function analyzeCommand(registry: PluginRegistry, io: CliIo): Command {
       const files = [...(await writeProfileFiles(outDir, result.profile)), ...result.files];
       await writeFileAtomic(
         join(outDir, "manifest.json"),
-        toJsonFile(describeRun({ command: "analyze", input: file, read, factors, scoring: { variant: flags.variant, bootstrap: flags.bootstrap, permutations: flags.permutations, seed: flags.seed }, profile: result.profile, skipped: result.skipped })),
+        toJsonFile(describeRun({ command: "analyze", input: file, read, factors, scoring: { variant: flags.variant, bootstrap: flags.bootstrap, permutations: flags.permutations, seed: flags.seed }, profile: result.profile, skipped: reader.skipped })),
       );
       files.push("manifest.json");
       if (flags.quiet) return;
       io.stdout.write(`${renderProfileTable(result.profile)}\n`);
-      if (result.skipped.count > 0) {
-        io.stderr.write(`skipped ${result.skipped.count} invalid record(s): ${describeSkips(result.skipped)}\n`);
-      }
+      if (reader.skipped.count > 0) io.stderr.write(`${formatSkipReport(reader.skipped)}\n`);
       const seconds = (performance.now() - started) / 1000;
       io.stderr.write(`wrote ${files.join(", ")} to ${outDir} (${seconds.toFixed(1)} s)\n`);
     });
-}
-
-function describeSkips(skipped: { byReason: Record<string, number> }): string {
-  return Object.entries(skipped.byReason)
-    .map(([reason, count]) => `${count} ${reason}`)
-    .join(", ");
 }

@@ -1,18 +1,19 @@
 import { FactorMetadataSchema, type Pair } from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
 import formalityFactor from "./index.js";
-import { countWordClasses } from "./word-classes.js";
 
 const measure = async (a: string, b: string) => {
   const pair: Pair = { id: "p", task: "t", a, b, label: "a" };
   return (await formalityFactor.extract([pair], { options: {}, seed: 0 }))[0]!;
 };
 
-// compromise tags: The/a/the Determiner (articles); committee, budget, university, Monday Noun;
-// approved, revised Verb (past tense); of, on Preposition. 11 words:
-// 4 nouns + 2 prepositions + 3 articles − 2 verbs = 7 -> 50 + 50 × 7/11 = 81.818
+// compromise's lexicon: The/a/the Determiner (articles); budget Singular, Monday WeekDay (Nouns;
+// budget is Noun|Verb but follows a verb, so keeps its listed class); approved PastTense (a Verb);
+// of, on Preposition. Not listed: committee, university (nouns by default), revised (-ed: verb).
+// 11 words: 4 nouns + 2 prepositions + 3 articles − 2 verbs = 7 -> 50 + 50 × 7/11 = 81.818
 const FORMAL = "The committee approved a revised budget of the university on Monday.";
-// Oh, well Expression; I Pronoun; really, so Adverb; think Verb. 6 words, all deictic -> 0
+// Oh Expression (interjection); well, really, so Adverb; I Pronoun; think Infinitive (a Verb).
+// 6 words, all deictic -> 0
 const INFORMAL = "Oh well, I really think so.";
 
 describe("formality factor", () => {
@@ -26,12 +27,6 @@ describe("formality factor", () => {
     expect(m.valueB).toBe(0);
     expect(m.sign).toBe(1);
     expect((await measure(INFORMAL, FORMAL)).sign).toBe(-1);
-  });
-
-  it("counts a contraction as its expanded words", () => {
-    // didn't -> did (verb) + not (adverb); the period is not a word
-    expect(countWordClasses("I didn't know.")).toEqual(countWordClasses("I did not know."));
-    expect(countWordClasses("I didn't know.")).toMatchObject({ pronoun: 1, verb: 2, adverb: 1, other: 0 });
   });
 
   it("is null for a response without words", async () => {

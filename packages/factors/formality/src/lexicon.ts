@@ -41,7 +41,12 @@ let lexicon: Lexicon | undefined;
 
 /** compromise's lexicon as word classes, built on first use (about 24,000 words). */
 export function getLexicon(): Lexicon {
-  lexicon ??= buildLexicon();
+  if (lexicon === undefined) {
+    // Loaded on first use, not on import: compromise takes 0.3–0.5 s to load, which a program that
+    // imports this factor without running it should not pay. Its CommonJS build loads faster.
+    const nlp: typeof import("compromise/two").default = createRequire(import.meta.url)("compromise/two");
+    lexicon = lexiconFromModel(nlp.model());
+  }
   return lexicon;
 }
 
@@ -52,11 +57,9 @@ function tagNames(word: string, entry: unknown): readonly string[] {
   throw new LexiconError(new Error(`the lexicon gives "${word}" the tags ${JSON.stringify(entry)}`));
 }
 
-function buildLexicon(): Lexicon {
-  // Loaded on first use, not on import: compromise takes 0.3–0.5 s to load, which a program that
-  // imports this factor without running it should not pay. Its CommonJS build loads faster.
-  const nlp: typeof import("compromise/two").default = createRequire(import.meta.url)("compromise/two");
-  const parsed = CompromiseModelSchema.safeParse(nlp.model());
+/** Word classes from a compromise model (`nlp.model()`); a LexiconError if it has another shape. */
+export function lexiconFromModel(model: unknown): Lexicon {
+  const parsed = CompromiseModelSchema.safeParse(model);
   if (!parsed.success) throw new LexiconError(parsed.error);
   const { one, two } = parsed.data;
   const classes = new Map<string, WordClass>();

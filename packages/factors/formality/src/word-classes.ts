@@ -21,12 +21,13 @@ const BEFORE_VERB_WORDS = new Set([
 const MAX_MEMO = 100_000;
 const unlisted = new Map<string, WordClass>();
 
-/** The class of a word the lexicon does not list: a hyphenated word by its last part. */
+/** The class of a word the lexicon does not list: a compound (well-known, and/or) by its last part. */
 function unlistedWordClass(word: string, classes: ReadonlyMap<string, WordClass>): WordClass {
   let found = unlisted.get(word);
   if (found === undefined) {
-    const hyphen = Math.max(word.lastIndexOf("-"), word.lastIndexOf("‐"));
-    const last = hyphen < 0 ? word : word.slice(hyphen + 1);
+    const last = word.slice(
+      Math.max(word.lastIndexOf("-"), word.lastIndexOf("‐"), word.lastIndexOf("/")) + 1,
+    );
     found = classes.get(last) ?? unknownWordClass(last);
     if (unlisted.size >= MAX_MEMO) unlisted.clear();
     unlisted.set(word, found);
@@ -35,12 +36,13 @@ function unlistedWordClass(word: string, classes: ReadonlyMap<string, WordClass>
 }
 
 /**
- * How many words of each class `text` has. Each word takes its class from
- * compromise's lexicon (by the tag mapping of `wordClass`); a hyphenated word
- * not listed takes the class of its last part; a word not listed goes by
- * `unknownWordClass`. A word compromise marks as noun-or-verb is a noun after a
- * determiner, article, adjective or preposition, a verb after "to", a subject
- * pronoun, a modal, "not" or do/does/did, and keeps its listed class otherwise.
+ * How many words (see `words`) of each class `text` has. Each word takes its
+ * class from compromise's lexicon (by the tag mapping of `wordClass`); a
+ * compound not listed (well-known, and/or) takes the class of its last part; a
+ * word not listed goes by `unknownWordClass`. A word compromise marks as
+ * noun-or-verb is a noun after a determiner, article, adjective or preposition,
+ * a verb after "to", a subject pronoun, a modal, "not", do/does/did, "please"
+ * or "let", and keeps its listed class otherwise.
  */
 export function countWordClasses(text: string): Record<WordClass, number> {
   const { classes, nounOrVerb } = getLexicon();

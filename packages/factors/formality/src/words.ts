@@ -1,12 +1,18 @@
-// A token: letters, marks and digits joined by inner apostrophes or hyphens ("don't", "well-known",
-// "l'été"), or a number with inner separators ("3.14", "1,000", "10:30"). Punctuation, quotes and
-// symbols between tokens are not words.
-const TOKEN = /\p{N}+(?:[.,:]\p{N}+)+|[\p{L}\p{M}\p{N}]+(?:['’\-‐][\p{L}\p{M}\p{N}]+)*/gu;
+// A token: a run of characters other than whitespace and dashes (— –), from its first to its last
+// letter, mark or digit. So surrounding punctuation, quotes and brackets are dropped ("(GDP)," →
+// gdp) while inner punctuation stays ("don't", "well-known", "3.14", "and/or", "example.com").
+const TOKEN = /[\p{L}\p{M}\p{N}](?:[^\s—–]*[\p{L}\p{M}\p{N}])?/gu;
 
 // Stems of "n't" whose verb is spelled differently: can't, won't, shan't, ain't.
 const NOT_STEMS: Readonly<Record<string, string>> = { ca: "can", wo: "will", sha: "shall", ai: "is" };
 // Clitics that stand for a verb of their own: I'm, you're, we've, they'll, she'd.
-const CLITIC_VERBS: Readonly<Record<string, string>> = { m: "am", re: "are", ve: "have", ll: "will", d: "would" };
+const CLITIC_VERBS: Readonly<Record<string, string>> = {
+  m: "am",
+  re: "are",
+  ve: "have",
+  ll: "will",
+  d: "would",
+};
 // Words whose "'s" is "is" (it's, that's, there's); after any other word "'s" is a possessive
 // ending and stays part of its word (the user's, John's).
 const IS_BEFORE = new Set([

@@ -7,5 +7,11 @@ const LETTER = /\p{L}/u;
  * ("mat."), which the syllable counter ignores.
  */
 export function letterWords(text: string): string[] {
-  return (text.match(/\S+/g) ?? []).filter((token) => LETTER.test(token));
+  return (text.match(/\S+/g) ?? []).filter(hasLetter);
+}
+
+/** Whether a token has a letter; most tokens start with an ASCII letter, checked first. */
+function hasLetter(token: string): boolean {
+  const lower = token.charCodeAt(0) | 0x20;
+  return (lower >= 0x61 && lower <= 0x7a) || LETTER.test(token);
 }

@@ -1,9 +1,4 @@
-import Anthropic, {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
 import {
   type LanguageModel,
   type ModelRequest,
@@ -13,7 +8,12 @@ import {
 } from "@profilekit/spec";
 import { fromSdkError } from "./sdk-error.js";
 
-const ERROR_CLASSES = { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError };
+/** The SDK, loaded on the first request so that commands which call no model never pay for it. */
+async function loadSdk() {
+  const { default: Client, APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } =
+    await import("@anthropic-ai/sdk");
+  return { Client, classes: { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } };
+}
 
 /** Anthropic requires max_tokens; used when the request sets none. */
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
@@ -34,13 +34,18 @@ export interface AnthropicModelSettings {
  * `seed` has no Anthropic equivalent and is not sent (it still keys the cache).
  */
 export function createAnthropicModel(settings: AnthropicModelSettings): LanguageModel {
-  const sdk = new Anthropic({
-    apiKey: settings.apiKey,
-    baseURL: settings.baseURL ?? null,
-    maxRetries: 0,
-    logLevel: "off",
-    defaultHeaders: settings.headers,
-  });
+  let connection: Promise<{ sdk: Anthropic; classes: Awaited<ReturnType<typeof loadSdk>>["classes"] }> | undefined;
+  const connect = () =>
+    (connection ??= loadSdk().then(({ Client, classes }) => ({
+      sdk: new Client({
+        apiKey: settings.apiKey,
+        baseURL: settings.baseURL ?? null,
+        maxRetries: 0,
+        logLevel: "off",
+        defaultHeaders: settings.headers,
+      }),
+      classes,
+    })));
   const secrets = [settings.apiKey];
 
   async function generate(request: ModelRequest): Promise<ModelResponse> {
@@ -49,6 +54,7 @@ export function createAnthropicModel(settings: AnthropicModelSettings): Language
       .filter((message) => message.role === "system")
       .map((message) => message.content)
       .join("\n\n");
+    const { sdk, classes } = await connect();
     try {
       const message = await sdk.messages.create(
         {
@@ -100,7 +106,7 @@ export function createAnthropicModel(settings: AnthropicModelSettings): Language
     } catch (error) {
       throw fromSdkError(error, {
         provider: "anthropic",
-        classes: ERROR_CLASSES,
+        classes,
         secrets,
         keyEnvVar: "ANTHROPIC_API_KEY",
       });

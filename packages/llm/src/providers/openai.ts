@@ -5,11 +5,16 @@ import {
   type StructuredOutputSupport,
   specificationVersion,
 } from "@profilekit/spec";
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import type OpenAI from "openai";
 import { fromSdkError } from "./sdk-error.js";
 import { strictSchema } from "./strict-schema.js";
 
-const ERROR_CLASSES = { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError };
+/** The SDK, loaded on the first request so that commands which call no model never pay for it. */
+async function loadSdk() {
+  const { default: Client, APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } =
+    await import("openai");
+  return { Client, classes: { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } };
+}
 
 export interface OpenAIModelSettings {
   /** `openai`, or `openai-compatible` for any server speaking chat completions. */
@@ -32,18 +37,24 @@ export interface OpenAIModelSettings {
 export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel {
   // Held in this closure only: the model object has no property that holds
   // the key, so printing or serialising it cannot leak it.
-  const sdk = new OpenAI({
-    apiKey: settings.apiKey,
-    baseURL: settings.baseURL ?? null,
-    maxRetries: 0,
-    logLevel: "off",
-    defaultHeaders: settings.headers,
-  });
+  let connection: Promise<{ sdk: OpenAI; classes: Awaited<ReturnType<typeof loadSdk>>["classes"] }> | undefined;
+  const connect = () =>
+    (connection ??= loadSdk().then(({ Client, classes }) => ({
+      sdk: new Client({
+        apiKey: settings.apiKey,
+        baseURL: settings.baseURL ?? null,
+        maxRetries: 0,
+        logLevel: "off",
+        defaultHeaders: settings.headers,
+      }),
+      classes,
+    })));
   const secrets = [settings.apiKey];
   const compatible = settings.provider === "openai-compatible";
 
   async function generate(request: ModelRequest): Promise<ModelResponse> {
     const schema = settings.structuredOutput === "json-schema" ? request.responseSchema : undefined;
+    const { sdk, classes } = await connect();
     try {
       const completion = await sdk.chat.completions.create(
         {
@@ -84,7 +95,7 @@ export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel 
     } catch (error) {
       throw fromSdkError(error, {
         provider: settings.provider,
-        classes: ERROR_CLASSES,
+        classes,
         secrets,
         keyEnvVar: settings.keyEnvVar,
       });

@@ -8,3 +8,4 @@ export {
   type MockServerOptions,
   type MockServerStats,
 } from "./mock-server.js";
+export { createFakeModel, FAKE_PERCENTAGE_ITEMS, type FakeModelOptions } from "./fake-model.js";

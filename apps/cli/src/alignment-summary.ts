@@ -1,0 +1,88 @@
+import type { FactorShift } from "@profilekit/core";
+import type { AlignmentFile, Comparison, GapEntry } from "./profile-comparison.js";
+
+const signed = (x: number, digits = 3): string => `${x >= 0 ? "+" : "-"}${Math.abs(x).toFixed(digits)}`;
+const interval = (ci: readonly [number, number] | null, digits = 3): string =>
+  ci === null ? "—" : `[${signed(ci[0], digits)}, ${signed(ci[1], digits)}]`;
+const plain = (x: number | null): string => (x === null ? "—" : x.toFixed(4));
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+      .join("  ")
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+/** "judge weighs length more than human (+0.311, 95% CI [+0.200, +0.420])", one line per factor. */
+function shiftSentences(comparison: Comparison): string[] {
+  const a = comparison.reference.label;
+  const b = comparison.compared.label;
+  const sentence = (shift: FactorShift, direction: "more" | "less") => {
+    const ci =
+      shift.ci95 === null
+        ? "no interval"
+        : `95% CI ${interval(shift.ci95)}${shift.ciExcludesZero ? "" : ", which includes 0"}`;
+    return `${b} weighs ${shift.factor} ${direction} than ${a} (${signed(shift.gap)}, ${ci})`;
+  };
+  return [
+    ...comparison.weighsMore.map((shift) => sentence(shift, "more")),
+    ...comparison.weighsLess.map((shift) => sentence(shift, "less")),
+  ];
+}
+
+/** One comparison: a factor table (reference tau, other tau, gap, CI), the correlations, and sentences. */
+export function renderComparison(comparison: Comparison): string {
+  const a = comparison.reference.label;
+  const b = comparison.compared.label;
+  const rows = comparison.factors.map((f) => {
+    const clear = f.ci95 !== null && (f.ci95[0] > 0 || f.ci95[1] < 0);
+    return [f.factor, plain(f.a), plain(f.b), signed(f.gap, 4), interval(f.ci95), clear ? "*" : ""];
+  });
+  const correlation = (name: string, c: Comparison["kendallTauB"]) =>
+    `${name}${plain(c.value)}${c.ci95 === null ? "" : `  95% CI ${interval(c.ci95)}`}`;
+  const common = comparison.factors.length;
+  const lines = [
+    `${b} against ${a} (${comparison.reference.variant}; ${a}: ${comparison.reference.file}, ${b}: ${comparison.compared.file})`,
+    "",
+    ...table(["factor", `${a} tau`, `${b} tau`, "gap", "95% CI of gap", ""], rows),
+    "",
+    correlation("Kendall tau_b   ", comparison.kendallTauB),
+    correlation("Spearman        ", comparison.spearman),
+    `top-3 overlap   ${comparison.top3Overlap} of ${Math.min(3, common)}`,
+    `sign agreement  ${comparison.signAgreement === null ? "—" : `${Math.round(comparison.signAgreement * common)} of ${common} factors`}`,
+  ];
+  if (comparison.unscoredFactors.length > 0) {
+    lines.push(`not compared (no score on one side): ${comparison.unscoredFactors.join(", ")}`);
+  }
+  const sentences = shiftSentences(comparison);
+  if (sentences.length > 0) lines.push("", ...sentences);
+  if (rows.some((row) => row[5] === "*")) lines.push("", "* the gap's 95% interval excludes 0");
+  return lines.join("\n");
+}
+
+function renderGap(gap: GapEntry): string {
+  const who = gap.model ?? "the model";
+  const d = gap.tauBDifference;
+  const reading =
+    d.value === null
+      ? "undefined (a tau_b is undefined)"
+      : `${signed(d.value)}${d.ci95 === null ? "" : ` (95% CI ${interval(d.ci95)})`}: ${who} ${d.value > 0 ? "judges more like the reference than it writes" : d.value < 0 ? "writes more like the reference than it judges" : "judges and writes equally like the reference"}`;
+  return [
+    `generation–evaluation gap of ${who}: tau_b ${plain(gap.evaluationTauB)} as a judge (${gap.evaluation}), ${plain(gap.generationTauB)} as a writer (${gap.generation})`,
+    `  difference ${reading}`,
+  ].join("\n");
+}
+
+/** The whole alignment as text: every comparison, then every generation-evaluation gap. */
+export function renderAlignment(file: AlignmentFile): string {
+  const parts = file.comparisons.map(renderComparison);
+  for (const gap of file.generationEvaluationGaps) parts.push(renderGap(gap));
+  const note =
+    file.replicates > 0
+      ? `correlation CIs: parametric bootstrap from each factor's interval, ${file.replicates} replicates, seed ${file.seed}; gap CI: gap ± 1.96·√(seA² + seB²)`
+      : "no correlation intervals (--replicates 0)";
+  return `${parts.join("\n\n")}\n\n${note}`;
+}

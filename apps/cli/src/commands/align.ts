@@ -1,0 +1,114 @@
+import { ProfilekitError } from "@profilekit/spec";
+import { Command } from "commander";
+import { renderAlignment } from "../alignment-summary.js";
+import type { CliIo } from "../io.js";
+import { integerIn } from "../option-parsers.js";
+import { compareProfiles, writeAlignmentFile } from "../profile-comparison.js";
+import { type ProfileInput, type ProfileRole, ProfileRoleSchema, readProfileInput } from "../profile-inputs.js";
+
+interface AlignFlags {
+  out?: string;
+  seed: number;
+  replicates: number;
+  labels?: string;
+  roles?: string;
+  quiet?: boolean;
+}
+
+const examples = `
+Examples:
+  # human profile first (the reference), then a judge's profile
+  $ profilekit align runs/human/profile.json runs/judge/profile.json --out runs/alignment
+
+  # one model as judge and as writer: adds its generation-evaluation gap
+  $ profilekit align runs/human runs/judge runs/generate --labels human,gpt-4o-judge,gpt-4o-writer
+
+  # profiles whose files do not say where their labels came from
+  $ profilekit align h.json e.json g.json --roles human,evaluation,generation
+
+Roles: the gap needs to know which profile is the model judging (evaluation) and which the
+model writing (generation). --roles says so; otherwise it is read from the files: a
+"setting" field in profile.json or manifest.json, an "agreement" block (written by judge),
+a "generation" block (written by generate), or the command in manifest.json (analyze,
+judge, generate). Use "auto" in --roles to leave one profile to detection.
+
+Output (in --out DIR): alignment.json, the first comparison at the top level (core's
+AlignmentSchema) and every comparison under "comparisons".
+
+Exit codes: 0 ok, 2 bad usage or bad input (a missing or invalid profile, different variants).`;
+
+function splitList(text: string, count: number, flag: string): string[] {
+  const items = text.split(",").map((item) => item.trim());
+  if (items.length !== count || items.some((item) => item === "")) {
+    throw new ProfilekitError("invalid_option", `${flag} "${text}" names ${items.length} profiles, but ${count} were given`, {
+      hint: `give one comma-separated entry per profile, in order, e.g. ${flag} ${flag === "--roles" ? "human,evaluation" : "human,judge"}`,
+    });
+  }
+  return items;
+}
+
+function parseRoles(text: string | undefined, count: number): (ProfileRole | undefined)[] {
+  if (text === undefined) return new Array(count).fill(undefined);
+  return splitList(text, count, "--roles").map((entry) => {
+    if (entry === "auto") return undefined;
+    const role = ProfileRoleSchema.safeParse(entry);
+    if (!role.success) {
+      throw new ProfilekitError("invalid_option", `--roles: "${entry}" is not a role`, {
+        hint: "each role is human, evaluation, generation or auto",
+      });
+    }
+    return role.data;
+  });
+}
+
+/** Labels must tell the profiles apart; a repeated default label falls back to the file path. */
+function distinctLabels(inputs: ProfileInput[], given: boolean): ProfileInput[] {
+  const counts = new Map<string, number>();
+  for (const input of inputs) counts.set(input.label, (counts.get(input.label) ?? 0) + 1);
+  const repeated = [...counts].find(([, n]) => n > 1);
+  if (repeated === undefined) return inputs;
+  if (given) throw new ProfilekitError("invalid_option", `--labels names "${repeated[0]}" twice`);
+  return inputs.map((input) => (counts.get(input.label)! > 1 ? { ...input, label: input.file } : input));
+}
+
+export function alignCommand(io: CliIo): Command {
+  return new Command("align")
+    .summary("compare factor profiles: how a model's priorities differ from people's")
+    .description(
+      "Compare profiles with the first one (the reference, usually human): Kendall tau_b and\n" +
+        "Spearman between the factor scores with bootstrap intervals, per-factor gaps with\n" +
+        "intervals, top-3 overlap and sign agreement; and, given one model's evaluation and\n" +
+        "generation profiles, its generation-evaluation gap.",
+    )
+    .argument("<profiles...>", "profile.json files (or run folders holding one); the first is the reference")
+    .option("--out <dir>", "write alignment.json into this folder")
+    .option("--seed <n>", "seed of the correlation intervals' resampling", integerIn(0, 2 ** 31 - 1), 1)
+    .option("--replicates <n>", "parametric-bootstrap replicates for the correlation intervals (0: none)", integerIn(0, 1_000_000), 2000)
+    .option("--labels <names>", "comma-separated names of the profiles, in order (default: their role or folder)")
+    .option("--roles <roles>", "comma-separated roles: human, evaluation, generation or auto (default: read from the files)")
+    .option("-q, --quiet", "print nothing but errors")
+    .addHelpText("after", examples)
+    .action(async (files: string[], flags: AlignFlags) => {
+      if (files.length < 2) {
+        throw new ProfilekitError("invalid_option", `align needs at least two profiles, got ${files.length}`, {
+          hint: "give the reference (human) profile first, then one or more model profiles",
+        });
+      }
+      const roles = parseRoles(flags.roles, files.length);
+      const labels = flags.labels === undefined ? undefined : splitList(flags.labels, files.length, "--labels");
+      const inputs: ProfileInput[] = [];
+      for (const [i, file] of files.entries()) {
+        const role = roles[i];
+        const label = labels?.[i];
+        inputs.push(await readProfileInput(file, { ...(role ? { role } : {}), ...(label ? { label } : {}) }));
+      }
+      const alignment = compareProfiles(distinctLabels(inputs, labels !== undefined), {
+        replicates: flags.replicates,
+        seed: flags.seed,
+      });
+      if (flags.out !== undefined) await writeAlignmentFile(flags.out, alignment);
+      if (flags.quiet) return;
+      io.stdout.write(`${renderAlignment(alignment)}\n`);
+      if (flags.out !== undefined) io.stderr.write(`wrote alignment.json to ${flags.out}\n`);
+    });
+}

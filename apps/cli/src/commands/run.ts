@@ -1,0 +1,83 @@
+import { join, relative } from "node:path";
+import type { PluginRegistry } from "@profilekit/core";
+import { Command } from "commander";
+import { renderAlignment } from "../alignment-summary.js";
+import { findConfigFile, loadConfig } from "../config-file.js";
+import { runConfig } from "../config-run.js";
+import type { CliIo } from "../io.js";
+import { renderProfileTable } from "../profile-table.js";
+import { createProgress, type Progress } from "../progress.js";
+import { formatUsage } from "../usage-summary.js";
+
+interface RunFlags {
+  config?: string;
+  force?: boolean;
+  quiet?: boolean;
+}
+
+const help = `
+Examples:
+  $ profilekit init                      # writes a commented profilekit.config.ts
+  $ profilekit run                       # runs ./profilekit.config.ts
+  $ profilekit run --config study/profilekit.config.mjs
+
+The config (profilekit.config.ts, .mts, .mjs, .js or .json; see docs/configuration.md)
+names the task, the data, the factors, any plugins, the models and the settings to run.
+Each setting writes its own folder of the run folder (config "out", default runs/<task>):
+
+  human/       the data's own labels: profile.json, profile.csv, manifestations.jsonl,
+               labels.jsonl, manifest.json (as analyze writes them)
+  alignment/   alignment.json: every model profile against the human one
+  manifest.json  the resolved config and its hash, plugins, seeds, models, counts, usage, versions
+
+Resume: run it again and a setting that already finished for the same inputs (its
+manifest.json carries the same configHash: config fields it uses, and the data's sha256)
+is skipped; model calls are answered from the cache. --force re-runs every setting.
+
+Exit codes: 0 ok, 2 bad usage, a bad config (the message names the file and field) or bad input.`;
+
+export function runCommand(registry: PluginRegistry, io: CliIo): Command {
+  return new Command("run")
+    .summary("run the stages a profilekit.config.ts describes")
+    .description("Load profilekit.config.ts (and its plugins), run each configured setting into its folder,\nalign the model profiles with the human one, and write the run's manifest.json.")
+    .option("--config <file>", "the config file (default: ./profilekit.config.ts, .mts, .mjs, .js or .json)")
+    .option("--force", "run every setting again, even those already finished")
+    .option("-q, --quiet", "print nothing but errors")
+    .addHelpText("after", help)
+    .action(async (flags: RunFlags) => {
+      const file = await findConfigFile(flags.config, process.cwd());
+      const loaded = await loadConfig(file);
+      let progress: Progress | undefined;
+      const outcome = await runConfig(loaded, registry, {
+        ...(flags.force ? { force: true } : {}),
+        onStage: (setting, status) => {
+          if (flags.quiet) return;
+          progress?.done();
+          progress = undefined;
+          if (status === "resumed") {
+            io.stderr.write(`${setting}: finished earlier for the same config and data; skipped\n`);
+          } else {
+            io.stderr.write(`${setting}: running\n`);
+            progress = createProgress(io.stderr, `${setting}: pairs`);
+          }
+        },
+        onProgress: (_setting, done) => progress?.update(done),
+      });
+      progress?.done();
+      if (flags.quiet) return;
+      for (const plugin of outcome.plugins) {
+        const added = [...plugin.factors.map((id) => `factor ${id}`), ...plugin.tasks.map((id) => `task ${id}`)];
+        io.stderr.write(`plugin ${plugin.spec}: ${added.join(", ") || "nothing registered"}\n`);
+      }
+      for (const stage of outcome.stages) {
+        io.stdout.write(`== ${stage.setting} (${stage.status === "ran" ? "ran" : "resumed"}) ==\n${renderProfileTable(stage.profile)}\n\n`);
+        if (stage.usage) io.stdout.write(`${formatUsage(stage.usage)}\n\n`);
+      }
+      if (outcome.alignment) io.stdout.write(`== alignment ==\n${renderAlignment(outcome.alignment)}\n`);
+      const shown = relative(process.cwd(), outcome.outDir) || ".";
+      io.stderr.write(`wrote ${[...outcome.stages.map((s) => `${s.folder}/`), ...(outcome.alignment ? ["alignment/"] : []), "manifest.json"].join(", ")} to ${shown}\n`);
+      if (!outcome.alignment) {
+        io.stderr.write(`no alignment: it needs the human setting and a model setting (evaluation or generation); see ${join("docs", "configuration.md")}\n`);
+      }
+    });
+}

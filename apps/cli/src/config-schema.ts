@@ -1,0 +1,133 @@
+import { defaultPermutations, KendallVariantSchema } from "@profilekit/core";
+import { ReadPairsOptionsSchema } from "@profilekit/data";
+import { DEFAULT_CACHE_PATH } from "@profilekit/llm";
+import { z } from "zod";
+
+/** The limits of one model's client; any left out take the command-line defaults. */
+export const ModelSettingsSchema = z.strictObject({
+  baseURL: z.url().optional().describe("The server's base URL (default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL)."),
+  concurrency: z.int().min(1).max(1024).optional().describe("Requests in flight at once."),
+  rpm: z.int().min(1).optional().describe("Requests per minute."),
+  tpm: z.int().min(1).optional().describe("Tokens per minute."),
+  maxRetries: z.int().min(0).max(100).optional().describe("Retries after 429, 5xx, timeouts and resets (0: none)."),
+  timeout: z.int().min(100).optional().describe("Timeout of each request, in milliseconds."),
+  maxCost: z.number().positive().optional().describe("Stop cleanly once this model's estimated spend exceeds this many USD."),
+});
+export type ModelSettings = z.infer<typeof ModelSettingsSchema>;
+
+const ModelIdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*:.+$/, 'a model id is "provider:model", e.g. "openai:gpt-4o-mini"');
+
+/** A model: its id, or its id with its own client settings. */
+const ModelRefSchema = z
+  .union([ModelIdSchema, ModelSettingsSchema.extend({ id: ModelIdSchema })])
+  .transform((ref) => (typeof ref === "string" ? { id: ref } : ref));
+export type ModelRef = z.output<typeof ModelRefSchema>;
+
+const DataSchema = ReadPairsOptionsSchema.omit({ task: true, seed: true }).extend({
+  path: z.string().min(1).describe("The pairs: a file, or a dataset folder read through `preset`; relative to the config file."),
+});
+
+const SettingsSchema = z.strictObject({
+  human: z.boolean().default(true).describe("Profile the data's own (human) labels."),
+  evaluation: z
+    .strictObject({ allowTies: z.boolean().default(false).describe("Let the judge answer tie.") })
+    .optional()
+    .describe("The judge model labels every pair (in both orders); needs models.judge."),
+  generation: z
+    .strictObject({
+      levels: z.int().min(2).max(10).default(5).describe("K: responses per input, aimed at quality 1..K."),
+      selfCheck: z.boolean().default(false).describe("The generator scores each response; off-target ones are dropped."),
+      delta: z.int().min(0).default(1).describe("With selfCheck: the largest |self-score - level| kept."),
+      limit: z.int().min(1).optional().describe("Use the first N distinct inputs of the data."),
+    })
+    .optional()
+    .describe("The generator writes K responses per input; needs models.generator."),
+});
+
+const ScoringSchema = z.strictObject({
+  variant: KendallVariantSchema.default("tau14"),
+  bootstrap: z.int().min(0).max(1_000_000).default(1000),
+  permutations: z.int().min(0).max(1_000_000).default(defaultPermutations),
+  seed: z.int().min(0).max(2 ** 31 - 1).default(1),
+  alignmentReplicates: z.int().min(0).max(1_000_000).default(2000),
+});
+
+/**
+ * profilekit.config.ts: what `profilekit run` does. Relative paths (data.path, plugins, out,
+ * cache) are resolved from the config file's folder.
+ */
+export const ConfigSchema = z
+  .strictObject({
+    task: z.string().min(1).describe("The task id: its prompts, and its factor set when `factors` is not given."),
+    data: DataSchema,
+    factors: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe("Factor ids. Default: the task's factors that need no model (all of them with models.extractor), and its classical measures."),
+    factorOptions: z
+      .record(z.string(), z.record(z.string(), z.unknown()))
+      .default({})
+      .describe("Options per factor id, e.g. { length: { unit: 'chars' } }."),
+    plugins: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("Modules to load and register: package names, or paths relative to the config file."),
+    models: z
+      .strictObject({
+        judge: ModelRefSchema.optional(),
+        generator: ModelRefSchema.optional(),
+        extractor: ModelRefSchema.optional(),
+        defaults: ModelSettingsSchema.default({}).describe("Settings of every model; a model's own win."),
+      })
+      .default({ defaults: {} }),
+    settings: SettingsSchema.default({ human: true }),
+    scoring: ScoringSchema.default({
+      variant: "tau14",
+      bootstrap: 1000,
+      permutations: defaultPermutations,
+      seed: 1,
+      alignmentReplicates: 2000,
+    }),
+    out: z.string().min(1).optional().describe("The run folder. Default: runs/<task>."),
+    cache: z
+      .union([z.string().min(1), z.literal(false)])
+      .default(DEFAULT_CACHE_PATH)
+      .describe("The model response cache (sqlite), or false for none."),
+  })
+  .superRefine((config, context) => {
+    const needs = (setting: "evaluation" | "generation", model: "judge" | "generator") => {
+      if (config.settings[setting] !== undefined && config.models[model] === undefined) {
+        context.addIssue({
+          code: "custom",
+          path: ["models", model],
+          message: `settings.${setting} needs a ${model} model, e.g. ${model}: "openai:gpt-4o-mini"`,
+        });
+      }
+    };
+    needs("evaluation", "judge");
+    needs("generation", "generator");
+    if (!config.settings.human && config.settings.evaluation === undefined && config.settings.generation === undefined) {
+      context.addIssue({ code: "custom", path: ["settings"], message: "no setting to run: set human, evaluation or generation" });
+    }
+  });
+
+/** A config as it is written (defaults still absent). */
+export type ConfigInput = z.input<typeof ConfigSchema>;
+/** A config after validation, with every default applied. */
+export type Config = z.output<typeof ConfigSchema>;
+
+/**
+ * Types a profilekit.config.ts. It returns the config unchanged: `profilekit run` validates
+ * it against ConfigSchema when it loads the file, so errors name the file and the field.
+ *
+ * ```ts
+ * import { defineConfig } from "profilekit";
+ * export default defineConfig({ task: "summarization", data: { path: "./pairs.jsonl" } });
+ * ```
+ */
+export function defineConfig(config: ConfigInput): ConfigInput {
+  return config;
+}

@@ -1,0 +1,69 @@
+import {
+  createLanguageModel,
+  createModelClient,
+  DEFAULT_CACHE_PATH,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  type ModelClient,
+  type ModelEvent,
+  type UsageTracker,
+} from "@profilekit/llm";
+import { type Command, InvalidArgumentError } from "commander";
+import { integerIn } from "./option-parsers.js";
+
+/** The flags every command that calls a model shares. */
+export interface ModelFlags {
+  readonly baseUrl?: string;
+  readonly concurrency: number;
+  readonly rpm?: number;
+  readonly tpm?: number;
+  readonly timeout: number;
+  readonly maxRetries: number;
+  readonly cache: boolean;
+  readonly cachePath: string;
+  readonly maxCost?: number;
+  readonly dryRun?: boolean;
+}
+
+const positiveNumber = (raw: string): number => {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`expected a positive number, got "${raw}"`);
+  return value;
+};
+
+/** Adds the model flags (concurrency, limits, retries, cache, budget, dry run) to a command. */
+export function addModelOptions(command: Command): Command {
+  return command
+    .option("--base-url <url>", "the model server's base URL (default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL)")
+    .option("--concurrency <n>", "requests in flight at once per model", integerIn(1, 1024), DEFAULT_CONCURRENCY)
+    .option("--rpm <n>", "requests per minute limit", integerIn(1))
+    .option("--tpm <n>", "tokens per minute limit", integerIn(1))
+    .option("--timeout <ms>", "timeout of each request, in milliseconds", integerIn(100), DEFAULT_TIMEOUT_MS)
+    .option("--max-retries <n>", "retries after 429, 5xx, timeouts and resets (0: none)", integerIn(0, 100), DEFAULT_MAX_RETRIES)
+    .option("--no-cache", "do not read or write the response cache")
+    .option("--cache-path <file>", "the response cache (sqlite)", DEFAULT_CACHE_PATH)
+    .option("--max-cost <usd>", "stop cleanly once the estimated spend exceeds this many US dollars", positiveNumber)
+    .option("--dry-run", "estimate calls, tokens and cost, and call nothing");
+}
+
+/** One client per model; calls are labelled by stage so usage is reported per stage. */
+export function createClient(
+  modelId: string,
+  flags: ModelFlags,
+  shared: { usage?: UsageTracker; onEvent?: (event: ModelEvent) => void } = {},
+): ModelClient {
+  const model = createLanguageModel(modelId, flags.baseUrl ? { baseURL: flags.baseUrl } : {});
+  return createModelClient({
+    model,
+    cache: flags.cache ? { path: flags.cachePath } : false,
+    concurrency: flags.concurrency,
+    timeoutMs: flags.timeout,
+    maxRetries: flags.maxRetries,
+    ...(flags.rpm ? { rpm: flags.rpm } : {}),
+    ...(flags.tpm ? { tpm: flags.tpm } : {}),
+    ...(flags.maxCost ? { maxCost: flags.maxCost } : {}),
+    ...(shared.usage ? { usage: shared.usage } : {}),
+    ...(shared.onEvent ? { onEvent: shared.onEvent } : {}),
+  });
+}

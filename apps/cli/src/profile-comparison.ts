@@ -1,0 +1,145 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { AlignmentSchema, alignProfiles, generationEvaluationGap } from "@profilekit/core";
+import { writeFileAtomic } from "@profilekit/data";
+import { z } from "zod";
+import { checkSameVariant, type ProfileInput, ProfileRoleSchema } from "./profile-inputs.js";
+import { toJsonFile } from "./run-files.js";
+
+/** Names a compared profile in alignment.json. */
+const ProfileRefSchema = z.object({
+  label: z.string(),
+  file: z.string(),
+  role: ProfileRoleSchema.optional(),
+  model: z.string().optional(),
+  variant: z.string(),
+  pairs: z.number().int().nonnegative(),
+});
+export type ProfileRef = z.infer<typeof ProfileRefSchema>;
+
+/** One comparison: the alignment of `compared` with `reference`, and the factors not scored in both. */
+export const ComparisonSchema = AlignmentSchema.extend({
+  reference: ProfileRefSchema,
+  compared: ProfileRefSchema,
+  unscoredFactors: z
+    .array(z.string())
+    .describe("Factors in either profile without a score (non-null tau) in both; left out of every figure."),
+});
+export type Comparison = z.infer<typeof ComparisonSchema>;
+
+/** One model's generation-evaluation gap against the reference (PROFILE's central comparison). */
+export const GapEntrySchema = z.object({
+  model: z.string().optional(),
+  evaluation: z.string().describe("Label of the evaluation profile."),
+  generation: z.string().describe("Label of the generation profile."),
+  evaluationTauB: z.number().nullable(),
+  generationTauB: z.number().nullable(),
+  tauBDifference: z.object({ value: z.number().nullable(), ci95: z.tuple([z.number(), z.number()]).nullable() }),
+});
+export type GapEntry = z.infer<typeof GapEntrySchema>;
+
+/**
+ * alignment.json. The top level is the first comparison (the second profile against the
+ * reference), so it parses with core's AlignmentSchema; `comparisons` holds every comparison,
+ * the first included, and `generationEvaluationGaps` every evaluation/generation pair of one model.
+ */
+export const AlignmentFileSchema = ComparisonSchema.extend({
+  schemaVersion: z.literal(1),
+  replicates: z.number().int().nonnegative(),
+  seed: z.number().int(),
+  comparisons: z.array(ComparisonSchema).min(1),
+  generationEvaluationGaps: z.array(GapEntrySchema),
+});
+export type AlignmentFile = z.infer<typeof AlignmentFileSchema>;
+
+export interface ComparisonOptions {
+  readonly replicates: number;
+  readonly seed: number;
+}
+
+const refOf = (input: ProfileInput): ProfileRef => ({
+  label: input.label,
+  file: input.file,
+  ...(input.role ? { role: input.role } : {}),
+  ...(input.model ? { model: input.model } : {}),
+  variant: input.profile.variant,
+  pairs: input.profile.pairs,
+});
+
+function unscoredFactors(a: ProfileInput, b: ProfileInput): string[] {
+  const scored = (input: ProfileInput) =>
+    new Set(input.profile.factors.filter((f) => f.tau !== null).map((f) => f.factor));
+  const inA = scored(a);
+  const inB = scored(b);
+  const all = [...a.profile.factors, ...b.profile.factors].map((f) => f.factor);
+  return [...new Set(all)].filter((factor) => !(inA.has(factor) && inB.has(factor)));
+}
+
+/**
+ * The evaluation and generation profiles that belong to one model: the only one of each when
+ * there is one of each (unless their model ids differ), otherwise those with the same model id.
+ */
+export function gapPairs(inputs: readonly ProfileInput[]): [ProfileInput, ProfileInput][] {
+  const evaluations = inputs.filter((input) => input.role === "evaluation");
+  const generations = inputs.filter((input) => input.role === "generation");
+  if (evaluations.length === 1 && generations.length === 1) {
+    const [e, g] = [evaluations[0]!, generations[0]!];
+    return e.model !== undefined && g.model !== undefined && e.model !== g.model ? [] : [[e, g]];
+  }
+  return evaluations.flatMap((e) =>
+    generations.filter((g) => e.model !== undefined && g.model === e.model).map((g): [ProfileInput, ProfileInput] => [e, g]),
+  );
+}
+
+/**
+ * Compares every profile after the first with the first (the reference), and computes the
+ * generation-evaluation gap of each model given in both settings (when the reference is not
+ * itself a model's profile). The same inputs, replicates and seed give the same result.
+ */
+export function compareProfiles(inputs: readonly ProfileInput[], options: ComparisonOptions): AlignmentFile {
+  checkSameVariant(inputs);
+  const [reference, ...others] = inputs;
+  if (reference === undefined || others.length === 0) throw new Error("compareProfiles needs at least two profiles");
+  const alignmentOptions = { replicates: options.replicates, seed: options.seed };
+  const comparisons = others.map(
+    (other): Comparison => ({
+      reference: refOf(reference),
+      compared: refOf(other),
+      ...alignProfiles(reference.profile, other.profile, alignmentOptions),
+      unscoredFactors: unscoredFactors(reference, other),
+    }),
+  );
+  const referenceIsModel = reference.role === "evaluation" || reference.role === "generation";
+  const gaps = referenceIsModel
+    ? []
+    : gapPairs(others).map(([e, g]): GapEntry => {
+        const gap = generationEvaluationGap(
+          { human: reference.profile, evaluation: e.profile, generation: g.profile },
+          alignmentOptions,
+        );
+        const model = e.model ?? g.model;
+        return {
+          ...(model ? { model } : {}),
+          evaluation: e.label,
+          generation: g.label,
+          evaluationTauB: gap.evaluation.kendallTauB.value,
+          generationTauB: gap.generation.kendallTauB.value,
+          tauBDifference: gap.tauBDifference,
+        };
+      });
+  return {
+    schemaVersion: 1,
+    replicates: options.replicates,
+    seed: options.seed,
+    ...comparisons[0]!,
+    comparisons,
+    generationEvaluationGaps: gaps,
+  };
+}
+
+/** Writes DIR/alignment.json (creating DIR) atomically, validated against its schema first. */
+export async function writeAlignmentFile(dir: string, alignment: AlignmentFile): Promise<void> {
+  const checked = AlignmentFileSchema.parse(alignment);
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(join(dir, "alignment.json"), toJsonFile(checked));
+}

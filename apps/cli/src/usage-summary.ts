@@ -1,0 +1,35 @@
+import type { EstimateReport, UsageReport } from "@profilekit/llm";
+
+const count = (n: number): string => n.toLocaleString("en-US");
+const usd = (value: number | null): string =>
+  value === null ? "unknown" : `$${value < 0.01 && value > 0 ? value.toPrecision(2) : value.toFixed(2)}`;
+
+/**
+ * The cost line a model setting prints: calls per stage, how many reached the
+ * model and how many the cache answered, tokens, and the estimated cost.
+ */
+export function formatUsage(report: UsageReport): string {
+  const stages = report.byStage
+    .map((row) => `${row.stage} ${count(row.calls)}`)
+    .join(", ");
+  const { total } = report;
+  const lines = [
+    `model calls: ${count(total.calls)}${stages ? ` (${stages})` : ""}; ${count(total.requests)} requests, ` +
+      `${count(total.cacheHits)} from the cache, ${count(total.failures)} failed; ` +
+      `tokens ${count(total.inputTokens)} in / ${count(total.outputTokens)} out; ` +
+      `cost ${usd(total.costUsd)} (prices as of ${report.pricesAsOf})`,
+    ...report.notes,
+  ];
+  return lines.join("\n");
+}
+
+/** What a dry run would have asked of one model, in a sentence. */
+export function formatEstimate(what: string, report: EstimateReport): string {
+  const lines = [
+    `${what}: ${count(report.requests)} calls to ${report.model}, ${count(report.cached)} already in the cache, ` +
+      `${count(report.calls)} to make: about ${count(report.inputTokens)} input and ${count(report.outputTokens)} output tokens, ` +
+      `${report.costUsd === null ? "cost unknown" : `about ${usd(report.costUsd)}`} (prices as of ${report.pricesAsOf})`,
+    ...report.notes,
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,105 @@
+import { z } from "zod";
+
+const count = z.number().int().nonnegative();
+
+/** How often the two orders of a pair agreed, once the second was turned back. */
+export const PositionConsistencySchema = z.object({
+  /** Pairs answered in both orders. */
+  pairs: count,
+  /** Of them, pairs whose two orders give the same sign (the same a / b / same answer). */
+  consistent: count,
+  /** consistent / pairs; null when no pair was answered in both orders. */
+  rate: z.number().min(0).max(1).nullable(),
+});
+export type PositionConsistency = z.infer<typeof PositionConsistencySchema>;
+
+export const FactorExtractionStatsSchema = z.object({
+  /** Manifestations returned (one per pair and extract call). */
+  pairs: count,
+  /** Of them, with a null sign: a failed call, or an input the factor requires was absent. */
+  missing: count,
+  /** Only for factors asked in both orders (pair-level factors, and every factor in joint mode). */
+  positionConsistency: PositionConsistencySchema.nullable(),
+});
+export type FactorExtractionStats = z.infer<typeof FactorExtractionStatsSchema>;
+
+/** What a model factor extractor did, for profile.json / manifest.json. Summed over its extract calls. */
+export const ExtractionStatsSchema = z.object({
+  mode: z.enum(["joint", "per-factor"]),
+  bothOrders: z.boolean(),
+  /** generateObject calls (a re-ask inside the client is part of its call). */
+  calls: count,
+  /** Calls answered from the cache (re-ask included). */
+  cacheHits: count,
+  /** Calls without a valid answer (still invalid after the re-ask, or no answer after the retries). */
+  failures: count,
+  /** Of the failures, those still invalid after the re-ask. */
+  invalidOutputs: count,
+  /** Answers whose stated count or percentage disagreed with the items they listed (the items were used). */
+  inconsistentAnswers: count,
+  sourcesCut: z.object({
+    /** The budget, in characters. */
+    maxChars: z.number().int().positive(),
+    /** Sources shown cut (once per pair and extract call). */
+    count,
+    /** Characters left out, summed. */
+    charsRemoved: count,
+  }),
+  /** By factor id. */
+  factors: z.record(z.string(), FactorExtractionStatsSchema),
+});
+export type ExtractionStats = z.infer<typeof ExtractionStatsSchema>;
+
+/** The running counts behind ExtractionStats. */
+export class ExtractionTally {
+  private readonly stats: ExtractionStats;
+
+  constructor(mode: ExtractionStats["mode"], bothOrders: boolean, maxChars: number) {
+    this.stats = {
+      mode,
+      bothOrders,
+      calls: 0,
+      cacheHits: 0,
+      failures: 0,
+      invalidOutputs: 0,
+      inconsistentAnswers: 0,
+      sourcesCut: { maxChars, count: 0, charsRemoved: 0 },
+      factors: {},
+    };
+  }
+
+  call(result: { ok: true; cached: boolean } | { ok: false; code: string }): void {
+    this.stats.calls += 1;
+    if (result.ok && result.cached) this.stats.cacheHits += 1;
+    if (!result.ok) {
+      this.stats.failures += 1;
+      if (result.code === "invalid_output") this.stats.invalidOutputs += 1;
+    }
+  }
+
+  inconsistentAnswers(answers: number): void {
+    this.stats.inconsistentAnswers += answers;
+  }
+
+  sourceCut(removed: number): void {
+    if (removed === 0) return;
+    this.stats.sourcesCut.count += 1;
+    this.stats.sourcesCut.charsRemoved += removed;
+  }
+
+  manifestation(factor: string, missing: boolean, consistent: boolean | undefined): void {
+    this.stats.factors[factor] ??= { pairs: 0, missing: 0, positionConsistency: null };
+    const entry = this.stats.factors[factor];
+    entry.pairs += 1;
+    if (missing) entry.missing += 1;
+    if (consistent === undefined) return;
+    const tally = (entry.positionConsistency ??= { pairs: 0, consistent: 0, rate: null });
+    tally.pairs += 1;
+    if (consistent) tally.consistent += 1;
+    tally.rate = tally.consistent / tally.pairs;
+  }
+
+  snapshot(): ExtractionStats {
+    return structuredClone(this.stats);
+  }
+}
