@@ -92,7 +92,9 @@ describe("profilekit align", () => {
     expect(alignment.spearman.value).toBeCloseTo(0.8, 12);
     expect(alignment.top3Overlap).toBe(2);
     expect(alignment.signAgreement).toBe(0.75);
-    const gaps = Object.fromEntries(alignment.factors.map((f: { factor: string; gap: number }) => [f.factor, f.gap]));
+    const gaps = Object.fromEntries(
+      alignment.factors.map((f: { factor: string; gap: number }) => [f.factor, f.gap]),
+    );
     expect(gaps.f1).toBeCloseTo(0.2, 12);
     expect(gaps.f2).toBeCloseTo(-0.2, 12);
     expect(gaps.f3).toBeCloseTo(-0.1, 12);
@@ -117,7 +119,9 @@ describe("profilekit align", () => {
 
     expect(run.stdout).toMatch(/f1\s+0\.3000\s+0\.5000\s+\+0\.2000/);
     expect(run.stdout).toContain("judge weighs f4 more than human (+0.150, 95% CI [+0.009, +0.291])");
-    expect(run.stdout).toContain("judge weighs f1 more than human (+0.200, 95% CI [-0.083, +0.483], which includes 0)");
+    expect(run.stdout).toContain(
+      "judge weighs f1 more than human (+0.200, 95% CI [-0.083, +0.483], which includes 0)",
+    );
     expect(run.stdout).toContain("judge weighs f2 less than human (-0.200");
     expect(run.stdout).toMatch(/Kendall tau_b\s+0\.6667/);
     expect(run.stdout).toMatch(/Spearman\s+0\.8000/);
@@ -125,24 +129,30 @@ describe("profilekit align", () => {
     expect(run.stdout).toContain("sign agreement  3 of 4 factors");
   });
 
-  const reference = fileURLToPath(new URL("../../../../shared/reference/alignment_cases.json", import.meta.url));
-  it.skipIf(!existsSync(reference))("matches scipy's tau_b and Spearman on shared/reference/alignment_cases.json", async () => {
-    const cases: { x: number[]; y: number[]; kendallTauB: number; spearman: number }[] = (await readJson(reference))
-      .profilePairs;
-    expect(cases.length).toBeGreaterThan(5);
-    for (const [i, c] of cases.entries()) {
-      const a = await write(`scipy/${i}/a.json`, profile(c.x.map((tau, f): FactorSpec => [`f${f}`, tau])));
-      const b = await write(`scipy/${i}/b.json`, profile(c.y.map((tau, f): FactorSpec => [`f${f}`, tau])));
-      const out = join(work, `scipy/${i}/out`);
-      const run = await runCli(["align", a, b, "--out", out, "--quiet"]);
-      expect(run.code, run.stderr).toBe(0);
-      const alignment = await readJson(join(out, "alignment.json"));
-      expect(alignment.kendallTauB.value, `case ${i}`).toBeCloseTo(c.kendallTauB, 12);
-      expect(alignment.spearman.value, `case ${i}`).toBeCloseTo(c.spearman, 12);
-      // No factor has an interval, so nothing can be resampled.
-      expect(alignment.kendallTauB.ci95).toBeNull();
-    }
-  });
+  const reference = fileURLToPath(
+    new URL("../../../../shared/reference/alignment_cases.json", import.meta.url),
+  );
+  it.skipIf(!existsSync(reference))(
+    "matches scipy's tau_b and Spearman on shared/reference/alignment_cases.json",
+    async () => {
+      const cases: { x: number[]; y: number[]; kendallTauB: number; spearman: number }[] = (
+        await readJson(reference)
+      ).profilePairs;
+      expect(cases.length).toBeGreaterThan(5);
+      for (const [i, c] of cases.entries()) {
+        const a = await write(`scipy/${i}/a.json`, profile(c.x.map((tau, f): FactorSpec => [`f${f}`, tau])));
+        const b = await write(`scipy/${i}/b.json`, profile(c.y.map((tau, f): FactorSpec => [`f${f}`, tau])));
+        const out = join(work, `scipy/${i}/out`);
+        const run = await runCli(["align", a, b, "--out", out, "--quiet"]);
+        expect(run.code, run.stderr).toBe(0);
+        const alignment = await readJson(join(out, "alignment.json"));
+        expect(alignment.kendallTauB.value, `case ${i}`).toBeCloseTo(c.kendallTauB, 12);
+        expect(alignment.spearman.value, `case ${i}`).toBeCloseTo(c.spearman, 12);
+        // No factor has an interval, so nothing can be resampled.
+        expect(alignment.kendallTauB.ci95).toBeNull();
+      }
+    },
+  );
 
   it("reports the generation-evaluation gap, reading the roles from judge's and generate's fields", async () => {
     // Generation taus 0.1? no: -0.10, 0.20, 0.30, 0.40 against human 0.30, 0.10, -0.20, 0.05:
@@ -176,7 +186,16 @@ describe("profilekit align", () => {
     // Without those fields, --roles says which is which; without either, there is no gap.
     const plainE = await write("gap/plain-e.json", profile(model));
     const plainG = await write("gap/plain-g.json", profile(generation));
-    const withRoles = await runCli(["align", h, plainE, plainG, "--roles", "human,evaluation,generation", "--out", join(work, "gap/roles")]);
+    const withRoles = await runCli([
+      "align",
+      h,
+      plainE,
+      plainG,
+      "--roles",
+      "human,evaluation,generation",
+      "--out",
+      join(work, "gap/roles"),
+    ]);
     expect(withRoles.code, withRoles.stderr).toBe(0);
     const byRoles = await readJson(join(work, "gap/roles/alignment.json"));
     expect(byRoles.generationEvaluationGaps[0].tauBDifference.value).toBeCloseTo(4 / 3, 12);
@@ -189,8 +208,14 @@ describe("profilekit align", () => {
     await write("folders/human/profile.json", profile(human));
     await write("folders/human/manifest.json", { command: "analyze" });
     await write("folders/judge/profile.json", profile(model));
-    await write("folders/judge/manifest.json", { command: "judge", model: "openai:gpt-4o-mini" });
-    const run = await runCli(["align", join(work, "folders/human"), join(work, "folders/judge"), "--out", join(work, "folders/out")]);
+    await write("folders/judge/manifest.json", { command: "judge", models: { judge: "openai:gpt-4o-mini" } });
+    const run = await runCli([
+      "align",
+      join(work, "folders/human"),
+      join(work, "folders/judge"),
+      "--out",
+      join(work, "folders/out"),
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const compared = (await readJson(join(work, "folders/out/alignment.json"))).compared;
     expect(compared).toMatchObject({ label: "evaluation", role: "evaluation", model: "openai:gpt-4o-mini" });
@@ -206,7 +231,17 @@ describe("profilekit align", () => {
     const a = await write("seed/a.json", profile(many(0)));
     const b = await write("seed/b.json", profile(many(0.7)));
     const once = async (dir: string, seed: string) => {
-      const run = await runCli(["align", a, b, "--out", join(work, dir), "--seed", seed, "--replicates", "300"]);
+      const run = await runCli([
+        "align",
+        a,
+        b,
+        "--out",
+        join(work, dir),
+        "--seed",
+        seed,
+        "--replicates",
+        "300",
+      ]);
       expect(run.code, run.stderr).toBe(0);
       return { text: await readFile(join(work, dir, "alignment.json"), "utf8"), stdout: run.stdout };
     };
@@ -243,13 +278,20 @@ describe("profilekit align", () => {
       const broken = profile(model);
       (broken.factors[1] as { tau: unknown }).tau = "high";
       const bad = await write("err/invalid.json", broken);
-      expectUserError(await runCli(["align", a, bad]), "error[invalid_profile]", bad, "factors.1.tau");
+      expectUserError(await runCli(["align", a, bad]), "error[invalid_profile]", bad, "factors[1].tau");
     });
 
     it("profiles of different Kendall variants", async () => {
       const a = await write("err/a.json", profile(human));
       const b = await write("err/taub.json", profile(model, {}, "taub"));
-      expectUserError(await runCli(["align", a, b]), "error[variant_mismatch]", b, "taub", "tau14", 'field "variant"');
+      expectUserError(
+        await runCli(["align", a, b]),
+        "error[variant_mismatch]",
+        b,
+        "taub",
+        "tau14",
+        'field "variant"',
+      );
     });
 
     it("a single profile, or labels that do not match the profiles", async () => {

@@ -8,7 +8,14 @@ import {
   ProfileAccumulator,
 } from "@profilekit/core";
 import { type AtomicWriter, createAtomicWriter } from "@profilekit/data";
-import { type Manifestation, type ModelFactorExtractor, type Pair, ProfilekitError, type Sign } from "@profilekit/spec";
+import {
+  type FactorPlugin,
+  type Manifestation,
+  type ModelFactorExtractor,
+  type Pair,
+  ProfilekitError,
+  type Sign,
+} from "@profilekit/spec";
 import type { SelectedFactor } from "./factor-selection.js";
 import { PairIdSet } from "./pair-id-set.js";
 
@@ -92,13 +99,24 @@ async function processBatch(
   manifestations: AtomicWriter,
   labels: AtomicWriter,
 ): Promise<void> {
-  const perFactor: Manifestation[][] = [];
+  const perFactor: (readonly Manifestation[])[] = [];
+  // Model-extracted factors go to the extractor together, so joint mode can measure
+  // all of them in one call per pair; the others extract themselves.
+  const modelPlugins = request.modelExtractor
+    ? request.factors.filter(({ plugin }) => isModelExtracted(plugin)).map(({ plugin }) => plugin)
+    : [];
+  const fromModel =
+    modelPlugins.length > 0 && request.modelExtractor
+      ? await request.modelExtractor.extract(modelPlugins, batch)
+      : new Map<string, readonly Manifestation[]>();
   for (const { plugin, options } of request.factors) {
-    const extracted = await plugin.extract(batch, {
-      options,
-      seed: request.scoring.seed,
-      ...(request.modelExtractor ? { modelExtractor: request.modelExtractor } : {}),
-    });
+    const extracted =
+      fromModel.get(plugin.id) ??
+      (await plugin.extract(batch, {
+        options,
+        seed: request.scoring.seed,
+        ...(request.modelExtractor ? { modelExtractor: request.modelExtractor } : {}),
+      }));
     checkExtraction(plugin.id, batch, extracted);
     perFactor.push(extracted);
   }
@@ -118,6 +136,11 @@ async function processBatch(
   }
   await manifestations.write(manifestationLines);
   await labels.write(labelLines);
+}
+
+/** Whether a factor is measured by a model through the run's extractor (it carries a prompt). */
+export function isModelExtracted(plugin: FactorPlugin): boolean {
+  return plugin.method === "llm" && plugin.prompt !== undefined;
 }
 
 /** A plugin must return one manifestation per pair, in order; anything else is its bug, named. */

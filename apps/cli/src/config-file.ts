@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { ProfilekitError } from "@profilekit/spec";
 import type { z } from "zod";
 import { type Config, ConfigSchema } from "./config-schema.js";
+import { formatFieldPath } from "./field-path.js";
 import { hashValue } from "./fingerprint.js";
 
 /** The names `profilekit run` looks for, in this order, when --config is not given. */
@@ -25,7 +26,11 @@ export interface LoadedConfig {
   readonly config: Config;
 }
 
-const exists = (path: string) => stat(path).then((info) => info.isFile(), () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    (info) => info.isFile(),
+    () => false,
+  );
 
 /** The config file: `explicit` when given (relative to cwd), else the first of configFileNames in cwd. */
 export async function findConfigFile(explicit: string | undefined, cwd: string): Promise<string> {
@@ -43,16 +48,12 @@ export async function findConfigFile(explicit: string | undefined, cwd: string):
     const path = join(cwd, name);
     if (await exists(path)) return path;
   }
-  throw new ProfilekitError("config_not_found", `no profilekit.config.ts (or .mts, .mjs, .js, .json) in ${cwd}`, {
-    hint: "create one with `profilekit init`, or give its path with --config",
-  });
-}
-
-/** "settings.generation.levels", "plugins[1]": a zod issue's path as a reader writes it. */
-export function formatFieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (text, key) => (typeof key === "number" ? `${text}[${key}]` : text === "" ? String(key) : `${text}.${String(key)}`),
-    "",
+  throw new ProfilekitError(
+    "config_not_found",
+    `no profilekit.config.ts (or .mts, .mjs, .js, .json) in ${cwd}`,
+    {
+      hint: "create one with `profilekit init`, or give its path with --config",
+    },
   );
 }
 
@@ -61,7 +62,9 @@ export function parseConfig(value: unknown, file: string): Config {
   const parsed = ConfigSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue: z.core.$ZodIssue) => {
-    const field = formatFieldPath(issue.path);
+    // A misspelt key is reported on its parent object; name the key itself.
+    const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]!] : issue.path;
+    const field = formatFieldPath(path);
     return { field, text: `${field === "" ? "(the config)" : field}: ${issue.message}` };
   });
   const first = issues[0]!;
@@ -114,11 +117,15 @@ function importError(file: string, error: unknown): ProfilekitError {
     });
   }
   if (code === "ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING") {
-    return new ProfilekitError("config_unsupported", `cannot import ${file}: Node does not strip types under node_modules`, {
-      location: { file },
-      hint: "keep profilekit.config.ts in your project folder, or write it as .mjs or .json",
-      cause: error,
-    });
+    return new ProfilekitError(
+      "config_unsupported",
+      `cannot import ${file}: Node does not strip types under node_modules`,
+      {
+        location: { file },
+        hint: "keep profilekit.config.ts in your project folder, or write it as .mjs or .json",
+        cause: error,
+      },
+    );
   }
   if (code === "ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX") {
     return new ProfilekitError("config_unsupported", `cannot import ${file}: ${message}`, {
@@ -128,11 +135,15 @@ function importError(file: string, error: unknown): ProfilekitError {
     });
   }
   if (code === "ERR_MODULE_NOT_FOUND" && /['"]profilekit['"]/.test(message)) {
-    return new ProfilekitError("config_load_failed", `${file} imports "profilekit", which is not installed where it can be found`, {
-      location: { file },
-      hint: "install it in the project (npm install --save-dev profilekit), or drop the import and export a plain object",
-      cause: error,
-    });
+    return new ProfilekitError(
+      "config_load_failed",
+      `${file} imports "profilekit", which is not installed where it can be found`,
+      {
+        location: { file },
+        hint: "install it in the project (npm install --save-dev profilekit), or drop the import and export a plain object",
+        cause: error,
+      },
+    );
   }
   return new ProfilekitError("config_load_failed", `cannot load ${file}: ${message}`, {
     location: { file },

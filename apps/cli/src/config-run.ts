@@ -2,8 +2,15 @@ import { mkdir } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import type { PluginRegistry, Profile } from "@profilekit/core";
 import type { ReadPairsOptions } from "@profilekit/data";
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, type UsageReport } from "@profilekit/llm";
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  type UsageReport,
+  UsageReportSchema,
+} from "@profilekit/llm";
 import { ProfilekitError, type TaskAdapter } from "@profilekit/spec";
+import { z } from "zod";
 import type { ScoringOptions } from "./analysis.js";
 import type { LoadedConfig } from "./config-file.js";
 import type { Config, ModelRef } from "./config-schema.js";
@@ -16,7 +23,7 @@ import { type LoadedPlugin, loadPlugins } from "./plugin-loading.js";
 import { type AlignmentFile, compareProfiles, writeAlignmentFile } from "./profile-comparison.js";
 import type { ProfileInput, ProfileRole } from "./profile-inputs.js";
 import { writeJsonFile } from "./run-folder.js";
-import { finishedStage } from "./stage-state.js";
+import { finishedStage, readStageFolder } from "./stage-state.js";
 import { packageVersions } from "./versions.js";
 
 /** What one setting of a run produced, and whether it ran now or was already finished. */
@@ -24,8 +31,10 @@ export interface StageOutcome {
   readonly setting: ProfileRole;
   /** Its folder, relative to the run folder. */
   readonly folder: string;
-  readonly status: "ran" | "resumed";
-  readonly configHash: string;
+  /** ran now; resumed: finished earlier for the same inputs; found: written by `judge` or `generate`. */
+  readonly status: "ran" | "resumed" | "found";
+  /** The hash of the stage's inputs; absent for a found stage. */
+  readonly configHash?: string;
   readonly profile: Profile;
   readonly model?: string;
   readonly usage?: UsageReport;
@@ -41,7 +50,7 @@ export interface RunOutcome {
 export interface RunOptions {
   /** Run every stage, finished or not. */
   readonly force?: boolean;
-  readonly onStage?: (setting: ProfileRole, status: "running" | "resumed") => void;
+  readonly onStage?: (setting: ProfileRole, status: "running" | "resumed" | "found") => void;
   readonly onProgress?: (setting: ProfileRole, pairsDone: number) => void;
 }
 
@@ -60,6 +69,12 @@ export function modelFlagsOf(ref: ModelRef, config: Config, configDir: string): 
     cachePath: config.cache === false ? "" : resolve(configDir, config.cache),
   };
 }
+
+/** What the runner reads of a manifest.json written by `judge` or `generate`. */
+const ModelStageManifestSchema = z.looseObject({
+  models: z.record(z.string(), z.string()).optional(),
+  usage: UsageReportSchema.optional(),
+});
 
 const describeFactors = (factors: readonly SelectedFactor[]) =>
   factors.map(({ plugin, options }) => ({
@@ -85,10 +100,14 @@ async function fingerprintData(path: string, file: string): Promise<string> {
   try {
     return await hashPath(path);
   } catch (error) {
-    throw new ProfilekitError("file_not_found", `${file}: data.path: ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`, {
-      location: { file, field: "data.path" },
-      hint: "data.path is relative to the config file's folder",
-    });
+    throw new ProfilekitError(
+      "file_not_found",
+      `${file}: data.path: ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`,
+      {
+        location: { file, field: "data.path" },
+        hint: "data.path is relative to the config file's folder",
+      },
+    );
   }
 }
 
@@ -98,8 +117,35 @@ async function fingerprintData(path: string, file: string): Promise<string> {
  * already finished for the same inputs, then aligns every model profile with the human one
  * (alignment/), and writes manifest.json at the top.
  */
-export async function runConfig(loaded: LoadedConfig, registry: PluginRegistry, options: RunOptions = {}): Promise<RunOutcome> {
+export async function runConfig(
+  loaded: LoadedConfig,
+  registry: PluginRegistry,
+  options: RunOptions = {},
+): Promise<RunOutcome> {
   const { config, file, dir } = loaded;
+  // INTEGRATION POINT (evaluation and generation settings): `judge` and `generate` keep their
+  // stage logic inside their command actions (commands/judge.ts, commands/generate.ts), which
+  // take command-line flags (string column mappings, `factor.key=value` options), not this
+  // config. Once they export stage functions taking the reader options, the selected factors,
+  // the scoring options, the model's id and ModelFlags (modelFlagsOf) and an output folder,
+  // call them after the human stage like runHumanStage: each into its own folder (evaluation/,
+  // generation/), with a configHash in its manifest.json for resume (finishedStage), pushing a
+  // StageOutcome (setting "evaluation" / "generation", the model id, its usage), in place of
+  // the "found" profiles read below. alignStages and the manifest already take them. Until
+  // then, refuse before running anything.
+  for (const setting of ["evaluation", "generation"] as const) {
+    if (config.settings[setting] !== undefined) {
+      throw new ProfilekitError(
+        "setting_unavailable",
+        `${file}: settings.${setting}: \`profilekit run\` does not run the ${setting} setting yet`,
+        {
+          location: { file, field: `settings.${setting}` },
+          hint: `remove settings.${setting}, run \`profilekit ${setting === "evaluation" ? "judge" : "generate"} <data> --model <id> --out ${join(config.out ?? join("runs", config.task), setting)}\`, and \`profilekit run\` aligns the profile it finds there with the human one`,
+        },
+      );
+    }
+  }
+
   const plugins = await loadPlugins(config.plugins, loaded, registry);
   const task = resolveTask(registry, config, file);
   const factors = selectConfiguredFactors(registry, task, config, file);
@@ -128,8 +174,15 @@ export async function runConfig(loaded: LoadedConfig, registry: PluginRegistry, 
     const finished = options.force ? undefined : await finishedStage(stageDir, configHash);
     if (finished) {
       options.onStage?.("human", "resumed");
-      const usage = finished.manifest.usage as UsageReport | undefined;
-      stages.push({ setting: "human", folder, status: "resumed", configHash, profile: finished.profile, ...(usage ? { usage } : {}) });
+      const usage = UsageReportSchema.safeParse(finished.manifest.usage).data;
+      stages.push({
+        setting: "human",
+        folder,
+        status: "resumed",
+        configHash,
+        profile: finished.profile,
+        ...(usage ? { usage } : {}),
+      });
     } else {
       options.onStage?.("human", "running");
       const result = await runHumanStage({
@@ -139,34 +192,44 @@ export async function runConfig(loaded: LoadedConfig, registry: PluginRegistry, 
         scoring,
         outDir: stageDir,
         configHash,
-        ...(extractor ? { extractor: { id: extractor.id, flags: modelFlagsOf(extractor, config, dir) } } : {}),
+        ...(extractor
+          ? { extractor: { id: extractor.id, flags: modelFlagsOf(extractor, config, dir) } }
+          : {}),
         onProgress: (done) => options.onProgress?.("human", done),
       });
-      stages.push({ setting: "human", folder, status: "ran", configHash, profile: result.profile, ...(result.usage ? { usage: result.usage } : {}) });
+      stages.push({
+        setting: "human",
+        folder,
+        status: "ran",
+        configHash,
+        profile: result.profile,
+        ...(result.usage ? { usage: result.usage } : {}),
+      });
     }
   }
 
-  // INTEGRATION POINT (evaluation and generation settings): `judge` and `generate` keep their
-  // stage logic inside their command actions (commands/judge.ts, commands/generate.ts), which
-  // take command-line flags, not this config. Once they export stage functions taking the
-  // pairs' reader options, the selected factors, the scoring options, the model's flags and an
-  // output folder, call them here like runHumanStage, each into its own folder with a
-  // configHash, and push their StageOutcome (setting "evaluation" / "generation", model id).
+  // Model profiles that `profilekit judge` / `generate` wrote into the run folder
+  // (--out <run>/evaluation, <run>/generation) are aligned with the human one.
   for (const setting of ["evaluation", "generation"] as const) {
-    if (config.settings[setting] !== undefined) {
-      throw new ProfilekitError(
-        "setting_unavailable",
-        `${file}: settings.${setting}: \`profilekit run\` does not run the ${setting} setting yet`,
-        {
-          location: { file, field: `settings.${setting}` },
-          exitCode: 1,
-          hint: `run it with \`profilekit ${setting === "evaluation" ? "judge" : "generate"}\` into ${join(outDir, setting)}, then \`profilekit align\` the profiles; or remove settings.${setting}`,
-        },
-      );
-    }
+    const found = await readStageFolder(join(outDir, setting));
+    if (found === undefined) continue;
+    options.onStage?.(setting, "found");
+    const { models: ids, usage } = ModelStageManifestSchema.safeParse(found.manifest).data ?? {};
+    const model = ids?.[setting === "evaluation" ? "judge" : "generator"];
+    stages.push({
+      setting,
+      folder: setting,
+      status: "found",
+      profile: found.profile,
+      ...(model ? { model } : {}),
+      ...(usage ? { usage } : {}),
+    });
   }
 
-  const alignment = await alignStages(stages, outDir, { replicates: alignmentReplicates, seed: config.scoring.seed });
+  const alignment = await alignStages(stages, outDir, {
+    replicates: alignmentReplicates,
+    seed: config.scoring.seed,
+  });
   await writeJsonFile(outDir, "manifest.json", {
     schemaVersion: 1,
     command: "run",
@@ -187,17 +250,26 @@ export async function runConfig(loaded: LoadedConfig, registry: PluginRegistry, 
         stage.setting,
         {
           folder: stage.folder,
-          configHash: stage.configHash,
+          status: stage.status === "found" ? "found" : "run",
+          ...(stage.configHash ? { configHash: stage.configHash } : {}),
           pairs: stage.profile.pairs,
           preferenceTies: stage.profile.preferenceTies,
           groups: stage.profile.groups,
           ...(stage.model ? { model: stage.model } : {}),
         },
       ]),
-      ...(alignment ? [["alignment", { folder: "alignment", comparisons: alignment.comparisons.length }]] : []),
+      ...(alignment
+        ? [["alignment", { folder: "alignment", comparisons: alignment.comparisons.length }]]
+        : []),
     ]),
     usage: usageOf(stages),
-    versions: packageVersions(["@profilekit/core", "@profilekit/data", "@profilekit/llm", "@profilekit/spec", `@profilekit/task-${task.id}`]),
+    versions: packageVersions([
+      "@profilekit/core",
+      "@profilekit/data",
+      "@profilekit/llm",
+      "@profilekit/spec",
+      `@profilekit/task-${task.id}`,
+    ]),
     node: process.versions.node,
   });
   return { outDir, stages, alignment, plugins };
@@ -230,6 +302,8 @@ function usageOf(stages: readonly StageOutcome[]) {
   const costs = reports.map(([, report]) => report.total.costUsd);
   return {
     byStage: Object.fromEntries(reports),
-    costUsd: costs.some((cost) => cost === null) ? null : costs.reduce<number>((sum, cost) => sum + (cost ?? 0), 0),
+    costUsd: costs.some((cost) => cost === null)
+      ? null
+      : costs.reduce<number>((sum, cost) => sum + (cost ?? 0), 0),
   };
 }

@@ -5,13 +5,25 @@ import { z } from "zod";
 
 /** The limits of one model's client; any left out take the command-line defaults. */
 export const ModelSettingsSchema = z.strictObject({
-  baseURL: z.url().optional().describe("The server's base URL (default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL)."),
+  baseURL: z
+    .url()
+    .optional()
+    .describe("The server's base URL (default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL)."),
   concurrency: z.int().min(1).max(1024).optional().describe("Requests in flight at once."),
   rpm: z.int().min(1).optional().describe("Requests per minute."),
   tpm: z.int().min(1).optional().describe("Tokens per minute."),
-  maxRetries: z.int().min(0).max(100).optional().describe("Retries after 429, 5xx, timeouts and resets (0: none)."),
+  maxRetries: z
+    .int()
+    .min(0)
+    .max(100)
+    .optional()
+    .describe("Retries after 429, 5xx, timeouts and resets (0: none)."),
   timeout: z.int().min(100).optional().describe("Timeout of each request, in milliseconds."),
-  maxCost: z.number().positive().optional().describe("Stop cleanly once this model's estimated spend exceeds this many USD."),
+  maxCost: z
+    .number()
+    .positive()
+    .optional()
+    .describe("Stop cleanly once this model's estimated spend exceeds this many USD."),
 });
 export type ModelSettings = z.infer<typeof ModelSettingsSchema>;
 
@@ -26,7 +38,10 @@ const ModelRefSchema = z
 export type ModelRef = z.output<typeof ModelRefSchema>;
 
 const DataSchema = ReadPairsOptionsSchema.omit({ task: true, seed: true }).extend({
-  path: z.string().min(1).describe("The pairs: a file, or a dataset folder read through `preset`; relative to the config file."),
+  path: z
+    .string()
+    .min(1)
+    .describe("The pairs: a file, or a dataset folder read through `preset`; relative to the config file."),
 });
 
 const SettingsSchema = z.strictObject({
@@ -38,7 +53,10 @@ const SettingsSchema = z.strictObject({
   generation: z
     .strictObject({
       levels: z.int().min(2).max(10).default(5).describe("K: responses per input, aimed at quality 1..K."),
-      selfCheck: z.boolean().default(false).describe("The generator scores each response; off-target ones are dropped."),
+      selfCheck: z
+        .boolean()
+        .default(false)
+        .describe("The generator scores each response; off-target ones are dropped."),
       delta: z.int().min(0).default(1).describe("With selfCheck: the largest |self-score - level| kept."),
       limit: z.int().min(1).optional().describe("Use the first N distinct inputs of the data."),
     })
@@ -50,7 +68,11 @@ const ScoringSchema = z.strictObject({
   variant: KendallVariantSchema.default("tau14"),
   bootstrap: z.int().min(0).max(1_000_000).default(1000),
   permutations: z.int().min(0).max(1_000_000).default(defaultPermutations),
-  seed: z.int().min(0).max(2 ** 31 - 1).default(1),
+  seed: z
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
   alignmentReplicates: z.int().min(0).max(1_000_000).default(2000),
 });
 
@@ -60,13 +82,18 @@ const ScoringSchema = z.strictObject({
  */
 export const ConfigSchema = z
   .strictObject({
-    task: z.string().min(1).describe("The task id: its prompts, and its factor set when `factors` is not given."),
+    task: z
+      .string()
+      .min(1)
+      .describe("The task id: its prompts, and its factor set when `factors` is not given."),
     data: DataSchema,
     factors: z
       .array(z.string().min(1))
       .min(1)
       .optional()
-      .describe("Factor ids. Default: the task's factors that need no model (all of them with models.extractor), and its classical measures."),
+      .describe(
+        "Factor ids. Default: the task's factors that need no model (all of them with models.extractor), and its classical measures.",
+      ),
     factorOptions: z
       .record(z.string(), z.record(z.string(), z.unknown()))
       .default({})
@@ -109,8 +136,16 @@ export const ConfigSchema = z
     };
     needs("evaluation", "judge");
     needs("generation", "generator");
-    if (!config.settings.human && config.settings.evaluation === undefined && config.settings.generation === undefined) {
-      context.addIssue({ code: "custom", path: ["settings"], message: "no setting to run: set human, evaluation or generation" });
+    if (
+      !config.settings.human &&
+      config.settings.evaluation === undefined &&
+      config.settings.generation === undefined
+    ) {
+      context.addIssue({
+        code: "custom",
+        path: ["settings"],
+        message: "no setting to run: set human, evaluation or generation",
+      });
     }
   });
 

@@ -31,9 +31,11 @@ export function starterConfig(
   task: TaskAdapter,
   data: { path: string; note: string },
 ): string {
-  const ruleFactors = selectRunFactors(registry, task, { factors: undefined, options: [], extractor: undefined }).map(
-    (f) => f.plugin.id,
-  );
+  const ruleFactors = selectRunFactors(registry, task, {
+    factors: undefined,
+    options: [],
+    extractor: undefined,
+  }).map((f) => f.plugin.id);
   const modelFactors = task.factors.filter((id) => !ruleFactors.includes(id));
   const tasks = registry.tasks().map((t) => t.id);
   return `// profilekit.config.ts: what \`profilekit run\` does. Every field: docs/configuration.md

@@ -1,7 +1,7 @@
 import type { PluginRegistry } from "@profilekit/core";
-import { ProfilekitError, type TaskAdapter } from "@profilekit/spec";
+import { type FactorPlugin, ProfilekitError, type TaskAdapter } from "@profilekit/spec";
 import type { Config } from "./config-schema.js";
-import { formatFieldPath } from "./config-file.js";
+import { formatFieldPath } from "./field-path.js";
 import type { SelectedFactor } from "./factor-selection.js";
 import { selectRunFactors } from "./task-selection.js";
 
@@ -18,7 +18,7 @@ export function selectConfiguredFactors(
 ): SelectedFactor[] {
   const extractor = config.models.extractor?.id;
   const at = (field: string) => ({ location: { file: configFile, field } });
-  let plugins;
+  let plugins: FactorPlugin[];
   try {
     plugins = config.factors
       ? registry.resolveFactors(config.factors)
@@ -33,10 +33,14 @@ export function selectConfiguredFactors(
   const ids = plugins.map((plugin) => plugin.id);
   for (const id of Object.keys(config.factorOptions)) {
     if (!ids.includes(id)) {
-      throw new ProfilekitError("invalid_factor_option", `${configFile}: factorOptions sets "${id}", which is not among the factors (${ids.join(", ")})`, {
-        ...at(`factorOptions.${id}`),
-        hint: "add it to factors, or drop its options",
-      });
+      throw new ProfilekitError(
+        "invalid_factor_option",
+        `${configFile}: factorOptions sets "${id}", which is not among the factors (${ids.join(", ")})`,
+        {
+          ...at(`factorOptions.${id}`),
+          hint: "add it to factors, or drop its options",
+        },
+      );
     }
   }
   const needModel = plugins.filter((plugin) => plugin.method === "llm").map((plugin) => plugin.id);
@@ -44,14 +48,21 @@ export function selectConfiguredFactors(
     throw new ProfilekitError(
       "model_required",
       `${configFile}: factors measured by a language model (${needModel.join(", ")}) need models.extractor`,
-      { ...at("models.extractor"), hint: 'set models.extractor, e.g. "openai:gpt-4o-mini", or leave these factors out' },
+      {
+        ...at("models.extractor"),
+        hint: 'set models.extractor, e.g. "openai:gpt-4o-mini", or leave these factors out',
+      },
     );
   }
   return plugins.map((plugin) => {
     const raw = config.factorOptions[plugin.id] ?? {};
     if (!plugin.options) {
       if (Object.keys(raw).length > 0) {
-        throw new ProfilekitError("invalid_factor_option", `${configFile}: factor "${plugin.id}" takes no options`, at(`factorOptions.${plugin.id}`));
+        throw new ProfilekitError(
+          "invalid_factor_option",
+          `${configFile}: factor "${plugin.id}" takes no options`,
+          at(`factorOptions.${plugin.id}`),
+        );
       }
       return { plugin, options: {} };
     }

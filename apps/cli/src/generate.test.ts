@@ -39,7 +39,12 @@ async function serve(handler: MockHandler): Promise<MockServer> {
 }
 
 let runs = 0;
-async function generate(server: MockServer, file: string, extra: string[], cache = join(work, `cache-${++runs}.db`)) {
+async function generate(
+  server: MockServer,
+  file: string,
+  extra: string[],
+  cache = join(work, `cache-${++runs}.db`),
+) {
   const out = join(work, `out-${++runs}`);
   const run = await runCli([
     "generate",
@@ -98,7 +103,9 @@ describe.skipIf(!hasSharedData)("profilekit generate (shared data, mock server)"
       const text = userMessage(request);
       return `${inputs.findIndex((input) => text.includes(input.source!))}:${/would score (\d+) on a quality scale from 1 \(worst\) to 4/.exec(text)?.[1]}`;
     });
-    expect(new Set(asked)).toEqual(new Set(inputs.flatMap((_, i) => [1, 2, 3, 4].map((level) => `${i}:${level}`))));
+    expect(new Set(asked)).toEqual(
+      new Set(inputs.flatMap((_, i) => [1, 2, 3, 4].map((level) => `${i}:${level}`))),
+    );
 
     const responses = await readLines(join(run.out, "responses.jsonl"));
     expect(responses.map((r) => r.level)).toEqual([1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4]);
@@ -118,15 +125,22 @@ describe.skipIf(!hasSharedData)("profilekit generate (shared data, mock server)"
     inputs.forEach((input, i) => {
       const inputId = responses[4 * i].inputId;
       const own = pairs.filter((p) => p.group === inputId);
-      expect(own.map((p) => [p.meta.levelA, p.meta.levelB].sort().join("v")).sort()).toEqual(
-        ["1v2", "1v3", "1v4", "2v3", "2v4", "3v4"],
-      );
+      expect(own.map((p) => [p.meta.levelA, p.meta.levelB].sort().join("v")).sort()).toEqual([
+        "1v2",
+        "1v3",
+        "1v4",
+        "2v3",
+        "2v4",
+        "3v4",
+      ]);
       for (const pair of own) {
         expect(pair.source).toBe(input.source);
         expect(pair.label).toBe(pair.meta.levelA > pair.meta.levelB ? "a" : "b");
         expect(pair.a).toBe(textOf.get(`${inputId}#${pair.meta.levelA}`));
         expect(pair.b).toBe(textOf.get(`${inputId}#${pair.meta.levelB}`));
-        expect(sentences(pair.label === "a" ? pair.a : pair.b)).toBeGreaterThan(sentences(pair.label === "a" ? pair.b : pair.a));
+        expect(sentences(pair.label === "a" ? pair.a : pair.b)).toBeGreaterThan(
+          sentences(pair.label === "a" ? pair.b : pair.a),
+        );
       }
     });
     // The higher level is put in a or b by a coin, not always in the same place.
@@ -141,14 +155,28 @@ describe.skipIf(!hasSharedData)("profilekit generate (shared data, mock server)"
     const profile = await readJson(join(run.out, "profile.json"));
     expect(profile.generation).toEqual({ inputs: 3, levels: 4, responses: 12, dropped: 0, pairs: 18 });
     // Level s has 6s words: the preferred response is always the longer one.
-    expect(profile.factors[0]).toMatchObject({ factor: "length", tau: 1, concordant: 18, discordant: 0, factorTies: 0 });
-    expect((await readdir(run.out)).sort()).toEqual(
-      ["labels.jsonl", "manifest.json", "manifestations.jsonl", "pairs.jsonl", "profile.csv", "profile.json", "responses.jsonl"],
-    );
+    expect(profile.factors[0]).toMatchObject({
+      factor: "length",
+      tau: 1,
+      concordant: 18,
+      discordant: 0,
+      factorTies: 0,
+    });
+    expect((await readdir(run.out)).sort()).toEqual([
+      "labels.jsonl",
+      "manifest.json",
+      "manifestations.jsonl",
+      "pairs.jsonl",
+      "profile.csv",
+      "profile.json",
+      "responses.jsonl",
+    ]);
     const manifest = await readJson(join(run.out, "manifest.json"));
     expect(manifest.models.generator).toBe("openai:test-model");
     expect(manifest.generation.prompt.version).toBe("summarization-generation@1");
-    expect(manifest.usage.byStage.map((s: { stage: string; calls: number }) => [s.stage, s.calls])).toEqual([["generate", 12]]);
+    expect(manifest.usage.byStage.map((s: { stage: string; calls: number }) => [s.stage, s.calls])).toEqual([
+      ["generate", 12],
+    ]);
     expect(run.stdout).toMatch(/wrote 12 of 12 responses/);
   });
 
@@ -163,15 +191,29 @@ describe.skipIf(!hasSharedData)("profilekit generate (shared data, mock server)"
       const text = userMessage(request);
       const response = /<response>\n([\s\S]*?)\n<\/response>/.exec(text)![1]!;
       const level = sentences(response);
-      if (level === 1 && text.includes(`<prompt>\n${inputs[0]!.prompt}\n</prompt>`)) return { fault: "server-error" };
+      if (level === 1 && text.includes(`<prompt>\n${inputs[0]!.prompt}\n</prompt>`))
+        return { fault: "server-error" };
       return { json: { score: level === 4 ? 2 : level } };
     });
-    const run = await generate(server, instructionsFile, ["--levels", "4", "--limit", "4", "--self-check", "--delta", "1", "--max-retries", "0"]);
+    const run = await generate(server, instructionsFile, [
+      "--levels",
+      "4",
+      "--limit",
+      "4",
+      "--self-check",
+      "--delta",
+      "1",
+      "--max-retries",
+      "0",
+    ]);
     expect(run.code).toBe(0);
     expect(server.stats.requests).toBe(16 + 16);
     const responses = await readLines(join(run.out, "responses.jsonl"));
     expect(responses.map((r) => r.status)).toEqual([
-      "unscored", "kept", "kept", "off-target",
+      "unscored",
+      "kept",
+      "kept",
+      "off-target",
       ...Array.from({ length: 3 }, () => ["kept", "kept", "kept", "off-target"]).flat(),
     ]);
     expect(responses.filter((r) => r.status === "off-target").every((r) => r.selfScore === 2)).toBe(true);
@@ -185,14 +227,29 @@ describe.skipIf(!hasSharedData)("profilekit generate (shared data, mock server)"
     expect(profile.generation).toEqual({ inputs: 4, levels: 4, responses: 16, dropped: 5, pairs: 10 });
     const manifest = await readJson(join(run.out, "manifest.json"));
     expect(manifest.counts).toMatchObject({ offTarget: 4, unscored: 1, failed: 0, kept: 11 });
-    expect(manifest.generation.selfCheck).toEqual({ delta: 1, prompt: { id: "self-score", version: "self-score@1" } });
+    expect(manifest.generation.selfCheck).toEqual({
+      delta: 1,
+      prompt: { id: "self-score", version: "self-score@1" },
+    });
     expect(run.stdout).toMatch(/dropped 4 off target and 1 unscored/);
   });
 
   it("gives the same bytes with the same seed, the second run from the cache with no request", async () => {
     const server = await serve(createFakeModel());
     const cache = join(work, "shared-cache.db");
-    const args = ["--levels", "3", "--limit", "4", "--self-check", "--seed", "11", "--bootstrap", "100", "--permutations", "99"];
+    const args = [
+      "--levels",
+      "3",
+      "--limit",
+      "4",
+      "--self-check",
+      "--seed",
+      "11",
+      "--bootstrap",
+      "100",
+      "--permutations",
+      "99",
+    ];
     const first = await generate(server, instructionsFile, args, cache);
     expect(first.code).toBe(0);
     expect(server.stats.requests).toBe(4 * 3 * 2);
@@ -201,9 +258,14 @@ describe.skipIf(!hasSharedData)("profilekit generate (shared data, mock server)"
     expect(server.stats.requests).toBe(4 * 3 * 2); // nothing new reached the server
     const files = (await readdir(first.out)).sort();
     for (const file of files.filter((f) => f !== "manifest.json")) {
-      expect(await readFile(join(second.out, file), "utf8"), file).toBe(await readFile(join(first.out, file), "utf8"));
+      expect(await readFile(join(second.out, file), "utf8"), file).toBe(
+        await readFile(join(first.out, file), "utf8"),
+      );
     }
-    const [m1, m2] = [await readJson(join(first.out, "manifest.json")), await readJson(join(second.out, "manifest.json"))];
+    const [m1, m2] = [
+      await readJson(join(first.out, "manifest.json")),
+      await readJson(join(second.out, "manifest.json")),
+    ];
     expect(m2.usage.total).toMatchObject({ calls: 24, requests: 0, cacheHits: 24 });
     expect({ ...m2, usage: null }).toEqual({ ...m1, usage: null });
 

@@ -28,10 +28,14 @@ export function distinctInputs(pairs: readonly Pair[], limit?: number): Generati
   const inputs = new Map<string, GenerationInput>();
   for (const pair of pairs) {
     if (pair.source === undefined && pair.prompt === undefined) {
-      throw new ProfilekitError("missing_input", `pair "${pair.id}" has neither a source nor a prompt: there is nothing to write for`, {
-        location: { pairId: pair.id },
-        hint: "generation writes responses to the pairs' inputs; map the source or prompt column with --map",
-      });
+      throw new ProfilekitError(
+        "missing_input",
+        `pair "${pair.id}" has neither a source nor a prompt: there is nothing to write for`,
+        {
+          location: { pairId: pair.id },
+          hint: "generation writes responses to the pairs' inputs; map the source or prompt column with --map",
+        },
+      );
     }
     const id = groupKeyOf({ id: pair.id, source: pair.source, prompt: pair.prompt });
     if (inputs.has(id)) continue;
@@ -88,7 +92,9 @@ export function planGeneration(
 
 /** The self-score answer: one whole number on the 1..levels scale. */
 export function selfScoreSchema(levels: number) {
-  return z.object({ score: z.number().int().min(1).max(levels).describe(`The quality, from 1 (worst) to ${levels} (best).`) });
+  return z.object({
+    score: z.number().int().min(1).max(levels).describe(`The quality, from 1 (worst) to ${levels} (best).`),
+  });
 }
 
 /** The self-score call for a response the model wrote. */
@@ -149,7 +155,13 @@ export async function generateResponses(
     const text = result.ok ? result.value.trim() : null;
     if (text === null || text === "") {
       const error = result.ok ? "the model returned an empty response" : `${result.code}: ${result.error}`;
-      return { ...base, text: null, status: "failed", ...(options.selfCheck ? { selfScore: null } : {}), error };
+      return {
+        ...base,
+        text: null,
+        status: "failed",
+        ...(options.selfCheck ? { selfScore: null } : {}),
+        error,
+      };
     }
     if (!options.selfCheck) return { ...base, text, status: "kept" };
     const scored = await client.generateObject(selfScoreCall(input, text, schema, options.levels));
@@ -179,7 +191,11 @@ export async function generateResponses(
  * seed and the pair id, so the label is `a` about half the time and the
  * profile cannot be carried by position. Ids are `<input id>/<low>v<high>`.
  */
-export function formPairs(input: GenerationInput, responses: readonly ResponseRecord[], seed: number): Pair[] {
+export function formPairs(
+  input: GenerationInput,
+  responses: readonly ResponseRecord[],
+  seed: number,
+): Pair[] {
   const kept = responses.filter((r) => r.status === "kept").sort((x, y) => x.level - y.level);
   const pairs: Pair[] = [];
   for (let i = 0; i < kept.length; i++) {

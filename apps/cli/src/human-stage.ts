@@ -64,7 +64,13 @@ export async function runHumanStage(request: HumanStageRequest): Promise<HumanSt
       }),
       setting: "human",
       configHash: request.configHash,
-      ...(extraction ? { models: { extractor: extraction.client.modelName }, extraction: extraction.extractor.stats(), usage: report } : {}),
+      ...(extraction
+        ? {
+            models: { extractor: extraction.client.modelName },
+            extraction: extraction.extractor.stats(),
+            usage: report,
+          }
+        : {}),
     });
     return { profile: result.profile, skipped: reader.skipped, usage: report };
   } finally {

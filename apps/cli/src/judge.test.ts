@@ -86,7 +86,10 @@ function kappa(x: readonly Label[], y: readonly Label[]): number {
 /** The responses a request showed as A and B (the summarization judge prompt's tags). */
 function shown(request: { messages: readonly { role: string; content: string }[] }): [string, string] {
   const user = request.messages.find((m) => m.role === "user")!.content;
-  return [/<summary_a>\n([\s\S]*?)\n<\/summary_a>/.exec(user)![1]!, /<summary_b>\n([\s\S]*?)\n<\/summary_b>/.exec(user)![1]!];
+  return [
+    /<summary_a>\n([\s\S]*?)\n<\/summary_a>/.exec(user)![1]!,
+    /<summary_b>\n([\s\S]*?)\n<\/summary_b>/.exec(user)![1]!,
+  ];
 }
 
 describe.skipIf(!hasSharedData)("profilekit judge (30 summ-news pairs, mock server)", () => {
@@ -111,7 +114,8 @@ describe.skipIf(!hasSharedData)("profilekit judge (30 summ-news pairs, mock serv
       const swapped = server.log.findIndex((r) => shown(r)[0] === pair.b && shown(r)[1] === pair.a);
       expect(original, pair.id).toBeGreaterThanOrEqual(0);
       expect(swapped, pair.id).toBeGreaterThanOrEqual(0);
-      if (copies(pair) === 1) expect(judgements[i].firstOrder).toBe(original < swapped ? "original" : "swapped");
+      if (copies(pair) === 1)
+        expect(judgements[i].firstOrder).toBe(original < swapped ? "original" : "swapped");
     });
     // The first order is a coin per pair, not a constant.
     const firstOriginal = judgements.filter((j) => j.firstOrder === "original").length;
@@ -134,17 +138,31 @@ describe.skipIf(!hasSharedData)("profilekit judge (30 summ-news pairs, mock serv
     const human = pairs.map((p) => p.label);
     const decisive = human.map((h, i) => [h, model[i]]).filter(([h]) => h !== "tie");
     const profile = await readJson(join(run.out, "profile.json"));
-    expect(profile.agreement.accuracy).toBeCloseTo(decisive.filter(([h, m]) => h === m).length / decisive.length, 12);
+    expect(profile.agreement.accuracy).toBeCloseTo(
+      decisive.filter(([h, m]) => h === m).length / decisive.length,
+      12,
+    );
     expect(profile.agreement.kappa).toBeCloseTo(kappa(human, model), 12);
     expect(profile.agreement.positionConsistency).toBe(1);
     expect(profile.agreement.tieRate).toBe(0);
-    expect(Object.keys(profile.agreement).sort()).toEqual(["accuracy", "kappa", "positionConsistency", "tieRate"]);
+    expect(Object.keys(profile.agreement).sort()).toEqual([
+      "accuracy",
+      "kappa",
+      "positionConsistency",
+      "tieRate",
+    ]);
     expect(profile.pairs).toBe(30);
     expect(profile.factors.map((f: { factor: string }) => f.factor)).toEqual(["length", "novelty"]);
 
-    expect((await readdir(run.out)).sort()).toEqual(
-      ["judgements.jsonl", "labels.jsonl", "manifest.json", "manifestations.jsonl", "pairs.jsonl", "profile.csv", "profile.json"],
-    );
+    expect((await readdir(run.out)).sort()).toEqual([
+      "judgements.jsonl",
+      "labels.jsonl",
+      "manifest.json",
+      "manifestations.jsonl",
+      "pairs.jsonl",
+      "profile.csv",
+      "profile.json",
+    ]);
     expect(await readLines(join(run.out, "pairs.jsonl"))).toEqual(await readLines(input));
     const manifest = await readJson(join(run.out, "manifest.json"));
     expect(manifest.models.judge).toBe("openai:test-model");
@@ -163,7 +181,18 @@ describe.skipIf(!hasSharedData)("profilekit judge (30 summ-news pairs, mock serv
     const relabelled = pairs.map((p) => ({ ...p, label: expectedLabel(p) }));
     const file = await writeSample(join(work, "relabelled.jsonl"), relabelled);
     const out = join(work, "analyze-relabelled");
-    const analyzed = await runCli(["analyze", file, "--factors", "length,novelty", "--bootstrap", "200", "--permutations", "99", "--out", out]);
+    const analyzed = await runCli([
+      "analyze",
+      file,
+      "--factors",
+      "length,novelty",
+      "--bootstrap",
+      "200",
+      "--permutations",
+      "99",
+      "--out",
+      out,
+    ]);
     expect(analyzed.code).toBe(0);
     const { agreement, ...profile } = await readJson(join(judged.out, "profile.json"));
     expect(profile).toEqual(await readJson(join(out, "profile.json")));
@@ -187,7 +216,13 @@ describe.skipIf(!hasSharedData)("profilekit judge (30 summ-news pairs, mock serv
     expect(profile.agreement.positionConsistency).toBe(0);
     expect(profile.agreement.tieRate).toBe(1);
     expect(profile.agreement.accuracy).toBeNull(); // no pair where neither label is a tie
-    expect(profile.agreement.kappa).toBeCloseTo(kappa(human, human.map(() => "tie")), 12);
+    expect(profile.agreement.kappa).toBeCloseTo(
+      kappa(
+        human,
+        human.map(() => "tie"),
+      ),
+      12,
+    );
     expect(profile.preferenceTies).toBe(30);
     for (const factor of profile.factors) expect(factor.tau).toBeNull();
   });
@@ -230,7 +265,13 @@ describe.skipIf(!hasSharedData)("profilekit judge (30 summ-news pairs, mock serv
     expect(profile.pairs).toBe(29);
     expect((await readLines(join(run.out, "labels.jsonl"))).map((l) => l.pairId)).not.toContain(failing.id);
     const kept = pairs.filter((p) => p.id !== failing.id);
-    expect(profile.agreement.kappa).toBeCloseTo(kappa(kept.map((p) => p.label), kept.map(expectedLabel)), 12);
+    expect(profile.agreement.kappa).toBeCloseTo(
+      kappa(
+        kept.map((p) => p.label),
+        kept.map(expectedLabel),
+      ),
+      12,
+    );
     expect(run.stdout).toMatch(/1 without a label/);
   });
 
@@ -246,16 +287,22 @@ describe.skipIf(!hasSharedData)("profilekit judge (30 summ-news pairs, mock serv
     const files = (await readdir(first.out)).sort();
     expect((await readdir(second.out)).sort()).toEqual(files);
     for (const file of files.filter((f) => f !== "manifest.json")) {
-      expect(await readFile(join(second.out, file), "utf8"), file).toBe(await readFile(join(first.out, file), "utf8"));
+      expect(await readFile(join(second.out, file), "utf8"), file).toBe(
+        await readFile(join(first.out, file), "utf8"),
+      );
     }
     // manifest.json differs only in what this run spent: all from the cache.
-    const [m1, m2] = [await readJson(join(first.out, "manifest.json")), await readJson(join(second.out, "manifest.json"))];
+    const [m1, m2] = [
+      await readJson(join(first.out, "manifest.json")),
+      await readJson(join(second.out, "manifest.json")),
+    ];
     expect(m2.usage.total).toMatchObject({ calls: 60, requests: 0, cacheHits: 60, costUsd: 0 });
     expect({ ...m2, usage: null }).toEqual({ ...m1, usage: null });
 
     // Another seed draws other first orders.
     const other = await judge(server, ["--seed", "8"], cache);
-    const orders = async (out: string) => (await readLines(join(out, "judgements.jsonl"))).map((j) => j.firstOrder);
+    const orders = async (out: string) =>
+      (await readLines(join(out, "judgements.jsonl"))).map((j) => j.firstOrder);
     expect(await orders(other.out)).not.toEqual(await orders(first.out));
   });
 
@@ -264,8 +311,90 @@ describe.skipIf(!hasSharedData)("profilekit judge (30 summ-news pairs, mock serv
     const run = await judge(server, ["--dry-run"]);
     expect(run.code).toBe(0);
     expect(server.stats.requests).toBe(0);
-    expect(run.stdout).toContain(`60 calls to openai:test-model, 0 already in the cache, ${distinctCalls} to make`);
+    expect(run.stdout).toContain(
+      `60 calls to openai:test-model, 0 already in the cache, ${distinctCalls} to make`,
+    );
     await expect(readdir(run.out)).rejects.toThrow();
+  });
+
+  it("with --extractor adds the task's model factors, whose extractions another judge re-uses from the cache", async () => {
+    const server = await serve(createFakeModel({ measure: (_key, text) => longer(text) }));
+    const cache = join(work, "extractor-cache.db");
+    const extractor = [
+      "--extractor",
+      "openai:extractor-model",
+      "--factors",
+      "length,fluency,intent-alignment",
+    ];
+    const first = await judge(server, extractor, cache);
+    expect(first.stderr).not.toMatch(/error/);
+    expect(first.code).toBe(0);
+    const profile = await readJson(join(first.out, "profile.json"));
+    expect(profile.factors.map((f: { factor: string }) => f.factor)).toEqual([
+      "length",
+      "fluency",
+      "intent-alignment",
+    ]);
+    for (const factor of profile.factors) expect(factor.missing).toBe(0);
+    const manifest = await readJson(join(first.out, "manifest.json"));
+    expect(manifest.models).toEqual({ judge: "openai:test-model", extractor: "openai:extractor-model" });
+    const stages = (m: { usage: { byStage: { stage: string; requests: number }[] } }) =>
+      Object.fromEntries(m.usage.byStage.map((s) => [s.stage, s.requests]));
+    expect(stages(manifest).extract).toBeGreaterThan(0);
+    expect(server.log.some((r) => r.model === "extractor-model")).toBe(true);
+
+    // Another judge, the same extractor: only the judge's calls reach the server.
+    const second = await runCli([
+      "judge",
+      input,
+      "--model",
+      "openai:other-judge",
+      "--base-url",
+      server.openaiBaseURL,
+      "--cache-path",
+      cache,
+      ...extractor,
+      "--bootstrap",
+      "0",
+      "--permutations",
+      "0",
+      "--out",
+      join(work, "other-judge"),
+    ]);
+    expect(second.code).toBe(0);
+    const again = await readJson(join(work, "other-judge", "manifest.json"));
+    expect(stages(again)).toEqual({ extract: 0, judge: distinctCalls });
+  });
+
+  it("by default profiles the task's factors that need no model", async () => {
+    const server = await serve(createFakeModel({ measure: (_key, text) => longer(text) }));
+    const out = join(work, "default-factors");
+    const run = await runCli([
+      "judge",
+      input,
+      "--model",
+      "openai:test-model",
+      "--base-url",
+      server.openaiBaseURL,
+      "--cache-path",
+      join(work, "default-factors.db"),
+      "--bootstrap",
+      "0",
+      "--permutations",
+      "0",
+      "--out",
+      out,
+    ]);
+    expect(run.code).toBe(0);
+    const profile = await readJson(join(out, "profile.json"));
+    // summarization: PROFILE's length, and the classical measures of the task
+    expect(profile.factors.map((f: { factor: string }) => f.factor)).toEqual([
+      "length",
+      "novelty",
+      "source-overlap",
+      "readability",
+      "formality",
+    ]);
   });
 
   it("refuses a model factor without --extractor before any call (exit 2)", async () => {

@@ -68,7 +68,10 @@ export function verdictSchema(allowTies: boolean): VerdictSchema {
   return z.object({
     verdict: z
       .enum(verdicts as [string, ...string[]])
-      .describe('"a": response A is better; "b": response B is better' + (allowTies ? '; "tie": neither is better' : "")),
+      .describe(
+        '"a": response A is better; "b": response B is better' +
+          (allowTies ? '; "tie": neither is better' : ""),
+      ),
   }) as VerdictSchema;
 }
 
@@ -78,7 +81,12 @@ export function firstOrderOf(seed: number, pairId: string): JudgeOrder {
 }
 
 /** The messages of the task's judge prompt for a pair shown in `order`. */
-export function judgeMessages(template: PromptTemplate, pair: Pair, order: JudgeOrder, allowTies: boolean): ChatMessage[] {
+export function judgeMessages(
+  template: PromptTemplate,
+  pair: Pair,
+  order: JudgeOrder,
+  allowTies: boolean,
+): ChatMessage[] {
   const [a, b] = order === "original" ? [pair.a, pair.b] : [pair.b, pair.a];
   return renderForPair(template, pair, { a, b, choices: judgeChoices(allowTies) });
 }
@@ -104,7 +112,11 @@ export function planJudgeCalls(
       sampleIndex: order === "swapped" ? 1 : 0,
       temperature: 0,
     });
-    return { pair, firstOrder: firstOrderOf(options.seed, pair.id), calls: { original: call("original"), swapped: call("swapped") } };
+    return {
+      pair,
+      firstOrder: firstOrderOf(options.seed, pair.id),
+      calls: { original: call("original"), swapped: call("swapped") },
+    };
   });
 }
 

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { createBuiltinRegistry } from "./builtin-plugins.js";
 import { alignCommand } from "./commands/align.js";
 import { analyzeCommand } from "./commands/analyze.js";
+import { cacheCommand } from "./commands/cache.js";
 import { factorsCommand } from "./commands/factors.js";
 import { generateCommand } from "./commands/generate.js";
 import { initCommand } from "./commands/init.js";
@@ -31,29 +32,27 @@ export function createProgram(io: CliIo): Command {
   const program = new Command("profilekit")
     .description("Which factors drive human and model preferences, and where they disagree.")
     .version(cliVersion, "-v, --version")
-    .showHelpAfterError("(run with --help for usage)")
-    .addHelpText("after", overview)
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-    });
+    .addHelpText("after", overview);
   program.addCommand(analyzeCommand(registry, io));
   program.addCommand(judgeCommand(registry, io));
   program.addCommand(generateCommand(registry, io));
-  program.addCommand(factorsCommand(registry, io));
-  program.addCommand(presetsCommand(io));
   program.addCommand(alignCommand(io));
   program.addCommand(runCommand(registry, io));
   program.addCommand(initCommand(registry, io));
-  for (const command of program.commands) {
-    command.showHelpAfterError("(run with --help for usage)").configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-    });
-  }
-  program.exitOverride();
-  for (const command of program.commands) command.exitOverride();
+  program.addCommand(factorsCommand(registry, io));
+  program.addCommand(presetsCommand(io));
+  program.addCommand(cacheCommand(io));
+  routeOutputAndExits(program, io);
   return program;
+}
+
+/** Every command, nested ones included, writes to `io` and throws instead of exiting. */
+function routeOutputAndExits(command: Command, io: CliIo): void {
+  command
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .exitOverride();
+  for (const sub of command.commands) routeOutputAndExits(sub, io);
 }
 
 /** Runs the CLI and returns the exit code instead of exiting, so it can be tested in-process. */

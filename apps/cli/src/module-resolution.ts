@@ -31,7 +31,8 @@ function conditionalTarget(target: unknown): string | undefined {
 
 /** The target of `subpath` ("." or "./x") in a package.json `exports` field (exact keys only, no patterns). */
 function exportTarget(exports: unknown, subpath: string): string | undefined {
-  if (typeof exports === "string" || Array.isArray(exports)) return subpath === "." ? conditionalTarget(exports) : undefined;
+  if (typeof exports === "string" || Array.isArray(exports))
+    return subpath === "." ? conditionalTarget(exports) : undefined;
   if (exports === null || typeof exports !== "object") return undefined;
   const record = exports as Record<string, unknown>;
   const hasSubpaths = Object.keys(record).some((key) => key.startsWith("."));
@@ -50,16 +51,23 @@ async function packageEntry(packageDir: string, subpath: string, spec: string): 
     manifest = JSON.parse(await readFile(manifestPath, "utf8"));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-      throw new ProfilekitError("plugin_not_found", `cannot read ${manifestPath} (for "${spec}"): ${(error as Error).message}`);
+      throw new ProfilekitError(
+        "plugin_not_found",
+        `cannot read ${manifestPath} (for "${spec}"): ${(error as Error).message}`,
+      );
     }
   }
   let target: string | undefined;
   if (manifest.exports !== undefined) {
     target = exportTarget(manifest.exports, subpath);
     if (target === undefined) {
-      throw new ProfilekitError("plugin_not_found", `"${spec}": ${manifestPath} exports no "${subpath}" for import`, {
-        hint: 'the package\'s "exports" needs an "import" or "default" entry',
-      });
+      throw new ProfilekitError(
+        "plugin_not_found",
+        `"${spec}": ${manifestPath} exports no "${subpath}" for import`,
+        {
+          hint: 'the package\'s "exports" needs an "import" or "default" entry',
+        },
+      );
     }
   } else if (subpath !== ".") {
     target = subpath;
@@ -83,7 +91,8 @@ function splitPackageSpec(spec: string): { name: string; subpath: string } {
   return { name: parts.slice(0, size).join("/"), subpath: rest === "" ? "." : `./${rest}` };
 }
 
-const isPathSpec = (spec: string) => spec.startsWith("./") || spec.startsWith("../") || isAbsolute(spec);
+const isPathSpec = (spec: string) =>
+  spec === "." || spec === ".." || spec.startsWith("./") || spec.startsWith("../") || isAbsolute(spec);
 
 /**
  * The file an ESM import of `spec` loads when written in a module of folder `fromDir`: a
@@ -106,7 +115,11 @@ export async function resolveModule(spec: string, fromDir: string): Promise<stri
     if ((await kind(candidate)) === "directory") return packageEntry(candidate, subpath, spec);
     if (dirname(dir) === dir) break;
   }
-  throw new ProfilekitError("plugin_not_found", `package "${name}" is not installed where ${fromDir} can see it`, {
-    hint: `install it (npm install ${name}) in the project of the config file, or give a path starting with ./`,
-  });
+  throw new ProfilekitError(
+    "plugin_not_found",
+    `package "${name}" is not installed where ${fromDir} can see it`,
+    {
+      hint: `install it (npm install ${name}) in the project of the config file, or give a path starting with ./`,
+    },
+  );
 }

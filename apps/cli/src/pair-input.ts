@@ -17,15 +17,27 @@ export interface ReadFlags {
 export function addReadOptions(command: Command): Command {
   return command
     .addOption(
-      new Option("--preset <name>", "how to read the file").choices(presets.map((p) => p.name)).default("canonical"),
+      new Option("--preset <name>", "how to read the file")
+        .choices(presets.map((p) => p.name))
+        .default("canonical"),
     )
     .addOption(
-      new Option("--format <format>", "file format (default: from the extension)").choices(["jsonl", "json", "csv", "tsv"]),
+      new Option("--format <format>", "file format (default: from the extension)").choices([
+        "jsonl",
+        "json",
+        "csv",
+        "tsv",
+      ]),
     )
-    .option("--map <mapping>", "column mapping for other files, e.g. prompt=instruction,a=response1,b=response2,label=winner")
+    .option(
+      "--map <mapping>",
+      "column mapping for other files, e.g. prompt=instruction,a=response1,b=response2,label=winner",
+    )
     .option("--labels <mapping>", "how raw labels map to a, b, tie, e.g. a=1,b=2,tie=0")
     .addOption(
-      new Option("--on-invalid <policy>", "bad records: fail (exit 2) or skip and report them").choices(["fail", "skip"]).default("fail"),
+      new Option("--on-invalid <policy>", "bad records: fail (exit 2) or skip and report them")
+        .choices(["fail", "skip"])
+        .default("fail"),
     );
 }
 

@@ -26,14 +26,23 @@ function classify(value: unknown): Plugin | undefined {
 }
 
 /** A module's plugins: its default export, or else its `plugins` export; one plugin or an array. */
-function pluginsOf(module: Record<string, unknown>, spec: string, field: string, configFile: string): Plugin[] {
+function pluginsOf(
+  module: Record<string, unknown>,
+  spec: string,
+  field: string,
+  configFile: string,
+): Plugin[] {
   const exported = module.default ?? module.plugins;
   const where = { location: { file: configFile, field } };
   if (exported === undefined) {
-    throw new ProfilekitError("invalid_plugin", `plugin "${spec}" has neither a default export nor a \`plugins\` export`, {
-      ...where,
-      hint: "export default a factor plugin (defineResponseFactor from @profilekit/spec), a task adapter, or an array of them",
-    });
+    throw new ProfilekitError(
+      "invalid_plugin",
+      `plugin "${spec}" has neither a default export nor a \`plugins\` export`,
+      {
+        ...where,
+        hint: "export default a factor plugin (defineResponseFactor from @profilekit/spec), a task adapter, or an array of them",
+      },
+    );
   }
   const values = Array.isArray(exported) ? exported : [exported];
   return values.map((value, i) => {
@@ -42,7 +51,10 @@ function pluginsOf(module: Record<string, unknown>, spec: string, field: string,
       throw new ProfilekitError(
         "invalid_plugin",
         `plugin "${spec}" exports ${Array.isArray(exported) ? `at [${i}] ` : ""}something that is neither a factor plugin (no extract function) nor a task adapter (no factors and prompts)`,
-        { ...where, hint: "build factors with defineResponseFactor or definePairFactor from @profilekit/spec" },
+        {
+          ...where,
+          hint: "build factors with defineResponseFactor or definePairFactor from @profilekit/spec",
+        },
       );
     }
     return plugin;

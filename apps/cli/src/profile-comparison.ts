@@ -34,7 +34,10 @@ export const GapEntrySchema = z.object({
   generation: z.string().describe("Label of the generation profile."),
   evaluationTauB: z.number().nullable(),
   generationTauB: z.number().nullable(),
-  tauBDifference: z.object({ value: z.number().nullable(), ci95: z.tuple([z.number(), z.number()]).nullable() }),
+  tauBDifference: z.object({
+    value: z.number().nullable(),
+    ci95: z.tuple([z.number(), z.number()]).nullable(),
+  }),
 });
 export type GapEntry = z.infer<typeof GapEntrySchema>;
 
@@ -87,7 +90,9 @@ export function gapPairs(inputs: readonly ProfileInput[]): [ProfileInput, Profil
     return e.model !== undefined && g.model !== undefined && e.model !== g.model ? [] : [[e, g]];
   }
   return evaluations.flatMap((e) =>
-    generations.filter((g) => e.model !== undefined && g.model === e.model).map((g): [ProfileInput, ProfileInput] => [e, g]),
+    generations
+      .filter((g) => e.model !== undefined && g.model === e.model)
+      .map((g): [ProfileInput, ProfileInput] => [e, g]),
   );
 }
 
@@ -99,7 +104,8 @@ export function gapPairs(inputs: readonly ProfileInput[]): [ProfileInput, Profil
 export function compareProfiles(inputs: readonly ProfileInput[], options: ComparisonOptions): AlignmentFile {
   checkSameVariant(inputs);
   const [reference, ...others] = inputs;
-  if (reference === undefined || others.length === 0) throw new Error("compareProfiles needs at least two profiles");
+  if (reference === undefined || others.length === 0)
+    throw new Error("compareProfiles needs at least two profiles");
   const alignmentOptions = { replicates: options.replicates, seed: options.seed };
   const comparisons = others.map(
     (other): Comparison => ({

@@ -3,6 +3,7 @@ import { basename, dirname, join } from "node:path";
 import { type Profile, ProfileSchema } from "@profilekit/core";
 import { ProfilekitError } from "@profilekit/spec";
 import { z } from "zod";
+import { formatFieldPath } from "./field-path.js";
 
 /** Where a profile's labels came from: people, a model judging pairs, or a model writing responses. */
 export const ProfileRoleSchema = z.enum(["human", "evaluation", "generation"]);
@@ -41,17 +42,23 @@ async function readJson(file: string, what: string): Promise<unknown> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ProfilekitError(
       code === "ENOENT" ? "file_not_found" : "unreadable_input",
-      code === "ENOENT" ? `${what} ${file} does not exist` : `cannot read ${what} ${file}: ${code ?? String(error)}`,
+      code === "ENOENT"
+        ? `${what} ${file} does not exist`
+        : `cannot read ${what} ${file}: ${code ?? String(error)}`,
       { location: { file }, hint: "give the profile.json of a run, e.g. runs/human/profile.json" },
     );
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ProfilekitError("malformed_json", `${what} ${file} is not valid JSON: ${(error as Error).message}`, {
-      location: { file },
-      hint: "profile.json is written by `profilekit analyze`, `judge` or `generate`; re-create it rather than editing it",
-    });
+    throw new ProfilekitError(
+      "malformed_json",
+      `${what} ${file} is not valid JSON: ${(error as Error).message}`,
+      {
+        location: { file },
+        hint: "profile.json is written by `profilekit analyze`, `judge` or `generate`; re-create it rather than editing it",
+      },
+    );
   }
 }
 
@@ -63,7 +70,11 @@ const MarkersSchema = z.looseObject({
   generation: z.unknown().optional(),
 });
 
-const roleOfCommand: Record<string, ProfileRole> = { analyze: "human", judge: "evaluation", generate: "generation" };
+const roleOfCommand: Record<string, ProfileRole> = {
+  analyze: "human",
+  judge: "evaluation",
+  generate: "generation",
+};
 
 /**
  * The role a profile's files declare, checked in this order: a `setting` field in profile.json
@@ -82,15 +93,27 @@ export function detectRole(profileJson: unknown, manifestJson: unknown): Profile
   return typeof manifest.command === "string" ? roleOfCommand[manifest.command] : undefined;
 }
 
-/** The model a profile's files name: `model` in profile.json or manifest.json, as a string or `{id}`. */
-function detectModel(profileJson: unknown, manifestJson: unknown): string | undefined {
+const ModelsSchema = z.looseObject({ models: z.record(z.string(), z.unknown()).optional() });
+
+/**
+ * The model a profile's files name: `model` in profile.json or manifest.json (a string or
+ * `{id}`), else manifest.json's `models.judge` (evaluation) or `models.generator` (generation),
+ * as `judge` and `generate` write them.
+ */
+function detectModel(
+  profileJson: unknown,
+  manifestJson: unknown,
+  role: ProfileRole | undefined,
+): string | undefined {
   for (const source of [profileJson, manifestJson]) {
     const model = MarkersSchema.safeParse(source).data?.model;
     if (typeof model === "string") return model;
     const id = z.object({ id: z.string() }).safeParse(model);
     if (id.success) return id.data.id;
   }
-  return undefined;
+  const key = role === "evaluation" ? "judge" : role === "generation" ? "generator" : undefined;
+  const named = key === undefined ? undefined : ModelsSchema.safeParse(manifestJson).data?.models?.[key];
+  return typeof named === "string" ? named : undefined;
 }
 
 /** Reads and validates a profile.json (or a run folder's), naming the file and field when it is wrong. */
@@ -103,7 +126,7 @@ export async function readProfileInput(
   const parsed = ProfileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const field = issue.path.map(String).join(".");
+    const field = formatFieldPath(issue.path);
     throw new ProfilekitError(
       "invalid_profile",
       `${file} is not a valid profile: ${field === "" ? "" : `${field}: `}${issue.message}` +
@@ -131,7 +154,7 @@ export async function readProfileInput(
     file,
     label: given.label ?? role ?? (folder === "." || folder === "" ? basename(file) : folder),
     role,
-    model: detectModel(raw, manifest),
+    model: detectModel(raw, manifest, role),
     profile: parsed.data,
   };
 }
@@ -147,7 +170,9 @@ export function checkSameVariant(inputs: readonly ProfileInput[]): void {
         `${other.file} was scored with ${other.profile.variant}, but the reference ${reference.file} with ${reference.profile.variant}`,
         {
           location: { file: other.file, field: "variant" },
-          hint: "profiles are compared on the same Kendall variant: re-run one of them with --variant " + reference.profile.variant,
+          hint:
+            "profiles are compared on the same Kendall variant: re-run one of them with --variant " +
+            reference.profile.variant,
         },
       );
     }

@@ -22,7 +22,10 @@ export function renderForPair(
   input: Pick<Pair, "id" | "source" | "prompt">,
   values: TemplateVariables,
 ): ChatMessage[] {
-  const shown = new Set([...templatePlaceholders(template.system ?? ""), ...templatePlaceholders(template.user)]);
+  const shown = new Set([
+    ...templatePlaceholders(template.system ?? ""),
+    ...templatePlaceholders(template.user),
+  ]);
   const vars: Record<string, string | number | undefined> = { ...values };
   for (const field of ["source", "prompt"] as const) {
     if (shown.has(field)) vars[field] = input[field];

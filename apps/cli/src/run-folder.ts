@@ -6,20 +6,29 @@ import { toJsonFile } from "./run-files.js";
 
 /** `runs/<file name without extensions>-<setting>`, the default --out of a model setting. */
 export function defaultRunFolder(file: string, setting: string): string {
-  const name = basename(file).replace(/(\.gz)?$/, "").replace(/\.[^.]+$/, "");
+  const name = basename(file)
+    .replace(/(\.gz)?$/, "")
+    .replace(/\.[^.]+$/, "");
   return join("runs", `${name}-${setting}`);
 }
 
 /** Writes pairs.jsonl: the pairs in the canonical format, in order. */
 export async function writePairsFile(outDir: string, pairs: Iterable<Pair>): Promise<string> {
-  await writeJsonl(join(outDir, "pairs.jsonl"), (function* () {
-    for (const pair of pairs) yield canonicalPair(pair);
-  })());
+  await writeJsonl(
+    join(outDir, "pairs.jsonl"),
+    (function* () {
+      for (const pair of pairs) yield canonicalPair(pair);
+    })(),
+  );
   return "pairs.jsonl";
 }
 
 /** Writes `name` as JSON Lines, one record a line, in order. */
-export async function writeRecordsFile(outDir: string, name: string, records: Iterable<unknown>): Promise<string> {
+export async function writeRecordsFile(
+  outDir: string,
+  name: string,
+  records: Iterable<unknown>,
+): Promise<string> {
   await writeJsonl(join(outDir, name), records);
   return name;
 }

@@ -3,8 +3,7 @@ import { join } from "node:path";
 import { type Profile, ProfileSchema } from "@profilekit/core";
 import { z } from "zod";
 
-/** The part of a stage's manifest.json that resume reads. */
-const StageManifestSchema = z.looseObject({ configHash: z.string() });
+const ManifestSchema = z.looseObject({});
 
 async function readJsonOrUndefined(path: string): Promise<unknown> {
   try {
@@ -12,6 +11,16 @@ async function readJsonOrUndefined(path: string): Promise<unknown> {
   } catch {
     return undefined;
   }
+}
+
+/** A stage folder's valid profile.json and manifest.json; undefined when either is missing or invalid. */
+export async function readStageFolder(
+  dir: string,
+): Promise<{ profile: Profile; manifest: Record<string, unknown> } | undefined> {
+  const manifest = ManifestSchema.safeParse(await readJsonOrUndefined(join(dir, "manifest.json")));
+  if (!manifest.success) return undefined;
+  const profile = ProfileSchema.safeParse(await readJsonOrUndefined(join(dir, "profile.json")));
+  return profile.success ? { profile: profile.data, manifest: manifest.data } : undefined;
 }
 
 /**
@@ -23,8 +32,6 @@ export async function finishedStage(
   dir: string,
   configHash: string,
 ): Promise<{ profile: Profile; manifest: Record<string, unknown> } | undefined> {
-  const manifest = StageManifestSchema.safeParse(await readJsonOrUndefined(join(dir, "manifest.json")));
-  if (!manifest.success || manifest.data.configHash !== configHash) return undefined;
-  const profile = ProfileSchema.safeParse(await readJsonOrUndefined(join(dir, "profile.json")));
-  return profile.success ? { profile: profile.data, manifest: manifest.data } : undefined;
+  const stage = await readStageFolder(dir);
+  return stage?.manifest.configHash === configHash ? stage : undefined;
 }

@@ -6,7 +6,11 @@ import { parseFactorList, type SelectedFactor, selectFactors } from "./factor-se
  * The task whose prompts a model setting uses: `--task` when given (the
  * reader has then set it on every pair), else the one task every pair names.
  */
-export function resolveRunTask(registry: PluginRegistry, pairs: readonly Pair[], inputName: string): TaskAdapter {
+export function resolveRunTask(
+  registry: PluginRegistry,
+  pairs: readonly Pair[],
+  inputName: string,
+): TaskAdapter {
   const tasks = [...new Set(pairs.map((pair) => pair.task))];
   if (tasks.length === 0) {
     throw new ProfilekitError("no_valid_pairs", `${inputName} holds no pair`, {
@@ -15,10 +19,14 @@ export function resolveRunTask(registry: PluginRegistry, pairs: readonly Pair[],
     });
   }
   if (tasks.length > 1) {
-    throw new ProfilekitError("mixed_tasks", `the pairs of ${inputName} belong to several tasks (${tasks.join(", ")})`, {
-      location: { file: inputName },
-      hint: "a model setting uses one task's prompts: split the file by task, or set one with --task",
-    });
+    throw new ProfilekitError(
+      "mixed_tasks",
+      `the pairs of ${inputName} belong to several tasks (${tasks.join(", ")})`,
+      {
+        location: { file: inputName },
+        hint: "a model setting uses one task's prompts: split the file by task, or set one with --task",
+      },
+    );
   }
   return registry.task(tasks[0]!);
 }
@@ -45,12 +53,18 @@ export function taskPrompt(task: TaskAdapter, setting: "judge" | "generation"): 
 export function selectRunFactors(
   registry: PluginRegistry,
   task: TaskAdapter,
-  request: { readonly factors: string | undefined; readonly options: readonly string[]; readonly extractor: string | undefined },
+  request: {
+    readonly factors: string | undefined;
+    readonly options: readonly string[];
+    readonly extractor: string | undefined;
+  },
 ): SelectedFactor[] {
   const ids = request.factors
     ? parseFactorList(request.factors)
     : [
-        ...task.factors.filter((id) => request.extractor !== undefined || registry.factor(id).method !== "llm"),
+        ...task.factors.filter(
+          (id) => request.extractor !== undefined || registry.factor(id).method !== "llm",
+        ),
         ...task.classicalFactors,
       ];
   const selected = selectFactors(registry, ids, request.options);

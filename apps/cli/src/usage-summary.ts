@@ -9,9 +9,7 @@ const usd = (value: number | null): string =>
  * model and how many the cache answered, tokens, and the estimated cost.
  */
 export function formatUsage(report: UsageReport): string {
-  const stages = report.byStage
-    .map((row) => `${row.stage} ${count(row.calls)}`)
-    .join(", ");
+  const stages = report.byStage.map((row) => `${row.stage} ${count(row.calls)}`).join(", ");
   const { total } = report;
   const lines = [
     `model calls: ${count(total.calls)}${stages ? ` (${stages})` : ""}; ${count(total.requests)} requests, ` +

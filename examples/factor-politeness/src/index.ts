@@ -4,7 +4,10 @@ import { countMarkers, defaultMarkers, words } from "./markers.js";
 
 export const PolitenessOptionsSchema = z.strictObject({
   /** The markers counted, each one or more words ("would you"); matched on lowercased words. */
-  markers: z.array(z.string().trim().min(1, "a marker needs at least one word")).min(1).default([...defaultMarkers]),
+  markers: z
+    .array(z.string().trim().min(1, "a marker needs at least one word"))
+    .min(1)
+    .default([...defaultMarkers]),
 });
 export type PolitenessOptions = z.infer<typeof PolitenessOptionsSchema>;
 

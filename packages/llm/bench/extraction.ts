@@ -49,12 +49,16 @@ const FACTORS: FactorPlugin[] = [
   helpfulness,
 ];
 
-const WORDS = "the council approved a new budget for schools roads and parks after a long debate in which members argued over taxes".split(
-  " ",
-);
+const WORDS =
+  "the council approved a new budget for schools roads and parks after a long debate in which members argued over taxes".split(
+    " ",
+  );
 /** Deterministic filler of about `words` words, different for every seed. */
 function text(seed: number, words: number): string {
-  return Array.from({ length: words }, (_, i) => WORDS[(seed * 7 + i * 13 + ((seed * i) % 5)) % WORDS.length]).join(" ");
+  return Array.from(
+    { length: words },
+    (_, i) => WORDS[(seed * 7 + i * 13 + ((seed * i) % 5)) % WORDS.length],
+  ).join(" ");
 }
 function pairs(count: number, offset = 0): Pair[] {
   return Array.from({ length: count }, (_, i) => {
@@ -71,7 +75,9 @@ function pairs(count: number, offset = 0): Pair[] {
   });
 }
 
-const worker = new Worker(new URL("./fake-worker.ts", import.meta.url), { workerData: { latencyMs: LATENCY_MS } });
+const worker = new Worker(new URL("./fake-worker.ts", import.meta.url), {
+  workerData: { latencyMs: LATENCY_MS },
+});
 function reply<T>(type: string): Promise<T> {
   return new Promise((resolve) => {
     const listen = (message: { type: string }) => {
@@ -96,7 +102,13 @@ const verdict = (label: string, pass: boolean) => {
   return `${label}: ${pass ? "PASS" : "FAIL"}`;
 };
 
-async function run(label: string, mode: ExtractionMode, bothOrders: boolean, cacheFile: string, batch: Pair[]) {
+async function run(
+  label: string,
+  mode: ExtractionMode,
+  bothOrders: boolean,
+  cacheFile: string,
+  batch: Pair[],
+) {
   worker.postMessage({ type: "reset" });
   const client = createModelClient({
     model: createLanguageModel("openai-compatible:bench-model", { baseURL, apiKey: "sk-bench-0000000000" }),
@@ -105,14 +117,18 @@ async function run(label: string, mode: ExtractionMode, bothOrders: boolean, cac
   });
   const extractor = createModelFactorExtractor({ client, mode, bothOrders });
   const started = performance.now();
+  const loop = performance.eventLoopUtilization();
   const results = await extractor.extract(FACTORS, batch);
   const wallMs = performance.now() - started;
+  const busy = performance.eventLoopUtilization(loop).utilization;
   await client.close();
   const server = await serverStats();
   const stats = extractor.stats();
   const measured = [...results.values()].every((list) => list.every((m) => m.sign !== null));
   const idealMs = (stats.calls - stats.cacheHits) * (LATENCY_MS / CONCURRENCY);
-  console.log(`${label}: ${mode}, both orders ${bothOrders ? "on" : "off"}, ${batch.length} pairs x ${FACTORS.length} factors`);
+  console.log(
+    `${label}: ${mode}, both orders ${bothOrders ? "on" : "off"}, ${batch.length} pairs x ${FACTORS.length} factors`,
+  );
   console.log(
     `       calls ${stats.calls} (${(stats.calls / batch.length).toFixed(1)} per pair), requests ${server.requests}, ` +
       `cache hits ${stats.cacheHits}, failures ${stats.failures}, max in flight ${server.maxInFlight}`,
@@ -120,7 +136,7 @@ async function run(label: string, mode: ExtractionMode, bothOrders: boolean, cac
   console.log(
     `       wall ${wallMs.toFixed(0)} ms, ideal ${idealMs.toFixed(0)} ms` +
       (idealMs > 0 ? `, ratio ${(wallMs / idealMs).toFixed(3)}` : "") +
-      `, every factor measured on every pair: ${measured}`,
+      `, client event loop busy ${(100 * busy).toFixed(0)}%, every factor measured on every pair: ${measured}`,
   );
   return { wallMs, idealMs, stats, server, measured };
 }
@@ -142,11 +158,16 @@ try {
   console.log(
     `       ${verdict(
       `2 calls per pair, within ${TARGET_RATIO}x of ideal, consistency 1 for the fake model`,
-      both.stats.calls === 2 * PAIRS && both.wallMs <= TARGET_RATIO * both.idealMs && both.measured && consistency,
+      both.stats.calls === 2 * PAIRS &&
+        both.wallMs <= TARGET_RATIO * both.idealMs &&
+        both.measured &&
+        consistency,
     )}`,
   );
   const again = await run("cached", "joint", true, "both.db", batch);
-  console.log(`       ${verdict("second run makes 0 requests", again.server.requests === 0 && again.measured)}`);
+  console.log(
+    `       ${verdict("second run makes 0 requests", again.server.requests === 0 && again.measured)}`,
+  );
   const perFactor = await run("per-f.", "per-factor", true, "per-factor.db", batch);
   console.log(
     `       ${verdict(

@@ -4,7 +4,12 @@ import { renderAlignment } from "../alignment-summary.js";
 import type { CliIo } from "../io.js";
 import { integerIn } from "../option-parsers.js";
 import { compareProfiles, writeAlignmentFile } from "../profile-comparison.js";
-import { type ProfileInput, type ProfileRole, ProfileRoleSchema, readProfileInput } from "../profile-inputs.js";
+import {
+  type ProfileInput,
+  type ProfileRole,
+  ProfileRoleSchema,
+  readProfileInput,
+} from "../profile-inputs.js";
 
 interface AlignFlags {
   out?: string;
@@ -40,9 +45,13 @@ Exit codes: 0 ok, 2 bad usage or bad input (a missing or invalid profile, differ
 function splitList(text: string, count: number, flag: string): string[] {
   const items = text.split(",").map((item) => item.trim());
   if (items.length !== count || items.some((item) => item === "")) {
-    throw new ProfilekitError("invalid_option", `${flag} "${text}" names ${items.length} profiles, but ${count} were given`, {
-      hint: `give one comma-separated entry per profile, in order, e.g. ${flag} ${flag === "--roles" ? "human,evaluation" : "human,judge"}`,
-    });
+    throw new ProfilekitError(
+      "invalid_option",
+      `${flag} "${text}" names ${items.length} profiles, but ${count} were given`,
+      {
+        hint: `give one comma-separated entry per profile, in order, e.g. ${flag} ${flag === "--roles" ? "human,evaluation" : "human,judge"}`,
+      },
+    );
   }
   return items;
 }
@@ -83,19 +92,35 @@ export function alignCommand(io: CliIo): Command {
     .argument("<profiles...>", "profile.json files (or run folders holding one); the first is the reference")
     .option("--out <dir>", "write alignment.json into this folder")
     .option("--seed <n>", "seed of the correlation intervals' resampling", integerIn(0, 2 ** 31 - 1), 1)
-    .option("--replicates <n>", "parametric-bootstrap replicates for the correlation intervals (0: none)", integerIn(0, 1_000_000), 2000)
-    .option("--labels <names>", "comma-separated names of the profiles, in order (default: their role or folder)")
-    .option("--roles <roles>", "comma-separated roles: human, evaluation, generation or auto (default: read from the files)")
+    .option(
+      "--replicates <n>",
+      "parametric-bootstrap replicates for the correlation intervals (0: none)",
+      integerIn(0, 1_000_000),
+      2000,
+    )
+    .option(
+      "--labels <names>",
+      "comma-separated names of the profiles, in order (default: their role or folder)",
+    )
+    .option(
+      "--roles <roles>",
+      "comma-separated roles: human, evaluation, generation or auto (default: read from the files)",
+    )
     .option("-q, --quiet", "print nothing but errors")
     .addHelpText("after", examples)
     .action(async (files: string[], flags: AlignFlags) => {
       if (files.length < 2) {
-        throw new ProfilekitError("invalid_option", `align needs at least two profiles, got ${files.length}`, {
-          hint: "give the reference (human) profile first, then one or more model profiles",
-        });
+        throw new ProfilekitError(
+          "invalid_option",
+          `align needs at least two profiles, got ${files.length}`,
+          {
+            hint: "give the reference (human) profile first, then one or more model profiles",
+          },
+        );
       }
       const roles = parseRoles(flags.roles, files.length);
-      const labels = flags.labels === undefined ? undefined : splitList(flags.labels, files.length, "--labels");
+      const labels =
+        flags.labels === undefined ? undefined : splitList(flags.labels, files.length, "--labels");
       const inputs: ProfileInput[] = [];
       for (const [i, file] of files.entries()) {
         const role = roles[i];

@@ -1,5 +1,10 @@
 import { basename, join } from "node:path";
-import { defaultPermutations, KendallVariantSchema, type PluginRegistry } from "@profilekit/core";
+import {
+  defaultPermutations,
+  KendallVariantSchema,
+  type PluginRegistry,
+  ProfileSchema,
+} from "@profilekit/core";
 import {
   formatSkipReport,
   parseColumnMapping,
@@ -9,8 +14,20 @@ import {
   readPairs,
   writeFileAtomic,
 } from "@profilekit/data";
+import { type ExtractionStats, ExtractionStatsSchema, UsageTracker } from "@profilekit/llm";
+import { ProfilekitError } from "@profilekit/spec";
+import { z } from "zod";
 import { Command, Option } from "commander";
-import { runAnalysis } from "../analysis.js";
+import { isModelExtracted, runAnalysis } from "../analysis.js";
+import type { SelectedFactor } from "../factor-selection.js";
+import {
+  addExtractionOptions,
+  createExtraction,
+  type Extraction,
+  type ExtractionFlags,
+} from "../model-extraction.js";
+import { addModelOptions, type ModelFlags } from "../model-options.js";
+import { formatEstimate, formatUsage } from "../usage-summary.js";
 import { deterministicFactorIds } from "../builtin-plugins.js";
 import { parseFactorList, selectFactors } from "../factor-selection.js";
 import { collect, integerIn } from "../option-parsers.js";
@@ -20,13 +37,14 @@ import { toJsonFile, writeProfileFiles } from "../run-files.js";
 import type { CliIo } from "../io.js";
 import { describeRun } from "../run-manifest.js";
 
-interface AnalyzeFlags {
+interface AnalyzeFlags extends ModelFlags, ExtractionFlags {
+  extractor?: string;
   preset: string;
   format?: "jsonl" | "json" | "csv" | "tsv";
   map?: string;
   labels?: string;
   task?: string;
-  factors: string;
+  factors?: string;
   option: string[];
   variant: "tau14" | "taub" | "tau10" | "tau13" | "tau23" | "acc23";
   bootstrap: number;
@@ -44,6 +62,14 @@ Examples:
 
   # a shared dataset through its preset, length in characters
   $ profilekit analyze ../shared/data/summeval --preset summeval --factors length --option length.unit=chars
+
+  # PROFILE's model-extracted factors, measured by a model (cached in .profilekit/cache.db)
+  $ profilekit analyze ../shared/data/qa_feedback_dev --preset qa-feedback \
+      --factors length,hallucination,source-coverage,helpfulness --extractor openai:gpt-4o-mini
+
+  # the same through a local OpenAI-compatible server (vLLM, Ollama, llama.cpp, LM Studio)
+  $ OPENAI_BASE_URL=http://127.0.0.1:8000/v1 profilekit analyze pairs.jsonl \
+      --factors length,helpfulness --extractor openai:my-model --concurrency 32
 
   # any CSV: say which columns hold what, and how labels are spelled
   $ profilekit analyze votes.csv --map prompt=instruction,a=response1,b=response2,label=winner \\
@@ -63,69 +89,235 @@ label is not a tie (PROFILE, after Deutsch et al. 2023). See docs/methodology.md
 Exit codes: 0 ok, 2 bad usage or bad input (the message names file:line and field).`;
 
 export function analyzeCommand(registry: PluginRegistry, io: CliIo): Command {
-  return new Command("analyze")
+  const command = new Command("analyze")
     .summary("which factors drive the preferences in a file of labelled pairs")
     .description(
       "Measure how strongly each factor drives the preference labels of a file of response pairs\n" +
         "(PROFILE's factor score), with clustered bootstrap intervals and a sign-flip test.\n" +
         "No model or API key is needed for the deterministic factors.",
     )
-    .argument("<file>", "pairs: .jsonl, .json, .csv or .tsv (optionally .gz), or a dataset folder with --preset")
-    .addOption(
-      new Option("--preset <name>", "how to read the file").choices(presets.map((p) => p.name)).default("canonical"),
+    .argument(
+      "<file>",
+      "pairs: .jsonl, .json, .csv or .tsv (optionally .gz), or a dataset folder with --preset",
     )
-    .addOption(new Option("--format <format>", "file format (default: from the extension)").choices(["jsonl", "json", "csv", "tsv"]))
-    .option("--map <mapping>", "column mapping for other files, e.g. prompt=instruction,a=response1,b=response2,label=winner")
-    .option("--labels <mapping>", "how raw labels map to a, b, tie, e.g. a=1,b=2,tie=0 (several values: tie=0|draw)")
+    .addOption(
+      new Option("--preset <name>", "how to read the file")
+        .choices(presets.map((p) => p.name))
+        .default("canonical"),
+    )
+    .addOption(
+      new Option("--format <format>", "file format (default: from the extension)").choices([
+        "jsonl",
+        "json",
+        "csv",
+        "tsv",
+      ]),
+    )
+    .option(
+      "--map <mapping>",
+      "column mapping for other files, e.g. prompt=instruction,a=response1,b=response2,label=winner",
+    )
+    .option(
+      "--labels <mapping>",
+      "how raw labels map to a, b, tie, e.g. a=1,b=2,tie=0 (several values: tie=0|draw)",
+    )
     .option("--task <id>", "task of every pair when the file does not say (e.g. summarization)")
-    .option("--factors <ids>", "comma-separated factor ids (`profilekit factors` lists them)", deterministicFactorIds.join(","))
+    .option(
+      "--factors <ids>",
+      `comma-separated factor ids (\`profilekit factors\` lists them; default: ${deterministicFactorIds.join(",")})`,
+    )
     .option("--option <factor.key=value>", "a factor option, repeatable, e.g. length.unit=chars", collect, [])
     .addOption(
-      new Option("--variant <variant>", "Kendall variant reported as tau").choices(KendallVariantSchema.options).default("tau14"),
+      new Option("--variant <variant>", "Kendall variant reported as tau")
+        .choices(KendallVariantSchema.options)
+        .default("tau14"),
     )
     .option("--bootstrap <B>", "bootstrap resamples for the 95% CI (0: none)", integerIn(0, 1_000_000), 1000)
-    .option("--permutations <R>", "sign-flip permutations for the p-value (0: none)", integerIn(0, 1_000_000), defaultPermutations)
+    .option(
+      "--permutations <R>",
+      "sign-flip permutations for the p-value (0: none)",
+      integerIn(0, 1_000_000),
+      defaultPermutations,
+    )
     .option("--seed <n>", "seed for resampling and any randomised mapping", integerIn(0, 2 ** 31 - 1), 1)
     .option("--out <dir>", "output folder (default: runs/<file name>)")
     .addOption(
-      new Option("--on-invalid <policy>", "bad records: fail (exit 2) or skip and report them").choices(["fail", "skip"]).default("fail"),
+      new Option("--on-invalid <policy>", "bad records: fail (exit 2) or skip and report them")
+        .choices(["fail", "skip"])
+        .default("fail"),
     )
     .option("-q, --quiet", "print nothing but errors")
+    .option(
+      "--extractor <model>",
+      "the model that measures model-extracted factors, e.g. openai:gpt-4o-mini",
+    );
+  addExtractionOptions(command);
+  addModelOptions(command);
+  return command
     .addHelpText("after", examples)
-    .action(async (file: string, flags: AnalyzeFlags) => {
-      const factors = selectFactors(registry, parseFactorList(flags.factors), flags.option);
-      const read: ReadPairsOptions = {
-        preset: flags.preset,
-        onInvalid: flags.onInvalid,
-        seed: flags.seed,
-        ...(flags.format ? { format: flags.format } : {}),
-        ...(flags.map ? { mapping: parseColumnMapping(flags.map) } : {}),
-        ...(flags.labels ? { labels: parseLabelMapping(flags.labels) } : {}),
-        ...(flags.task ? { task: flags.task } : {}),
-      };
-      const outDir = flags.out ?? join("runs", basename(file).replace(/(\.gz)?$/, "").replace(/\.[^.]+$/, ""));
-      const progress = createProgress(io.stderr, "pairs", !flags.quiet);
-      const started = performance.now();
-      const reader = readPairs(file, read);
-      const result = await runAnalysis({
-        pairs: reader,
-        inputName: file,
-        factors,
-        outDir,
-        scoring: { variant: flags.variant, bootstrap: flags.bootstrap, permutations: flags.permutations, seed: flags.seed },
-        onProgress: (done) => progress.update(done),
-      });
-      progress.done();
-      const files = [...(await writeProfileFiles(outDir, result.profile)), ...result.files];
-      await writeFileAtomic(
-        join(outDir, "manifest.json"),
-        toJsonFile(describeRun({ command: "analyze", input: file, read, factors, scoring: { variant: flags.variant, bootstrap: flags.bootstrap, permutations: flags.permutations, seed: flags.seed }, profile: result.profile, skipped: reader.skipped })),
-      );
-      files.push("manifest.json");
-      if (flags.quiet) return;
-      io.stdout.write(`${renderProfileTable(result.profile)}\n`);
-      if (reader.skipped.count > 0) io.stderr.write(`${formatSkipReport(reader.skipped)}\n`);
-      const seconds = (performance.now() - started) / 1000;
-      io.stderr.write(`wrote ${files.join(", ")} to ${outDir} (${seconds.toFixed(1)} s)\n`);
+    .action((file: string, flags: AnalyzeFlags) => analyze(registry, io, file, flags));
+}
+
+async function analyze(
+  registry: PluginRegistry,
+  io: CliIo,
+  file: string,
+  flags: AnalyzeFlags,
+): Promise<void> {
+  const chosen = selectFactors(
+    registry,
+    parseFactorList(flags.factors ?? deterministicFactorIds.join(",")),
+    flags.option,
+  );
+  const { factors, skipped: skippedFactors } = withoutModelFactorsUnlessModel(chosen, flags.extractor);
+  if (skippedFactors.length > 0) {
+    io.stderr.write(
+      `skipping ${skippedFactors.join(", ")}: measured by a language model, and none is configured. ` +
+        "Add --extractor openai:gpt-4o-mini (or anthropic:claude-sonnet-4-5; for a local server set " +
+        "OPENAI_BASE_URL=http://127.0.0.1:8000/v1 and use --extractor openai:<model>).\n",
+    );
+  }
+  if (factors.length === 0) {
+    throw new ProfilekitError("no_factors", "no factor is left to measure", {
+      hint: "add a factor that needs no model (e.g. --factors length), or configure a model with --extractor",
     });
+  }
+  const read: ReadPairsOptions = {
+    preset: flags.preset,
+    onInvalid: flags.onInvalid,
+    seed: flags.seed,
+    ...(flags.format ? { format: flags.format } : {}),
+    ...(flags.map ? { mapping: parseColumnMapping(flags.map) } : {}),
+    ...(flags.labels ? { labels: parseLabelMapping(flags.labels) } : {}),
+    ...(flags.task ? { task: flags.task } : {}),
+  };
+  const scoring = {
+    variant: flags.variant,
+    bootstrap: flags.bootstrap,
+    permutations: flags.permutations,
+    seed: flags.seed,
+  };
+  const usage = new UsageTracker();
+  const extraction = createExtraction(flags.extractor, flags, usage, flags.seed);
+  try {
+    if (flags.dryRun) {
+      await dryRun(io, file, read, factors, extraction);
+      return;
+    }
+    const outDir =
+      flags.out ??
+      join(
+        "runs",
+        basename(file)
+          .replace(/(\.gz)?$/, "")
+          .replace(/\.[^.]+$/, ""),
+      );
+    const progress = createProgress(io.stderr, "pairs", !flags.quiet);
+    const started = performance.now();
+    const reader = readPairs(file, read);
+    const result = await runAnalysis({
+      pairs: reader,
+      inputName: file,
+      factors,
+      outDir,
+      scoring,
+      ...(extraction ? { modelExtractor: extraction.extractor, batchSize: modelBatchSize } : {}),
+      onProgress: (done) => progress.update(done),
+    });
+    progress.done();
+    const profile = {
+      ...result.profile,
+      ...(skippedFactors.length > 0 ? { skippedFactors } : {}),
+      ...(extraction ? { extraction: extraction.extractor.stats() } : {}),
+    };
+    const files = [...(await writeProfileFiles(outDir, profile, AnalyzeProfileSchema)), ...result.files];
+    const manifest = {
+      ...describeRun({
+        command: "analyze",
+        input: file,
+        read,
+        factors,
+        scoring,
+        profile: result.profile,
+        skipped: reader.skipped,
+      }),
+      ...(skippedFactors.length > 0 ? { skippedFactors } : {}),
+      ...(extraction
+        ? {
+            models: { extractor: extraction.client.modelName },
+            extraction: extraction.extractor.stats(),
+            usage: usage.report(),
+          }
+        : {}),
+    };
+    await writeFileAtomic(join(outDir, "manifest.json"), toJsonFile(manifest));
+    files.push("manifest.json");
+    if (flags.quiet) return;
+    io.stdout.write(`${renderProfileTable(result.profile)}\n`);
+    if (extraction)
+      io.stdout.write(
+        `\n${formatExtraction(extraction.extractor.stats())}\n${formatUsage(usage.report())}\n`,
+      );
+    if (reader.skipped.count > 0) io.stderr.write(`${formatSkipReport(reader.skipped)}\n`);
+    const seconds = (performance.now() - started) / 1000;
+    io.stderr.write(`wrote ${files.join(", ")} to ${outDir} (${seconds.toFixed(1)} s)\n`);
+  } finally {
+    await extraction?.client.close();
+  }
+}
+
+/**
+ * Pairs per batch when a model extracts: every call of a batch is issued at once and the
+ * client's scheduler bounds concurrency, so a large batch keeps the scheduler full.
+ */
+const modelBatchSize = 2048;
+
+/** profile.json of analyze: the shared schema plus what was skipped and how the model extracted. */
+const AnalyzeProfileSchema = ProfileSchema.extend({
+  skippedFactors: z.array(z.string()).optional(),
+  extraction: ExtractionStatsSchema.optional(),
+});
+
+/** Model factors stay only when a model will measure them; the rest are reported, never dropped silently. */
+function withoutModelFactorsUnlessModel(chosen: readonly SelectedFactor[], extractor: string | undefined) {
+  if (extractor !== undefined) return { factors: [...chosen], skipped: [] as string[] };
+  return {
+    factors: chosen.filter(({ plugin }) => !isModelExtracted(plugin)),
+    skipped: chosen.filter(({ plugin }) => isModelExtracted(plugin)).map(({ plugin }) => plugin.id),
+  };
+}
+
+/** --dry-run: reads the pairs and prices the extraction calls; nothing is called or written. */
+async function dryRun(
+  io: CliIo,
+  file: string,
+  read: ReadPairsOptions,
+  factors: readonly SelectedFactor[],
+  extraction: Extraction | undefined,
+): Promise<void> {
+  const pairs = [];
+  for await (const pair of readPairs(file, read)) pairs.push(pair);
+  const modelFactors = factors.filter(({ plugin }) => isModelExtracted(plugin)).map(({ plugin }) => plugin);
+  if (!extraction || modelFactors.length === 0) {
+    io.stdout.write(`dry run: ${pairs.length} pairs; no factor calls a model, so the run costs nothing\n`);
+    return;
+  }
+  const requests = extraction.extractor.plan(modelFactors, pairs);
+  io.stdout.write(
+    `${formatEstimate(`dry run: ${pairs.length} pairs x ${modelFactors.length} model factors`, extraction.client.estimate(requests))}\n`,
+  );
+}
+
+/** One line on how extraction went: calls, cache, failures, cut sources, position consistency. */
+function formatExtraction(stats: ExtractionStats): string {
+  const consistency = Object.entries(stats.factors)
+    .filter(([, factor]) => factor.positionConsistency?.rate != null)
+    .map(([id, factor]) => `${id} ${(factor.positionConsistency!.rate! * 100).toFixed(0)}%`);
+  return [
+    `extraction (${stats.mode}${stats.bothOrders ? ", both orders" : ""}): ${stats.calls} calls, ${stats.cacheHits} from the cache, ${stats.failures} failed` +
+      (stats.sourcesCut.count > 0
+        ? `; ${stats.sourcesCut.count} sources cut to ${stats.sourcesCut.maxChars} chars`
+        : ""),
+    ...(consistency.length > 0 ? [`position consistency: ${consistency.join(", ")}`] : []),
+  ].join("\n");
 }

@@ -118,13 +118,22 @@ export function generateCommand(registry: PluginRegistry, io: CliIo): Command {
   });
 }
 
-async function runGenerate(registry: PluginRegistry, io: CliIo, file: string, flags: GenerateFlags): Promise<void> {
+async function runGenerate(
+  registry: PluginRegistry,
+  io: CliIo,
+  file: string,
+  flags: GenerateFlags,
+): Promise<void> {
   const read = readOptionsFrom(flags);
   const reader = readPairs(file, read);
   const humanPairs = await readAllPairs(reader, file);
   const task = resolveRunTask(registry, humanPairs, file);
   const template = taskPrompt(task, "generation");
-  const factors = selectRunFactors(registry, task, { factors: flags.factors, options: flags.option, extractor: flags.extractor });
+  const factors = selectRunFactors(registry, task, {
+    factors: flags.factors,
+    options: flags.option,
+    extractor: flags.extractor,
+  });
   const inputs = distinctInputs(humanPairs, flags.limit);
   const plan = planGeneration(inputs, template, { levels: flags.levels, seed: flags.seed });
   const selfCheck = flags.selfCheck ? { delta: flags.delta } : undefined;
@@ -144,7 +153,10 @@ async function runGenerate(registry: PluginRegistry, io: CliIo, file: string, fl
             "their input is the responses, so they are not in this estimate)\n",
         );
       }
-      if (extraction) io.stdout.write("the --extractor calls are not in this estimate (they depend on the factors' prompts)\n");
+      if (extraction)
+        io.stdout.write(
+          "the --extractor calls are not in this estimate (they depend on the factors' prompts)\n",
+        );
       return;
     }
     const outDir = flags.out ?? defaultRunFolder(file, "generate");
@@ -185,18 +197,32 @@ async function runGenerate(registry: PluginRegistry, io: CliIo, file: string, fl
       await writeRecordsFile(outDir, "responses.jsonl", responses.flat()),
       await writePairsFile(outDir, pairs),
     ];
-    const base = describeRun({ command: "generate", input: file, read, factors, scoring, profile: result.profile, skipped: reader.skipped });
+    const base = describeRun({
+      command: "generate",
+      input: file,
+      read,
+      factors,
+      scoring,
+      profile: result.profile,
+      skipped: reader.skipped,
+    });
     files.push(
       await writeJsonFile(outDir, "manifest.json", {
         ...base,
-        models: { generator: client.modelName, ...(extraction ? { extractor: extraction.client.modelName } : {}) },
+        models: {
+          generator: client.modelName,
+          ...(extraction ? { extractor: extraction.client.modelName } : {}),
+        },
         generation: {
           task: task.id,
           prompt: { id: template.id, version: template.version },
           levels: flags.levels,
           limit: flags.limit ?? null,
-          selfCheck: selfCheck ? { delta: selfCheck.delta, prompt: { id: selfScorePrompt.id, version: selfScorePrompt.version } } : null,
-          seeds: "per call: drawn from the seed, the input id and the level; a/b order: a coin per pair from the seed and the pair id",
+          selfCheck: selfCheck
+            ? { delta: selfCheck.delta, prompt: { id: selfScorePrompt.id, version: selfScorePrompt.version } }
+            : null,
+          seeds:
+            "per call: drawn from the seed, the input id and the level; a/b order: a coin per pair from the seed and the pair id",
         },
         counts: {
           ...base.counts,
@@ -208,7 +234,13 @@ async function runGenerate(registry: PluginRegistry, io: CliIo, file: string, fl
         },
         ...(extraction ? { extraction: extraction.extractor.stats() } : {}),
         usage: client.usage(),
-        versions: packageVersions(["@profilekit/core", "@profilekit/data", "@profilekit/spec", "@profilekit/llm", `@profilekit/task-${task.id}`]),
+        versions: packageVersions([
+          "@profilekit/core",
+          "@profilekit/data",
+          "@profilekit/spec",
+          "@profilekit/llm",
+          `@profilekit/task-${task.id}`,
+        ]),
       }),
     );
     if (flags.quiet) return;
@@ -216,7 +248,9 @@ async function runGenerate(registry: PluginRegistry, io: CliIo, file: string, fl
       `${client.modelName} wrote ${tally.written} of ${inputs.length * flags.levels} responses ` +
         `(${inputs.length} inputs × ${flags.levels} levels, ${task.id}, prompt ${template.version}); ` +
         `${tally.failed} failed` +
-        (selfCheck ? `; self-check (delta ${selfCheck.delta}) dropped ${tally.offTarget} off target and ${tally.unscored} unscored` : "") +
+        (selfCheck
+          ? `; self-check (delta ${selfCheck.delta}) dropped ${tally.offTarget} off target and ${tally.unscored} unscored`
+          : "") +
         `; ${pairs.length} pairs\n\n`,
     );
     io.stdout.write(`${renderProfileTable(result.profile)}\n\n${formatUsage(client.usage())}\n`);
@@ -231,5 +265,11 @@ async function runGenerate(registry: PluginRegistry, io: CliIo, file: string, fl
 function tallyResponses(records: readonly ResponseRecord[]) {
   const of = (status: ResponseRecord["status"]) => records.filter((r) => r.status === status).length;
   const failed = of("failed");
-  return { written: records.length - failed, failed, kept: of("kept"), offTarget: of("off-target"), unscored: of("unscored") };
+  return {
+    written: records.length - failed,
+    failed,
+    kept: of("kept"),
+    offTarget: of("off-target"),
+    unscored: of("unscored"),
+  };
 }

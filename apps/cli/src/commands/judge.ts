@@ -86,7 +86,10 @@ export function judgeCommand(registry: PluginRegistry, io: CliIo): Command {
       "The evaluation setting: a model picks the better response of every pair, in both orders.\n" +
         "Reports its agreement with the human labels and the factor profile of its own labels.",
     )
-    .argument("<data>", "pairs: .jsonl, .json, .csv or .tsv (optionally .gz), or a dataset folder with --preset")
+    .argument(
+      "<data>",
+      "pairs: .jsonl, .json, .csv or .tsv (optionally .gz), or a dataset folder with --preset",
+    )
     .requiredOption("--model <id>", "the judge, e.g. openai:gpt-4o-mini, anthropic:claude-haiku-4-5")
     .option("--task <id>", "the task whose judge prompt is used (default: the pairs' task)")
     .option("--allow-ties", "let the model answer tie")
@@ -107,7 +110,11 @@ async function runJudge(registry: PluginRegistry, io: CliIo, file: string, flags
   const pairs = await readAllPairs(reader, file);
   const task = resolveRunTask(registry, pairs, file);
   const template = taskPrompt(task, "judge");
-  const factors = selectRunFactors(registry, task, { factors: flags.factors, options: flags.option, extractor: flags.extractor });
+  const factors = selectRunFactors(registry, task, {
+    factors: flags.factors,
+    options: flags.option,
+    extractor: flags.extractor,
+  });
   const plan = planJudgeCalls(pairs, template, { allowTies, seed: flags.seed });
 
   const usage = new UsageTracker();
@@ -115,9 +122,16 @@ async function runJudge(registry: PluginRegistry, io: CliIo, file: string, flags
   const extraction = createExtraction(flags.extractor, flags, usage, flags.seed);
   try {
     if (flags.dryRun) {
-      const estimate = client.estimate(judgeEstimateRequests(plan), { outputTokensPerCall: judgeOutputTokens });
-      io.stdout.write(`${formatEstimate(`dry run: judging ${pairs.length} pairs in both orders`, estimate)}\n`);
-      if (extraction) io.stdout.write("the --extractor calls are not in this estimate (they depend on the factors' prompts)\n");
+      const estimate = client.estimate(judgeEstimateRequests(plan), {
+        outputTokensPerCall: judgeOutputTokens,
+      });
+      io.stdout.write(
+        `${formatEstimate(`dry run: judging ${pairs.length} pairs in both orders`, estimate)}\n`,
+      );
+      if (extraction)
+        io.stdout.write(
+          "the --extractor calls are not in this estimate (they depend on the factors' prompts)\n",
+        );
       return;
     }
     const outDir = flags.out ?? defaultRunFolder(file, "judge");
@@ -147,11 +161,22 @@ async function runJudge(registry: PluginRegistry, io: CliIo, file: string, flags
       await writeRecordsFile(outDir, "judgements.jsonl", judgements),
       await writePairsFile(outDir, pairs),
     ];
-    const base = describeRun({ command: "judge", input: file, read, factors, scoring, profile: result.profile, skipped: reader.skipped });
+    const base = describeRun({
+      command: "judge",
+      input: file,
+      read,
+      factors,
+      scoring,
+      profile: result.profile,
+      skipped: reader.skipped,
+    });
     files.push(
       await writeJsonFile(outDir, "manifest.json", {
         ...base,
-        models: { judge: client.modelName, ...(extraction ? { extractor: extraction.client.modelName } : {}) },
+        models: {
+          judge: client.modelName,
+          ...(extraction ? { extractor: extraction.client.modelName } : {}),
+        },
         judge: {
           task: task.id,
           prompt: { id: template.id, version: template.version },
@@ -163,7 +188,13 @@ async function runJudge(registry: PluginRegistry, io: CliIo, file: string, flags
         agreement: { ...agreement, ...detail },
         ...(extraction ? { extraction: extraction.extractor.stats() } : {}),
         usage: client.usage(),
-        versions: packageVersions(["@profilekit/core", "@profilekit/data", "@profilekit/spec", "@profilekit/llm", `@profilekit/task-${task.id}`]),
+        versions: packageVersions([
+          "@profilekit/core",
+          "@profilekit/data",
+          "@profilekit/spec",
+          "@profilekit/llm",
+          `@profilekit/task-${task.id}`,
+        ]),
       }),
     );
     if (flags.quiet) return;

@@ -1,4 +1,4 @@
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 import type { PluginRegistry } from "@profilekit/core";
 import { Command } from "commander";
 import { renderAlignment } from "../alignment-summary.js";
@@ -25,10 +25,15 @@ The config (profilekit.config.ts, .mts, .mjs, .js or .json; see docs/configurati
 names the task, the data, the factors, any plugins, the models and the settings to run.
 Each setting writes its own folder of the run folder (config "out", default runs/<task>):
 
-  human/       the data's own labels: profile.json, profile.csv, manifestations.jsonl,
-               labels.jsonl, manifest.json (as analyze writes them)
-  alignment/   alignment.json: every model profile against the human one
-  manifest.json  the resolved config and its hash, plugins, seeds, models, counts, usage, versions
+  human/        the data's own labels: profile.json, profile.csv, manifestations.jsonl,
+                labels.jsonl, manifest.json (as analyze writes them)
+  evaluation/   a judge's profile: \`profilekit judge <data> --model <id> --out <run>/evaluation\`
+  generation/   a writer's profile: \`profilekit generate <data> --model <id> --out <run>/generation\`
+  alignment/    alignment.json: each model profile found above against the human one
+  manifest.json the resolved config and its hash, plugins, seed, models, counts, usage, versions
+
+(run itself does not yet call the judge or the generator: settings.evaluation and
+settings.generation are refused; run those two commands into the run folder instead.)
 
 Resume: run it again and a setting that already finished for the same inputs (its
 manifest.json carries the same configHash: config fields it uses, and the data's sha256)
@@ -39,7 +44,9 @@ Exit codes: 0 ok, 2 bad usage, a bad config (the message names the file and fiel
 export function runCommand(registry: PluginRegistry, io: CliIo): Command {
   return new Command("run")
     .summary("run the stages a profilekit.config.ts describes")
-    .description("Load profilekit.config.ts (and its plugins), run each configured setting into its folder,\nalign the model profiles with the human one, and write the run's manifest.json.")
+    .description(
+      "Load profilekit.config.ts (and its plugins), run each configured setting into its folder,\nalign the model profiles with the human one, and write the run's manifest.json.",
+    )
     .option("--config <file>", "the config file (default: ./profilekit.config.ts, .mts, .mjs, .js or .json)")
     .option("--force", "run every setting again, even those already finished")
     .option("-q, --quiet", "print nothing but errors")
@@ -56,6 +63,10 @@ export function runCommand(registry: PluginRegistry, io: CliIo): Command {
           progress = undefined;
           if (status === "resumed") {
             io.stderr.write(`${setting}: finished earlier for the same config and data; skipped\n`);
+          } else if (status === "found") {
+            io.stderr.write(
+              `${setting}: using the profile in ${setting}/ (written by profilekit ${setting === "evaluation" ? "judge" : "generate"})\n`,
+            );
           } else {
             io.stderr.write(`${setting}: running\n`);
             progress = createProgress(io.stderr, `${setting}: pairs`);
@@ -66,18 +77,31 @@ export function runCommand(registry: PluginRegistry, io: CliIo): Command {
       progress?.done();
       if (flags.quiet) return;
       for (const plugin of outcome.plugins) {
-        const added = [...plugin.factors.map((id) => `factor ${id}`), ...plugin.tasks.map((id) => `task ${id}`)];
+        const added = [
+          ...plugin.factors.map((id) => `factor ${id}`),
+          ...plugin.tasks.map((id) => `task ${id}`),
+        ];
         io.stderr.write(`plugin ${plugin.spec}: ${added.join(", ") || "nothing registered"}\n`);
       }
       for (const stage of outcome.stages) {
-        io.stdout.write(`== ${stage.setting} (${stage.status === "ran" ? "ran" : "resumed"}) ==\n${renderProfileTable(stage.profile)}\n\n`);
+        const model = stage.model ? `, ${stage.model}` : "";
+        io.stdout.write(
+          `== ${stage.setting} (${stage.status}${model}) ==\n${renderProfileTable(stage.profile)}\n\n`,
+        );
         if (stage.usage) io.stdout.write(`${formatUsage(stage.usage)}\n\n`);
       }
       if (outcome.alignment) io.stdout.write(`== alignment ==\n${renderAlignment(outcome.alignment)}\n`);
       const shown = relative(process.cwd(), outcome.outDir) || ".";
-      io.stderr.write(`wrote ${[...outcome.stages.map((s) => `${s.folder}/`), ...(outcome.alignment ? ["alignment/"] : []), "manifest.json"].join(", ")} to ${shown}\n`);
+      const written = [
+        ...outcome.stages.filter((stage) => stage.status === "ran").map((stage) => `${stage.folder}/`),
+        ...(outcome.alignment ? ["alignment/"] : []),
+        "manifest.json",
+      ];
+      io.stderr.write(`wrote ${written.join(", ")} to ${shown}\n`);
       if (!outcome.alignment) {
-        io.stderr.write(`no alignment: it needs the human setting and a model setting (evaluation or generation); see ${join("docs", "configuration.md")}\n`);
+        io.stderr.write(
+          "no alignment: it needs a human profile and a model profile in evaluation/ or generation/ (docs/configuration.md)\n",
+        );
       }
     });
 }

@@ -1,6 +1,5 @@
-// Agreement of the formality factor with compromise's full tagger, the tagging this package used
-// before 0.2 (lexicon, context rules and post-tagger, about 25 pairs/s): Pearson and Spearman
-// correlations of the F-scores of real responses.
+// Agreement of the formality factor with compromise's full tagger (lexicon, context rules and
+// post-tagger, 20–28 pairs/s): Pearson and Spearman correlations of the F-scores of real responses.
 // Usage: npm run build && node bench/agreement.mjs [pairs.jsonl] [first] [count]
 // Default input: pairs 900–1199 of the Auto-J pairwise test set (600 responses), which were not
 // looked at while the word-class rules were written.
@@ -27,7 +26,7 @@ const responses = readFileSync(file, "utf8")
     return [row.a ?? row["response 1"], row.b ?? row["response 2"]];
   });
 
-// The former tagging: every term of compromise's tagger that has a letter or a digit, classed by
+// The full tagger: every term of compromise's tagger that has a letter or a digit, classed by
 // its tags (a contraction counts as its expanded words).
 const WORD_CHARACTER = /[\p{L}\p{N}]/u;
 function compromiseCounts(text) {
@@ -71,19 +70,19 @@ function ranks(values) {
 
 const rows = responses
   .map((text) => {
-    const former = compromiseCounts(text);
+    const full = compromiseCounts(text);
     return {
-      words: Object.values(former).reduce((sum, n) => sum + n, 0),
-      former: fScore(former),
-      current: fScore(countWordClasses(text)),
+      words: Object.values(full).reduce((sum, n) => sum + n, 0),
+      full: fScore(full),
+      ours: fScore(countWordClasses(text)),
     };
   })
-  .filter((row) => row.former !== null && row.current !== null);
+  .filter((row) => row.full !== null && row.ours !== null);
 
 for (const minWords of [0, 50, 150]) {
   const kept = rows.filter((row) => row.words >= minWords);
-  const x = kept.map((row) => row.current);
-  const y = kept.map((row) => row.former);
+  const x = kept.map((row) => row.ours);
+  const y = kept.map((row) => row.full);
   const meanDifference = x.reduce((sum, value, i) => sum + value - y[i], 0) / x.length;
   console.log(
     `responses of ≥ ${minWords} words: n = ${kept.length}, Pearson ${pearson(x, y).toFixed(3)}, ` +

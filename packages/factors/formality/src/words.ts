@@ -14,29 +14,10 @@ const CLITIC_VERBS: Readonly<Record<string, string>> = {
   d: "would",
 };
 // Words whose "'s" is "is" (it's, that's, there's); after any other word "'s" is a possessive
-// ending and stays part of its word (the user's, John's).
+// ending and is dropped (the user's -> user, John's -> john).
 const IS_BEFORE = new Set([
-  "it",
-  "he",
-  "she",
-  "that",
-  "this",
-  "there",
-  "here",
-  "what",
-  "who",
-  "where",
-  "when",
-  "why",
-  "how",
-  "everything",
-  "everyone",
-  "everybody",
-  "something",
-  "someone",
-  "somebody",
-  "nothing",
-  "nobody",
+  ...["it", "he", "she", "that", "this", "there", "here", "what", "who", "where", "when", "why", "how"],
+  ...["everything", "everyone", "everybody", "something", "someone", "somebody", "nothing", "nobody"],
 ]);
 
 /** Adds the words of one lowercase token with an apostrophe, expanding contractions. */
@@ -64,7 +45,7 @@ function pushContraction(token: string, out: string[]): void {
 /**
  * The words of `text`, lowercased, in order. A contraction becomes the words it
  * stands for ("didn't" → did, not; "it's" → it, is; "I'm" → i, am; "let's" →
- * let, us; "cannot" → can, not); a possessive "'s" stays with its word.
+ * let, us; "cannot" → can, not); a possessive "'s" is dropped ("John's" → john).
  */
 export function words(text: string): string[] {
   const out: string[] = [];

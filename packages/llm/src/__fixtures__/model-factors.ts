@@ -10,7 +10,11 @@ export const fluency = defineModelFactor({
   title: "Fluency",
   definition: "More fluent.",
   level: "response",
-  prompt: { version: "fluency@1", output: "rating", instructions: "Rate the fluency of the response from 1 to 5." },
+  prompt: {
+    version: "fluency@1",
+    output: "rating",
+    instructions: "Rate the fluency of the response from 1 to 5.",
+  },
 });
 
 export const hallucination = defineModelFactor({
@@ -22,7 +26,8 @@ export const hallucination = defineModelFactor({
   prompt: {
     version: "hallucination@1",
     output: "count",
-    instructions: "List the facts of the response that the source document does not support, then count them.",
+    instructions:
+      "List the facts of the response that the source document does not support, then count them.",
   },
 });
 

@@ -33,13 +33,22 @@ describe("joint answers", () => {
   it("has one field per factor, each in its factor's answer form", () => {
     const schema = jointAnswerSchema([coverage, fluency, hallucination, helpfulness]);
     const answer = {
-      "source-coverage": { items: ["k1", "k2", "k3", "k4"], a: [true, true, true, false], b: [true, false, false, false] },
+      "source-coverage": {
+        items: ["k1", "k2", "k3", "k4"],
+        a: [true, true, true, false],
+        b: [true, false, false, false],
+      },
       fluency: { a: { reasons: "", rating: 5 }, b: { reasons: "", rating: 2 } },
       hallucination: { a: { items: [], count: 0 }, b: { items: ["x"], count: 2 } },
       helpfulness: { reasons: "", answer: "same" },
     };
     const parsed = schema.parse(answer);
-    expect(jointReading(coverage, parsed["source-coverage"])).toEqual({ kind: "values", a: 75, b: 25, inconsistent: 0 });
+    expect(jointReading(coverage, parsed["source-coverage"])).toEqual({
+      kind: "values",
+      a: 75,
+      b: 25,
+      inconsistent: 0,
+    });
     expect(jointReading(fluency, parsed.fluency)).toEqual({ kind: "values", a: 5, b: 2, inconsistent: 0 });
     expect(jointReading(hallucination, parsed.hallucination)).toEqual({
       kind: "values",
@@ -52,10 +61,17 @@ describe("joint answers", () => {
   });
 
   it("requires one mark per shared item, and at least one item", () => {
-    const result = SharedPercentageAnswerSchema.safeParse({ items: ["k1", "k2"], a: [true], b: [true, false] });
+    const result = SharedPercentageAnswerSchema.safeParse({
+      items: ["k1", "k2"],
+      a: [true],
+      b: [true, false],
+    });
     expect(result.success).toBe(false);
     expect(result.error!.issues).toEqual([
-      expect.objectContaining({ path: ["a"], message: "a has 1 marks for 2 items: give exactly one per item" }),
+      expect.objectContaining({
+        path: ["a"],
+        message: "a has 1 marks for 2 items: give exactly one per item",
+      }),
     ]);
     expect(SharedPercentageAnswerSchema.safeParse({ items: [], a: [], b: [] }).success).toBe(false);
     expect(ResponsePercentageAnswerSchema.safeParse({ items: [], percentage: 0 }).success).toBe(false);

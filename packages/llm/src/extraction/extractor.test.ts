@@ -3,7 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineModelFactor, defineResponseFactor, type Manifestation, type Pair } from "@profilekit/spec";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ALL, coverage, fluency, hallucination, helpfulness, pair, scripted } from "../__fixtures__/model-factors.js";
+import {
+  ALL,
+  coverage,
+  fluency,
+  hallucination,
+  helpfulness,
+  pair,
+  scripted,
+} from "../__fixtures__/model-factors.js";
 import { createModelClient, type ModelClientOptions } from "../client.js";
 import { createLanguageModel } from "../providers/registry.js";
 import { createFakeModel } from "../testing/fake-model.js";
@@ -310,7 +318,12 @@ describe("failures", () => {
       expect(bad.sign).toBeNull();
       expect(bad.valueA).toBeUndefined();
       expect(bad.error).toMatch(/gave no valid factors after one re-ask/);
-      expect(results.get(factor)!.slice(0, 3).map((m) => m.sign)).toEqual(EXPECTED_SIGNS[factor]);
+      expect(
+        results
+          .get(factor)!
+          .slice(0, 3)
+          .map((m) => m.sign),
+      ).toEqual(EXPECTED_SIGNS[factor]);
     }
     const stats = both.stats();
     expect(stats).toMatchObject({ calls: 8, failures: 2, invalidOutputs: 2 });

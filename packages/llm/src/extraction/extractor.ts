@@ -1,4 +1,7 @@
+import { setImmediate } from "node:timers/promises";
 import {
+  type ChatMessage,
+  type FactorInput,
   type FactorOutput,
   type FactorPlugin,
   type Manifestation,
@@ -56,10 +59,13 @@ export interface ModelFactorExtractorWithStats extends ModelFactorExtractor {
   stats(): ExtractionStats;
 }
 
+/** Pairs whose calls are prepared before the requests already issued get a turn of the event loop. */
+const ISSUE_CHUNK = 16;
+
 /** Stage label of every call, for the client's usage report. */
 export const EXTRACTION_STAGE = "extract";
 
-/** The schema, its name and its promptVersion for one set of factors (in id order). */
+/** The answer schema and the promptVersion of a joint call, for one set of factors (in id order). */
 interface JointPlan {
   readonly schema: z.ZodObject;
   readonly promptVersion: string;
@@ -72,7 +78,9 @@ interface JointPlan {
  * client's re-ask, or no answer after its retries) leaves a null sign with the
  * error: a value is never guessed.
  */
-export function createModelFactorExtractor(options: ModelFactorExtractorOptions): ModelFactorExtractorWithStats {
+export function createModelFactorExtractor(
+  options: ModelFactorExtractorOptions,
+): ModelFactorExtractorWithStats {
   const { client } = options;
   const mode = options.mode ?? "joint";
   const bothOrders = options.bothOrders ?? true;
@@ -94,12 +102,12 @@ export function createModelFactorExtractor(options: ModelFactorExtractorOptions)
     return plan;
   }
 
-  const failure = (error: string, what: string) => `no answer from ${client.modelName} for ${what}: ${error}`;
+  const failure = (error: string, what: string) => `no answer for ${what}: ${error}`;
 
   async function ask<S extends z.ZodType>(
     schema: S,
     schemaName: string,
-    messages: ReturnType<typeof jointMessages>,
+    messages: readonly ChatMessage[],
     promptVersion: string,
     order: Order | undefined,
     signal: AbortSignal | undefined,
@@ -204,6 +212,7 @@ export function createModelFactorExtractor(options: ModelFactorExtractorOptions)
 
   async function extractPair(
     factors: readonly FactorPlugin[],
+    reads: ReadonlyMap<FactorPlugin, ReadonlySet<FactorInput>>,
     pair: Pair,
     signal: AbortSignal | undefined,
   ): Promise<Map<string, Reconciled>> {
@@ -228,13 +237,13 @@ export function createModelFactorExtractor(options: ModelFactorExtractorOptions)
 
     const source = pair.source ? cutSource(pair.source, maxChars) : undefined;
     const inputsFor = (group: readonly FactorPlugin[]): CallInputs => {
-      const read = new Set(group.flatMap((factor) => [...inputsRead(factor)]));
+      const read = new Set(group.flatMap((factor) => [...reads.get(factor)!]));
       return {
         source: read.has("source") ? source?.text : undefined,
         prompt: read.has("prompt") && pair.prompt ? pair.prompt : undefined,
       };
     };
-    if (source && measurable.some((factor) => inputsRead(factor).has("source"))) {
+    if (source && measurable.some((factor) => reads.get(factor)!.has("source"))) {
       tally.sourceCut(source.removed);
     }
 
@@ -273,17 +282,30 @@ export function createModelFactorExtractor(options: ModelFactorExtractorOptions)
   ): Promise<ReadonlyMap<string, readonly Manifestation[]>> {
     const { signal } = extractOptions;
     const ordered = checkFactors(factors);
+    const reads = new Map(ordered.map((factor) => [factor, inputsRead(factor)]));
     signal?.throwIfAborted();
     const byFactor = new Map(factors.map((factor) => [factor.id, new Array<Manifestation>(pairs.length)]));
-    await Promise.all(
-      pairs.map(async (pair, index) => {
-        const results = await extractPair(ordered, pair, signal);
-        for (const [factor, { manifestation, consistent }] of results) {
-          byFactor.get(factor)![index] = manifestation;
-          tally.manifestation(factor, manifestation.sign === null, consistent);
-        }
-      }),
-    );
+    const measure = async (pair: Pair, index: number) => {
+      const results = await extractPair(ordered, reads, pair, signal);
+      for (const [factor, { manifestation, consistent }] of results) {
+        byFactor.get(factor)![index] = manifestation;
+        tally.manifestation(factor, manifestation.sign === null, consistent);
+      }
+    };
+    const pending: Promise<void>[] = [];
+    for (const [index, pair] of pairs.entries()) {
+      // Every call is issued without waiting for answers, but the first ones go out while the rest
+      // are prepared: preparing a call (messages, cache key and look-up) takes a fraction of a
+      // millisecond, so a batch of a thousand would otherwise hold back every request for a while.
+      if (index > 0 && index % ISSUE_CHUNK === 0) {
+        await setImmediate();
+        signal?.throwIfAborted();
+      }
+      const done = measure(pair, index);
+      done.catch(() => {}); // handled by Promise.all below; this keeps the wait above from seeing it unhandled
+      pending.push(done);
+    }
+    await Promise.all(pending);
     return byFactor;
   }
 
@@ -295,10 +317,14 @@ function checkFactors(factors: readonly FactorPlugin[]): FactorPlugin[] {
   const seen = new Set<string>();
   for (const factor of factors) {
     if (seen.has(factor.id)) {
-      throw new ProfilekitError("duplicate_factor", `factor "${factor.id}" was given twice to the model extractor`, {
-        location: { factor: factor.id },
-        hint: "pass each factor once",
-      });
+      throw new ProfilekitError(
+        "duplicate_factor",
+        `factor "${factor.id}" was given twice to the model extractor`,
+        {
+          location: { factor: factor.id },
+          hint: "pass each factor once",
+        },
+      );
     }
     seen.add(factor.id);
     const output = factor.prompt?.output;
@@ -325,8 +351,16 @@ function checkOptions(
   maxOutputTokens: number | undefined,
 ): void {
   const problems: [string, boolean, string][] = [
-    ["mode", mode === "joint" || mode === "per-factor", `"joint" or "per-factor", got ${JSON.stringify(mode)}`],
-    ["sourceBudget.maxChars", Number.isInteger(maxChars) && maxChars > 0, `a positive integer, got ${maxChars}`],
+    [
+      "mode",
+      mode === "joint" || mode === "per-factor",
+      `"joint" or "per-factor", got ${JSON.stringify(mode)}`,
+    ],
+    [
+      "sourceBudget.maxChars",
+      Number.isInteger(maxChars) && maxChars > 0,
+      `a positive integer, got ${maxChars}`,
+    ],
     ["seed", Number.isSafeInteger(seed), `an integer, got ${seed}`],
     ["temperature", Number.isFinite(temperature) && temperature >= 0, `a number ≥ 0, got ${temperature}`],
     [
@@ -337,9 +371,13 @@ function checkOptions(
   ];
   for (const [field, valid, expected] of problems) {
     if (!valid) {
-      throw new ModelConfigurationError("invalid_option", `The extractor option ${field} must be ${expected}.`, {
-        location: { field },
-      });
+      throw new ModelConfigurationError(
+        "invalid_option",
+        `The extractor option ${field} must be ${expected}.`,
+        {
+          location: { field },
+        },
+      );
     }
   }
 }

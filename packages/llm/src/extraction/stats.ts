@@ -93,7 +93,8 @@ export class ExtractionTally {
     entry.pairs += 1;
     if (missing) entry.missing += 1;
     if (consistent === undefined) return;
-    const tally = (entry.positionConsistency ??= { pairs: 0, consistent: 0, rate: null });
+    entry.positionConsistency ??= { pairs: 0, consistent: 0, rate: null };
+    const tally = entry.positionConsistency;
     tally.pairs += 1;
     if (consistent) tally.consistent += 1;
     tally.rate = tally.consistent / tally.pairs;

@@ -10,8 +10,13 @@ import { fromSdkError } from "./sdk-error.js";
 
 /** The SDK, loaded on the first request so that commands which call no model never pay for it. */
 async function loadSdk() {
-  const { default: Client, APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } =
-    await import("@anthropic-ai/sdk");
+  const {
+    default: Client,
+    APIConnectionError,
+    APIConnectionTimeoutError,
+    APIError,
+    APIUserAbortError,
+  } = await import("@anthropic-ai/sdk");
   return { Client, classes: { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } };
 }
 
@@ -34,7 +39,9 @@ export interface AnthropicModelSettings {
  * `seed` has no Anthropic equivalent and is not sent (it still keys the cache).
  */
 export function createAnthropicModel(settings: AnthropicModelSettings): LanguageModel {
-  let connection: Promise<{ sdk: Anthropic; classes: Awaited<ReturnType<typeof loadSdk>>["classes"] }> | undefined;
+  let connection:
+    | Promise<{ sdk: Anthropic; classes: Awaited<ReturnType<typeof loadSdk>>["classes"] }>
+    | undefined;
   const connect = () =>
     (connection ??= loadSdk().then(({ Client, classes }) => ({
       sdk: new Client({

@@ -11,8 +11,13 @@ import { strictSchema } from "./strict-schema.js";
 
 /** The SDK, loaded on the first request so that commands which call no model never pay for it. */
 async function loadSdk() {
-  const { default: Client, APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } =
-    await import("openai");
+  const {
+    default: Client,
+    APIConnectionError,
+    APIConnectionTimeoutError,
+    APIError,
+    APIUserAbortError,
+  } = await import("openai");
   return { Client, classes: { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } };
 }
 
@@ -37,7 +42,9 @@ export interface OpenAIModelSettings {
 export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel {
   // Held in this closure only: the model object has no property that holds
   // the key, so printing or serialising it cannot leak it.
-  let connection: Promise<{ sdk: OpenAI; classes: Awaited<ReturnType<typeof loadSdk>>["classes"] }> | undefined;
+  let connection:
+    | Promise<{ sdk: OpenAI; classes: Awaited<ReturnType<typeof loadSdk>>["classes"] }>
+    | undefined;
   const connect = () =>
     (connection ??= loadSdk().then(({ Client, classes }) => ({
       sdk: new Client({

@@ -203,7 +203,9 @@ export function createFakeModel(options: FakeModelOptions = {}): MockHandler {
       }
       case "array": {
         const length = Math.max(node.minItems ?? 0, 1);
-        return Array.from({ length }, (_, i) => answer(node.items ?? {}, root, `${key}[${i}]`, subject, subjects));
+        return Array.from({ length }, (_, i) =>
+          answer(node.items ?? {}, root, `${key}[${i}]`, subject, subjects),
+        );
       }
       case "null":
         return null;
@@ -274,7 +276,10 @@ function freeText(request: MockRequest): string {
   const level = /\bscore (\d+)\b/i.exec(content);
   const sentences = level ? Math.max(1, Number(level[1])) : 1 + Math.floor(unit("sentences", content) * 3);
   return Array.from({ length: sentences }, (_, s) => {
-    const words = Array.from({ length: 6 }, (_, w) => WORDS[Math.floor(unit(content, `${s}:${w}`) * WORDS.length)]);
+    const words = Array.from(
+      { length: 6 },
+      (_, w) => WORDS[Math.floor(unit(content, `${s}:${w}`) * WORDS.length)],
+    );
     const sentence = words.join(" ");
     return `${sentence[0]!.toUpperCase()}${sentence.slice(1)}.`;
   }).join(" ");
