@@ -6,6 +6,7 @@ import {
   type KendallVariant,
   type Profile,
   ProfileAccumulator,
+  type ProfileAttribution,
 } from "@profilekit/core";
 import { type AtomicWriter, createAtomicWriter } from "@profilekit/data";
 import {
@@ -16,6 +17,7 @@ import {
   ProfilekitError,
   type Sign,
 } from "@profilekit/spec";
+import { computeAttribution, defaultAttributionMaxPairs } from "./attribution.js";
 import type { SelectedFactor } from "./factor-selection.js";
 import { PairIdSet } from "./pair-id-set.js";
 
@@ -38,6 +40,12 @@ export interface AnalysisRequest {
   readonly outDir: string;
   readonly modelExtractor?: ModelFactorExtractor;
   readonly batchSize?: number;
+  /**
+   * The joint regression and length-controlled scores, computed from the written run files.
+   * Off with false; otherwise skipped (with a note) above `maxPairs`, since both hold every pair
+   * in memory and the regression is refitted once per bootstrap replicate.
+   */
+  readonly attribution?: { readonly maxPairs: number; readonly bootstrap: number } | false;
   readonly onProgress?: (pairsDone: number) => void;
 }
 
@@ -71,10 +79,14 @@ export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisRes
     };
     for await (const pair of request.pairs) {
       if (!seenIds.add(pair.id)) {
-        throw new ProfilekitError("duplicate_pair_id", `pair id "${pair.id}" appears twice in ${request.inputName}`, {
-          location: { file: request.inputName, pairId: pair.id },
-          hint: "pair ids must be unique within a file; fix the ids or map another column with --map id=...",
-        });
+        throw new ProfilekitError(
+          "duplicate_pair_id",
+          `pair id "${pair.id}" appears twice in ${request.inputName}`,
+          {
+            location: { file: request.inputName, pairId: pair.id },
+            hint: "pair ids must be unique within a file; fix the ids or map another column with --map id=...",
+          },
+        );
       }
       batch.push(pair);
       if (batch.length >= (request.batchSize ?? defaultBatchSize)) await flush();
@@ -83,13 +95,43 @@ export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisRes
     const profile = computeProfile(accumulator, request.scoring);
     await manifestations.commit();
     await labels.commit();
-    return { profile, files: ["labels.jsonl", "manifestations.jsonl"] };
+    const attribution = await attributionOf(request, profile);
+    return {
+      profile: attribution ? { ...profile, attribution } : profile,
+      files: ["labels.jsonl", "manifestations.jsonl"],
+    };
   } catch (error) {
     await manifestations.abort();
     await labels.abort();
     if (createdDir) await removeIfEmpty(request.outDir);
     throw error;
   }
+}
+
+/** Attribution defaults: B is capped because every replicate refits the regression. */
+export const attributionDefaults = { maxPairs: defaultAttributionMaxPairs, bootstrap: 200 } as const;
+
+async function attributionOf(
+  request: AnalysisRequest,
+  profile: Profile,
+): Promise<ProfileAttribution | undefined> {
+  if (request.attribution === false) return undefined;
+  const { maxPairs, bootstrap } = request.attribution ?? attributionDefaults;
+  if (profile.pairs > maxPairs) {
+    return {
+      jointRegression: null,
+      lengthControlled: null,
+      notes: [
+        `skipped: ${profile.pairs} pairs is more than --attribution-max-pairs ${maxPairs} ` +
+          "(the joint regression holds every pair in memory and refits once per bootstrap replicate); raise it to compute them",
+      ],
+    };
+  }
+  return computeAttribution(request.outDir, {
+    seed: request.scoring.seed,
+    bootstrap: Math.min(bootstrap, request.scoring.bootstrap),
+    maxPairs,
+  });
 }
 
 async function processBatch(

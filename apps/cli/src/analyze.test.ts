@@ -28,7 +28,8 @@ let work: string;
 let reference: { datasets: Record<string, Record<string, Reference>> };
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "profilekit-analyze-"));
-  if (hasShared) reference = JSON.parse(await readFile(join(shared, "reference", "length_profiles.json"), "utf8"));
+  if (hasShared)
+    reference = JSON.parse(await readFile(join(shared, "reference", "length_profiles.json"), "utf8"));
 });
 afterAll(() => rm(work, { recursive: true, force: true }));
 
@@ -36,7 +37,10 @@ async function profileOf(dir: string) {
   return JSON.parse(await readFile(join(dir, "profile.json"), "utf8"));
 }
 
-function expectMatchesReference(factor: Record<string, unknown> & { variants: Reference }, expected: Reference) {
+function expectMatchesReference(
+  factor: Record<string, unknown> & { variants: Reference },
+  expected: Reference,
+) {
   for (const field of countFields) expect(factor[field], field).toBe(expected[field]);
   for (const variant of variantFields) {
     const value = factor.variants[variant];
@@ -80,19 +84,37 @@ describe.skipIf(!hasShared)("analyze reproduces length_profiles.json (../shared 
   it("gives the same figures on canonical JSONL it has never seen (shuffled, sides swapped)", async () => {
     for (const [key, dataset] of Object.entries(datasets)) {
       const pairs = [];
-      for await (const pair of readPairs(join(shared, dataset.path), { preset: dataset.preset, seed: 7 })) pairs.push(pair);
+      for await (const pair of readPairs(join(shared, dataset.path), { preset: dataset.preset, seed: 7 }))
+        pairs.push(pair);
       // A new file: pairs in another order, every other pair with its sides and label swapped, new ids.
       const rewritten = pairs
         .map((pair, index) => {
           const swap = index % 2 === 1;
           const label = swap ? ({ a: "b", b: "a", tie: "tie" } as const)[pair.label] : pair.label;
-          return { ...pair, id: `unseen-${index}`, a: swap ? pair.b : pair.a, b: swap ? pair.a : pair.b, label };
+          return {
+            ...pair,
+            id: `unseen-${index}`,
+            a: swap ? pair.b : pair.a,
+            b: swap ? pair.a : pair.b,
+            label,
+          };
         })
         .reverse();
       const file = join(work, `${key}-unseen.jsonl`);
       await writeFile(file, rewritten.map((pair) => JSON.stringify(pair)).join("\n"));
       const out = join(work, `${key}-unseen`);
-      const run = await runCli(["analyze", file, "--factors", "length", "--bootstrap", "0", "--permutations", "0", "--out", out]);
+      const run = await runCli([
+        "analyze",
+        file,
+        "--factors",
+        "length",
+        "--bootstrap",
+        "0",
+        "--permutations",
+        "0",
+        "--out",
+        out,
+      ]);
       expect(run.code).toBe(0);
       const profile = await profileOf(out);
       expect(profile.pairs).toBe(reference.datasets[key]!.pairs);
@@ -104,7 +126,14 @@ describe.skipIf(!hasShared)("analyze reproduces length_profiles.json (../shared 
 describe("analyze on the bundled data", () => {
   it("writes every output with the documented field names and prints a table sorted by |tau|", async () => {
     const out = join(work, "bundled");
-    const run = await runCli(["analyze", join(repo, "data/summeval-subset.jsonl.gz"), "--out", out, "--seed", "3"]);
+    const run = await runCli([
+      "analyze",
+      join(repo, "data/summeval-subset.jsonl.gz"),
+      "--out",
+      out,
+      "--seed",
+      "3",
+    ]);
     expect(run.code).toBe(0);
     expect((await readdir(out)).sort()).toEqual([
       "labels.jsonl",
@@ -141,16 +170,24 @@ describe("analyze on the bundled data", () => {
     const manifestations = (await readFile(join(out, "manifestations.jsonl"), "utf8")).trim().split("\n");
     expect(manifestations).toHaveLength(1320 * profile.factors.length);
     const csv = (await readFile(join(out, "profile.csv"), "utf8")).trim().split("\n");
-    expect(csv[0]).toBe("factor,tau,ci95_low,ci95_high,concordant,discordant,factorTies,preferenceTies,missing,pValue");
+    expect(csv[0]).toBe(
+      "factor,tau,ci95_low,ci95_high,concordant,discordant,factorTies,preferenceTies,missing,pValue",
+    );
     expect(csv).toHaveLength(1 + profile.factors.length);
   });
 
   it("gives byte-identical outputs for the same seed, and other intervals for another seed", async () => {
     const input = join(repo, "data/qa-feedback-dev-subset.jsonl.gz");
     const runs = [];
-    for (const [name, seed] of [["s1", "5"], ["s2", "5"], ["s3", "6"]] as const) {
+    for (const [name, seed] of [
+      ["s1", "5"],
+      ["s2", "5"],
+      ["s3", "6"],
+    ] as const) {
       const out = join(work, name);
-      expect((await runCli(["analyze", input, "--factors", "length,novelty", "--seed", seed, "--out", out])).code).toBe(0);
+      expect(
+        (await runCli(["analyze", input, "--factors", "length,novelty", "--seed", seed, "--out", out])).code,
+      ).toBe(0);
       runs.push(await readFile(join(out, "profile.json"), "utf8"));
     }
     expect(runs[1]).toBe(runs[0]);
@@ -162,10 +199,22 @@ describe("analyze refuses bad input with a clear error, exit 2, no stack and no 
   const good = JSON.stringify({ id: "p1", task: "t", prompt: "q", a: "one two", b: "one", label: "a" });
   const cases: Array<[string, string | Buffer, RegExp]> = [
     ["a truncated JSON line", `${good}\n{"id":"p2","task":"t","a":"x","b":`, /:2\b/],
-    ["a missing field", `${good}\n${JSON.stringify({ id: "p2", task: "t", a: "x", label: "b" })}`, /:2\b.*\bb\b|field "b"/s],
-    ["label \"maybe\"", `${good}\n${JSON.stringify({ id: "p2", task: "t", a: "x", b: "y", label: "maybe" })}`, /maybe/],
+    [
+      "a missing field",
+      `${good}\n${JSON.stringify({ id: "p2", task: "t", a: "x", label: "b" })}`,
+      /:2\b.*\bb\b|field "b"/s,
+    ],
+    [
+      'label "maybe"',
+      `${good}\n${JSON.stringify({ id: "p2", task: "t", a: "x", b: "y", label: "maybe" })}`,
+      /maybe/,
+    ],
     ["an empty file", "", /empty|no pairs/i],
-    ["random bytes", Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)), /:1\b|line 1|binary|not text|unreadable/i],
+    [
+      "random bytes",
+      Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)),
+      /:1\b|line 1|binary|not text|unreadable/i,
+    ],
   ];
   for (const [name, content, expected] of cases) {
     it(name, async () => {

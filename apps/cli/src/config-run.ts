@@ -1,8 +1,9 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import type { PluginRegistry, Profile } from "@profilekit/core";
 import type { ReadPairsOptions } from "@profilekit/data";
 import {
+  createLanguageModel,
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
@@ -19,11 +20,17 @@ import type { SelectedFactor } from "./factor-selection.js";
 import { hashPath, hashValue } from "./fingerprint.js";
 import { runHumanStage } from "./human-stage.js";
 import type { ModelFlags } from "./model-options.js";
+import { runGenerationStage } from "./generation-stage.js";
+import { runJudgeStage } from "./judge-stage.js";
+import { readStagePairs, type StagePairs } from "./pair-input.js";
 import { type LoadedPlugin, loadPlugins } from "./plugin-loading.js";
 import { type AlignmentFile, compareProfiles, writeAlignmentFile } from "./profile-comparison.js";
 import type { ProfileInput, ProfileRole } from "./profile-inputs.js";
 import { writeJsonFile } from "./run-folder.js";
+import { selfScorePrompt } from "./self-score-prompt.js";
+import type { StageProgress } from "./stage-models.js";
 import { finishedStage, readStageFolder } from "./stage-state.js";
+import { sumUsage } from "./usage-summary.js";
 import { packageVersions } from "./versions.js";
 
 /** What one setting of a run produced, and whether it ran now or was already finished. */
@@ -51,7 +58,8 @@ export interface RunOptions {
   /** Run every stage, finished or not. */
   readonly force?: boolean;
   readonly onStage?: (setting: ProfileRole, status: "running" | "resumed" | "found") => void;
-  readonly onProgress?: (setting: ProfileRole, pairsDone: number) => void;
+  /** `step` names what is counted ("pairs", "pairs judged", "responses", "pairs profiled"). */
+  readonly onProgress?: (setting: ProfileRole, step: string, done: number) => void;
 }
 
 /** The client settings of one configured model: its own, else the config's defaults, else the CLI's. */
@@ -70,7 +78,7 @@ export function modelFlagsOf(ref: ModelRef, config: Config, configDir: string): 
   };
 }
 
-/** What the runner reads of a manifest.json written by `judge` or `generate`. */
+/** What the runner reads of a model setting's manifest.json (written by it, or by `judge` or `generate`). */
 const ModelStageManifestSchema = z.looseObject({
   models: z.record(z.string(), z.string()).optional(),
   usage: UsageReportSchema.optional(),
@@ -96,6 +104,51 @@ function resolveTask(registry: PluginRegistry, config: Config, file: string): Ta
   }
 }
 
+/** A model setting needs its task's prompt; checked before anything runs. */
+function requireTaskPrompt(
+  task: TaskAdapter,
+  prompt: "judge" | "generation",
+  setting: "evaluation" | "generation",
+  file: string,
+): void {
+  if (task.prompts[prompt] !== undefined) return;
+  throw new ProfilekitError(
+    "missing_task_prompt",
+    `${file}: settings.${setting}: task "${task.id}" has no ${prompt} prompt`,
+    {
+      location: { file, field: `settings.${setting}` },
+      hint: `give the task adapter a prompts.${prompt} template, or remove settings.${setting}`,
+    },
+  );
+}
+
+/**
+ * Each model a configured setting will call can be created (a known provider, an API key or a
+ * local server): checked before any setting runs, so a missing key for the judge does not
+ * surface only after the human setting has spent the extractor's calls.
+ */
+function checkModels(config: Config, file: string): void {
+  const used = {
+    extractor: true,
+    judge: config.settings.evaluation !== undefined,
+    generator: config.settings.generation !== undefined,
+  };
+  for (const role of ["extractor", "judge", "generator"] as const) {
+    const ref = config.models[role];
+    if (ref === undefined || !used[role]) continue;
+    const baseURL = ref.baseURL ?? config.models.defaults.baseURL;
+    try {
+      createLanguageModel(ref.id, baseURL ? { baseURL } : {});
+    } catch (error) {
+      if (!(error instanceof ProfilekitError)) throw error;
+      throw new ProfilekitError(error.code, `${file}: models.${role}: ${error.message}`, {
+        location: { file, field: `models.${role}` },
+        ...(error.hint ? { hint: error.hint } : {}),
+      });
+    }
+  }
+}
+
 async function fingerprintData(path: string, file: string): Promise<string> {
   try {
     return await hashPath(path);
@@ -111,6 +164,58 @@ async function fingerprintData(path: string, file: string): Promise<string> {
   }
 }
 
+/** What a setting produced when it ran. */
+interface StageRun {
+  readonly profile: Profile;
+  readonly usage?: UsageReport;
+  readonly model?: string;
+}
+
+/** Runs one setting into `stageDir`, its manifest.json carrying `configHash`. */
+type StageRunner = (stageDir: string, configHash: string, onProgress: StageProgress) => Promise<StageRun>;
+
+/**
+ * One setting of the run: skipped, and its profile read, when its folder holds a finished run for
+ * the same `configHash` (unless `force`); otherwise run now.
+ */
+async function settleStage(
+  stage: {
+    readonly setting: ProfileRole;
+    readonly outDir: string;
+    readonly configHash: string;
+    /** The models entry of the stage's manifest.json that names its model. */
+    readonly modelRole?: "judge" | "generator";
+    readonly run: StageRunner;
+  },
+  options: RunOptions,
+): Promise<StageOutcome> {
+  const { setting, configHash } = stage;
+  const stageDir = join(stage.outDir, setting);
+  const finished = options.force ? undefined : await finishedStage(stageDir, configHash);
+  let result: StageRun;
+  if (finished) {
+    options.onStage?.(setting, "resumed");
+    const { models, usage } = ModelStageManifestSchema.safeParse(finished.manifest).data ?? {};
+    const model = stage.modelRole ? models?.[stage.modelRole] : undefined;
+    result = { profile: finished.profile, ...(usage ? { usage } : {}), ...(model ? { model } : {}) };
+  } else {
+    options.onStage?.(setting, "running");
+    // manifest.json, written last, marks the stage finished: an older one must not outlive a
+    // run cut off before writing its own.
+    await rm(join(stageDir, "manifest.json"), { force: true });
+    result = await stage.run(stageDir, configHash, (step, done) => options.onProgress?.(setting, step, done));
+  }
+  return {
+    setting,
+    folder: setting,
+    status: finished ? "resumed" : "ran",
+    configHash,
+    profile: result.profile,
+    ...(result.model ? { model: result.model } : {}),
+    ...(result.usage ? { usage: result.usage } : {}),
+  };
+}
+
 /**
  * `profilekit run`: loads the config's plugins, then runs each configured setting into its
  * folder of the run folder (human/, evaluation/, generation/), skipping a setting that has
@@ -123,32 +228,13 @@ export async function runConfig(
   options: RunOptions = {},
 ): Promise<RunOutcome> {
   const { config, file, dir } = loaded;
-  // INTEGRATION POINT (evaluation and generation settings): `judge` and `generate` keep their
-  // stage logic inside their command actions (commands/judge.ts, commands/generate.ts), which
-  // take command-line flags (string column mappings, `factor.key=value` options), not this
-  // config. Once they export stage functions taking the reader options, the selected factors,
-  // the scoring options, the model's id and ModelFlags (modelFlagsOf) and an output folder,
-  // call them after the human stage like runHumanStage: each into its own folder (evaluation/,
-  // generation/), with a configHash in its manifest.json for resume (finishedStage), pushing a
-  // StageOutcome (setting "evaluation" / "generation", the model id, its usage), in place of
-  // the "found" profiles read below. alignStages and the manifest already take them. Until
-  // then, refuse before running anything.
-  for (const setting of ["evaluation", "generation"] as const) {
-    if (config.settings[setting] !== undefined) {
-      throw new ProfilekitError(
-        "setting_unavailable",
-        `${file}: settings.${setting}: \`profilekit run\` does not run the ${setting} setting yet`,
-        {
-          location: { file, field: `settings.${setting}` },
-          hint: `remove settings.${setting}, run \`profilekit ${setting === "evaluation" ? "judge" : "generate"} <data> --model <id> --out ${join(config.out ?? join("runs", config.task), setting)}\`, and \`profilekit run\` aligns the profile it finds there with the human one`,
-        },
-      );
-    }
-  }
-
   const plugins = await loadPlugins(config.plugins, loaded, registry);
   const task = resolveTask(registry, config, file);
   const factors = selectConfiguredFactors(registry, task, config, file);
+  const { evaluation, generation } = config.settings;
+  if (evaluation !== undefined) requireTaskPrompt(task, "judge", "evaluation", file);
+  if (generation !== undefined) requireTaskPrompt(task, "generation", "generation", file);
+  checkModels(config, file);
   const outDir = resolve(dir, config.out ?? join("runs", task.id));
   const dataPath = resolve(dir, config.data.path);
   const dataHash = await fingerprintData(dataPath, file);
@@ -156,61 +242,124 @@ export async function runConfig(
   const read: ReadPairsOptions = { ...dataOptions, task: config.task, seed: config.scoring.seed };
   const { alignmentReplicates, ...scoringFields } = config.scoring;
   const scoring: ScoringOptions = scoringFields;
-  const extractor = config.models.extractor;
+  const modelOf = (ref: ModelRef) => ({ id: ref.id, flags: modelFlagsOf(ref, config, dir) });
+  const extractor = config.models.extractor ? modelOf(config.models.extractor) : undefined;
   await mkdir(outDir, { recursive: true });
+
+  // What every setting's results depend on; a model setting adds its model, prompt and options.
+  const inputs = {
+    data: dataHash,
+    read,
+    factors: describeFactors(factors),
+    scoring,
+    extractor: extractor?.id ?? null,
+  };
+  // The model settings hold every pair in memory: read them once, and only if one runs.
+  let stagePairs: Promise<StagePairs> | undefined;
+  const pairs = () => {
+    stagePairs ??= readStagePairs(dataPath, read, config.data.path);
+    return stagePairs;
+  };
+  const common = { task, factors, scoring, ...(extractor ? { extractor } : {}) };
 
   const stages: StageOutcome[] = [];
   if (config.settings.human) {
-    const folder = "human";
-    const stageDir = join(outDir, folder);
-    const configHash = hashValue({
-      setting: "human",
-      data: dataHash,
-      read,
-      factors: describeFactors(factors),
-      scoring,
-      extractor: extractor?.id ?? null,
-    });
-    const finished = options.force ? undefined : await finishedStage(stageDir, configHash);
-    if (finished) {
-      options.onStage?.("human", "resumed");
-      const usage = UsageReportSchema.safeParse(finished.manifest.usage).data;
-      stages.push({
-        setting: "human",
-        folder,
-        status: "resumed",
-        configHash,
-        profile: finished.profile,
-        ...(usage ? { usage } : {}),
-      });
-    } else {
-      options.onStage?.("human", "running");
-      const result = await runHumanStage({
-        dataPath,
-        read,
-        factors,
-        scoring,
-        outDir: stageDir,
-        configHash,
-        ...(extractor
-          ? { extractor: { id: extractor.id, flags: modelFlagsOf(extractor, config, dir) } }
-          : {}),
-        onProgress: (done) => options.onProgress?.("human", done),
-      });
-      stages.push({
-        setting: "human",
-        folder,
-        status: "ran",
-        configHash,
-        profile: result.profile,
-        ...(result.usage ? { usage: result.usage } : {}),
-      });
-    }
+    stages.push(
+      await settleStage(
+        {
+          setting: "human",
+          outDir,
+          configHash: hashValue({ setting: "human", ...inputs }),
+          run: async (stageDir, configHash, onProgress) => {
+            const result = await runHumanStage({
+              dataPath,
+              dataName: config.data.path,
+              read,
+              factors,
+              scoring,
+              outDir: stageDir,
+              configHash,
+              ...(extractor ? { extractor } : {}),
+              onProgress: (done) => onProgress("pairs", done),
+            });
+            return { profile: result.profile, ...(result.usage ? { usage: result.usage } : {}) };
+          },
+        },
+        options,
+      ),
+    );
+  }
+  // ConfigSchema refuses settings.evaluation without models.judge, and generation without a generator.
+  if (evaluation !== undefined) {
+    const judge = modelOf(config.models.judge!);
+    stages.push(
+      await settleStage(
+        {
+          setting: "evaluation",
+          outDir,
+          configHash: hashValue({
+            setting: "evaluation",
+            ...inputs,
+            judge: judge.id,
+            prompt: task.prompts.judge!.version,
+            allowTies: evaluation.allowTies,
+          }),
+          modelRole: "judge",
+          run: async (stageDir, configHash, onProgress) =>
+            runJudgeStage({
+              ...common,
+              input: await pairs(),
+              model: judge,
+              allowTies: evaluation.allowTies,
+              outDir: stageDir,
+              configHash,
+              onProgress,
+            }),
+        },
+        options,
+      ),
+    );
+  }
+  if (generation !== undefined) {
+    const generator = modelOf(config.models.generator!);
+    const selfCheck = generation.selfCheck ? { delta: generation.delta } : undefined;
+    stages.push(
+      await settleStage(
+        {
+          setting: "generation",
+          outDir,
+          configHash: hashValue({
+            setting: "generation",
+            ...inputs,
+            generator: generator.id,
+            prompt: task.prompts.generation!.version,
+            levels: generation.levels,
+            limit: generation.limit ?? null,
+            selfCheck: selfCheck ? { ...selfCheck, prompt: selfScorePrompt.version } : null,
+          }),
+          modelRole: "generator",
+          run: async (stageDir, configHash, onProgress) =>
+            runGenerationStage({
+              ...common,
+              input: await pairs(),
+              model: generator,
+              levels: generation.levels,
+              ...(generation.limit !== undefined ? { limit: generation.limit } : {}),
+              ...(selfCheck ? { selfCheck } : {}),
+              outDir: stageDir,
+              configHash,
+              onProgress,
+            }),
+        },
+        options,
+      ),
+    );
   }
 
-  // Model profiles that `profilekit judge` / `generate` wrote into the run folder
-  // (--out <run>/evaluation, <run>/generation) are aligned with the human one.
+  // A model setting the config does not run may have been written into the run folder by
+  // `profilekit judge` / `generate` (--out <run>/evaluation, <run>/generation): it is aligned too.
   for (const setting of ["evaluation", "generation"] as const) {
+    if (config.settings[setting] !== undefined) continue;
     const found = await readStageFolder(join(outDir, setting));
     if (found === undefined) continue;
     options.onStage?.(setting, "found");
@@ -296,14 +445,12 @@ async function alignStages(
   return alignment;
 }
 
-/** Each stage's usage report (from when it ran) and the summed cost; null cost when a model had no price. */
+/**
+ * manifest.json's usage: each stage's report (from when it ran), and the sums over every
+ * stage and model: calls, tokens and cost (null when a model had no price).
+ */
 function usageOf(stages: readonly StageOutcome[]) {
   const reports = stages.flatMap((stage) => (stage.usage ? [[stage.setting, stage.usage] as const] : []));
-  const costs = reports.map(([, report]) => report.total.costUsd);
-  return {
-    byStage: Object.fromEntries(reports),
-    costUsd: costs.some((cost) => cost === null)
-      ? null
-      : costs.reduce<number>((sum, cost) => sum + (cost ?? 0), 0),
-  };
+  const summed = sumUsage(reports.map(([, report]) => report));
+  return { byStage: Object.fromEntries(reports), ...summed, costUsd: summed.total.costUsd };
 }

@@ -40,9 +40,13 @@ export function parseFactorOptions(flags: readonly string[]): Map<string, Record
   for (const flag of flags) {
     const match = /^([a-z][a-z0-9-]*)\.([A-Za-z][\w]*)=(.*)$/s.exec(flag);
     if (!match) {
-      throw new ProfilekitError("invalid_factor_option", `--option "${flag}" is not of the form factor.key=value`, {
-        hint: "for example --option length.unit=chars",
-      });
+      throw new ProfilekitError(
+        "invalid_factor_option",
+        `--option "${flag}" is not of the form factor.key=value`,
+        {
+          hint: "for example --option length.unit=chars",
+        },
+      );
     }
     const [, factor, key, value] = match as unknown as [string, string, string, string];
     const options = byFactor.get(factor) ?? {};
@@ -81,10 +85,14 @@ export function selectFactors(
       const issues = parsed.error.issues
         .map((issue) => `${[plugin.id, ...issue.path].join(".")}: ${issue.message}`)
         .join("; ");
-      throw new ProfilekitError("invalid_factor_option", `invalid options for factor "${plugin.id}": ${issues}`, {
-        location: { factor: plugin.id },
-        hint: "see `profilekit factors` for each factor's options",
-      });
+      throw new ProfilekitError(
+        "invalid_factor_option",
+        `invalid options for factor "${plugin.id}": ${issues}`,
+        {
+          location: { factor: plugin.id },
+          hint: "see `profilekit factors` for each factor's options",
+        },
+      );
     }
     return { plugin, options: parsed.data as Record<string, unknown> };
   });

@@ -11,6 +11,8 @@ import { describeRun } from "./run-manifest.js";
 
 export interface HumanStageRequest {
   readonly dataPath: string;
+  /** The data as manifest.json records it: the path as the config writes it (default: dataPath). */
+  readonly dataName?: string;
   readonly read: ReadPairsOptions;
   readonly factors: readonly SelectedFactor[];
   readonly scoring: ScoringOptions;
@@ -55,7 +57,7 @@ export async function runHumanStage(request: HumanStageRequest): Promise<HumanSt
     await writeJsonFile(request.outDir, "manifest.json", {
       ...describeRun({
         command: "run",
-        input: request.dataPath,
+        input: request.dataName ?? request.dataPath,
         read: request.read,
         factors: request.factors,
         scoring: request.scoring,

@@ -59,7 +59,9 @@ function routeOutputAndExits(command: Command, io: CliIo): void {
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
   if (major < 22 || (major === 22 && minor < 12)) {
-    io.stderr.write(`profilekit needs Node.js 22.12 or later (24 recommended); this is ${process.versions.node}.\n`);
+    io.stderr.write(
+      `profilekit needs Node.js 22.12 or later (24 recommended); this is ${process.versions.node}.\n`,
+    );
     return ExitCode.usage;
   }
   try {

@@ -3,9 +3,12 @@ import {
   DEFAULT_SOURCE_MAX_CHARS,
   type ExtractionMode,
   type ModelClient,
+  type EstimateRequest,
   type ModelFactorExtractorWithStats,
+  planExtraction,
   type UsageTracker,
 } from "@profilekit/llm";
+import type { FactorPlugin, Pair } from "@profilekit/spec";
 import { type Command, Option } from "commander";
 import { createClient, type ModelFlags } from "./model-options.js";
 import { integerIn } from "./option-parsers.js";
@@ -41,6 +44,8 @@ export function addExtractionOptions(command: Command): Command {
 export interface Extraction {
   readonly client: ModelClient;
   readonly extractor: ModelFactorExtractorWithStats;
+  /** The exact calls extracting these factors from these pairs would make (for --dry-run). */
+  plan(factors: readonly FactorPlugin[], pairs: readonly Pair[]): Promise<EstimateRequest[]>;
 }
 
 /**
@@ -57,12 +62,16 @@ export function createExtraction(
 ): Extraction | undefined {
   if (modelId === undefined) return undefined;
   const client = createClient(modelId, flags, { usage });
-  const extractor = createModelFactorExtractor({
+  const options = {
     client,
     seed,
     mode: flags.extractMode ?? "joint",
     bothOrders: flags.bothOrders ?? true,
     sourceBudget: { maxChars: flags.sourceBudget ?? DEFAULT_SOURCE_MAX_CHARS },
-  });
-  return { client, extractor };
+  };
+  return {
+    client,
+    extractor: createModelFactorExtractor(options),
+    plan: (factors, pairs) => planExtraction(options, factors, pairs),
+  };
 }

@@ -28,7 +28,8 @@ export interface ModelFlags {
 
 const positiveNumber = (raw: string): number => {
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`expected a positive number, got "${raw}"`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new InvalidArgumentError(`expected a positive number, got "${raw}"`);
   return value;
 };
 
@@ -36,14 +37,28 @@ const positiveNumber = (raw: string): number => {
 export function addModelOptions(command: Command): Command {
   return command
     .option("--base-url <url>", "the model server's base URL (default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL)")
-    .option("--concurrency <n>", "requests in flight at once per model", integerIn(1, 1024), DEFAULT_CONCURRENCY)
+    .option(
+      "--concurrency <n>",
+      "requests in flight at once per model",
+      integerIn(1, 1024),
+      DEFAULT_CONCURRENCY,
+    )
     .option("--rpm <n>", "requests per minute limit", integerIn(1))
     .option("--tpm <n>", "tokens per minute limit", integerIn(1))
     .option("--timeout <ms>", "timeout of each request, in milliseconds", integerIn(100), DEFAULT_TIMEOUT_MS)
-    .option("--max-retries <n>", "retries after 429, 5xx, timeouts and resets (0: none)", integerIn(0, 100), DEFAULT_MAX_RETRIES)
+    .option(
+      "--max-retries <n>",
+      "retries after 429, 5xx, timeouts and resets (0: none)",
+      integerIn(0, 100),
+      DEFAULT_MAX_RETRIES,
+    )
     .option("--no-cache", "do not read or write the response cache")
     .option("--cache-path <file>", "the response cache (sqlite)", DEFAULT_CACHE_PATH)
-    .option("--max-cost <usd>", "stop cleanly once the estimated spend exceeds this many US dollars", positiveNumber)
+    .option(
+      "--max-cost <usd>",
+      "stop cleanly once the estimated spend exceeds this many US dollars",
+      positiveNumber,
+    )
     .option("--dry-run", "estimate calls, tokens and cost, and call nothing");
 }
 

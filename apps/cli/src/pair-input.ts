@@ -1,4 +1,11 @@
-import { parseColumnMapping, parseLabelMapping, presets, type ReadPairsOptions } from "@profilekit/data";
+import {
+  parseColumnMapping,
+  parseLabelMapping,
+  presets,
+  type ReadPairsOptions,
+  readPairs,
+  type SkipReport,
+} from "@profilekit/data";
 import { type Pair, ProfilekitError } from "@profilekit/spec";
 import { type Command, Option } from "commander";
 
@@ -73,6 +80,26 @@ export async function readAllPairs(reader: AsyncIterable<Pair>, inputName: strin
     pairs.push(pair);
   }
   return pairs;
+}
+
+/** The pairs of a model stage, read in full and in file order, with how they were read. */
+export interface StagePairs {
+  /** The input as manifest.json records it: the path as the user wrote it. */
+  readonly path: string;
+  readonly pairs: readonly Pair[];
+  readonly read: ReadPairsOptions;
+  readonly skipped: SkipReport;
+}
+
+/** Reads every pair of `file` for a model stage; `path` names it in manifest.json (default: `file`). */
+export async function readStagePairs(
+  file: string,
+  read: ReadPairsOptions,
+  path: string = file,
+): Promise<StagePairs> {
+  const reader = readPairs(file, read);
+  const pairs = await readAllPairs(reader, file);
+  return { path, pairs, read, skipped: reader.skipped };
 }
 
 /** A pair with its fields in the canonical order, absent ones left out: one line of pairs.jsonl. */

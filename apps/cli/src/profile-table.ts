@@ -13,9 +13,26 @@ export function sortByStrength<T extends { tau: number | null; factor: string }>
   });
 }
 
-/** The profile as a plain-text table, sorted by |tau|, with the pair counts under it. */
+/**
+ * The profile as a plain-text table, sorted by |tau|, with the pair counts under it. With
+ * attribution, two columns stand beside tau: the factor's joint-regression coefficient
+ * (other factors held fixed) and its length-controlled partial tau.
+ */
 export function renderProfileTable(profile: Profile): string {
-  const header = ["factor", profile.variant, "95% CI", "p", "C", "D", "factor ties", "missing"];
+  const joint = new Map(profile.attribution?.jointRegression?.factors.map((f) => [f.factor, f]) ?? []);
+  const controlled = new Map(profile.attribution?.lengthControlled?.map((f) => [f.factor, f]) ?? []);
+  const withAttribution = joint.size > 0 || controlled.size > 0;
+  const header = [
+    "factor",
+    profile.variant,
+    "95% CI",
+    "p",
+    "C",
+    "D",
+    "factor ties",
+    "missing",
+    ...(withAttribution ? ["joint coef [95% CI]", "length-controlled"] : []),
+  ];
   const rows = sortByStrength(profile.factors).map((f) => [
     f.factor,
     formatTau(f.tau),
@@ -25,18 +42,37 @@ export function renderProfileTable(profile: Profile): string {
     String(f.discordant),
     String(f.factorTies),
     String(f.missing),
+    ...(withAttribution
+      ? [
+          joint.get(f.factor)?.coefficient != null
+            ? `${joint.get(f.factor)!.coefficient!.toFixed(2)} ${formatInterval(joint.get(f.factor)!.ci95 ?? null)}`
+            : "—",
+          formatTau(controlled.get(f.factor)?.partialTauB ?? null),
+        ]
+      : []),
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+  );
   const line = (cells: readonly string[]) =>
-    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");
+    cells
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+      .join("  ");
   const ciNote =
     profile.bootstrap > 0
       ? `95% CI: clustered bootstrap, B=${profile.bootstrap}, ${profile.groups} groups; p: sign-flip test, R=${profile.permutations}`
       : "no bootstrap (B=0)";
+  const notes = profile.attribution?.notes ?? [];
   return [
     line(header),
     ...rows.map(line),
     "",
+    ...(withAttribution
+      ? [
+          "joint coef: L2 logistic regression on all factors at once; length-controlled: partial tau_b, length held fixed",
+        ]
+      : []),
+    ...notes.map((note) => `note: ${note}`),
     `pairs: ${profile.pairs}   preference ties: ${profile.preferenceTies}   seed: ${profile.seed}`,
     ciNote,
   ].join("\n");

@@ -38,3 +38,30 @@ export function createProgress(
     },
   };
 }
+
+/** Progress through a stage's steps: a new line of progress, labelled by the step, each time the step changes. */
+export interface StepProgress {
+  readonly update: (step: string, done: number) => void;
+  done(): void;
+}
+
+export function createStepProgress(
+  stream: NodeJS.WritableStream & { isTTY?: boolean },
+  enabled = true,
+  prefix = "",
+): StepProgress {
+  let current: { step: string; progress: Progress } | undefined;
+  return {
+    update: (step, done) => {
+      if (current?.step !== step) {
+        current?.progress.done();
+        current = { step, progress: createProgress(stream, `${prefix}${step}`, enabled) };
+      }
+      current.progress.update(done);
+    },
+    done() {
+      current?.progress.done();
+      current = undefined;
+    },
+  };
+}

@@ -355,19 +355,27 @@ export default [exclamations, shouting];
     expect(manifest.stages.alignment).toEqual({ folder: "alignment", comparisons: 1 });
   });
 
-  it("refuses the evaluation and generation settings before running anything", async () => {
+  it("checks the judge's model before running anything: a missing API key names models.judge", async () => {
     const dir = await project();
     const file = await tsConfig(dir, {
       ...base,
       models: { judge: "openai:gpt-4o-mini" },
       settings: { evaluation: {} },
     });
-    expectUserError(
-      await runCli(["run", "--config", file]),
-      "error[setting_unavailable]",
-      'field "settings.evaluation"',
-      "profilekit judge",
-    );
+    const saved = { key: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL };
+    delete process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_BASE_URL;
+    try {
+      expectUserError(
+        await runCli(["run", "--config", file]),
+        "error[missing_api_key]",
+        'field "models.judge"',
+        "OPENAI_API_KEY",
+      );
+    } finally {
+      if (saved.key !== undefined) process.env.OPENAI_API_KEY = saved.key;
+      if (saved.url !== undefined) process.env.OPENAI_BASE_URL = saved.url;
+    }
     expect(existsSync(join(dir, "runs"))).toBe(false);
   });
 

@@ -22,6 +22,8 @@ export {
   FactorScoreSchema,
   KendallVariantsSchema,
   type Profile,
+  type ProfileAttribution,
+  ProfileAttributionSchema,
   ProfileSchema,
 } from "./profile-schema.js";
 export { createRandom, type Random } from "./random.js";

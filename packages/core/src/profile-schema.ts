@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { JointRegressionSchema } from "./joint-regression.js";
 import { KendallVariantSchema } from "./kendall.js";
+import { LengthControlledScoreSchema } from "./length-control.js";
 
 const count = z.number().int().nonnegative();
 const score = z.number().min(-1).max(1).nullable();
@@ -40,6 +42,22 @@ export const FactorScoreSchema = z.object({
 });
 export type FactorScore = z.infer<typeof FactorScoreSchema>;
 
+/**
+ * Beside the marginal taus: the joint regression, which separates correlated factors, and the
+ * length-controlled score of each factor (see docs/methodology.md).
+ */
+export const ProfileAttributionSchema = z.object({
+  jointRegression: JointRegressionSchema.nullable().describe(
+    "Null when the run has no factor, no non-tie pair, no pair with every factor measured, or too many pairs.",
+  ),
+  lengthControlled: z
+    .array(LengthControlledScoreSchema)
+    .nullable()
+    .describe("Null when the run has no measured length factor, or too many pairs."),
+  notes: z.array(z.string()).describe("Why a figure is null, and what else a reader should know."),
+});
+export type ProfileAttribution = z.infer<typeof ProfileAttributionSchema>;
+
 /** profile.json: the factor scores of one source of labels. */
 export const ProfileSchema = z.object({
   schemaVersion: z.literal(1),
@@ -51,5 +69,6 @@ export const ProfileSchema = z.object({
   bootstrap: count.describe("B, bootstrap replicates."),
   permutations: count.describe("R, sign-flip replicates."),
   factors: z.array(FactorScoreSchema).describe("In the order the factors were given."),
+  attribution: ProfileAttributionSchema.optional(),
 });
 export type Profile = z.infer<typeof ProfileSchema>;

@@ -8,7 +8,7 @@
  * 2,000 synthetic document-qa pairs x document-qa's eight model factors,
  * concurrency 32, 100 ms latency:
  * 1. joint mode, one order per pair; 2. joint mode, both orders: wall time
- *    against the ideal calls x latency / concurrency (target: within 1.25x);
+ *    against the ideal calls x latency / concurrency (target: within 1.25x, see TARGET_RATIO);
  * 3. the run of 2 again, from the cache: 0 requests;
  * 4. per-factor mode, both orders: calls per pair (factors x 2) and wall time.
  */
@@ -37,6 +37,12 @@ import sourceCoverage from "../../factors/source-coverage/dist/index.js";
 const PAIRS = 2000;
 const CONCURRENCY = 32;
 const LATENCY_MS = 100;
+/**
+ * The issue's target. A joint request here is about 15 KB (a source, eight factors' instructions,
+ * a schema), and the client's work per call (cache key, SDK encoding, validation, the cache write)
+ * keeps its event loop about two thirds busy at 320 calls/s, so the ratio is sensitive to other
+ * load on the machine; docs/performance.md records measured figures.
+ */
 const TARGET_RATIO = 1.25;
 const FACTORS: FactorPlugin[] = [
   fluency,
@@ -136,7 +142,8 @@ async function run(
   console.log(
     `       wall ${wallMs.toFixed(0)} ms, ideal ${idealMs.toFixed(0)} ms` +
       (idealMs > 0 ? `, ratio ${(wallMs / idealMs).toFixed(3)}` : "") +
-      `, client event loop busy ${(100 * busy).toFixed(0)}%, every factor measured on every pair: ${measured}`,
+      `, client event loop busy ${(100 * busy).toFixed(0)}% (${((busy * wallMs) / stats.calls).toFixed(2)} ms per call)` +
+      `, every factor measured on every pair: ${measured}`,
   );
   return { wallMs, idealMs, stats, server, measured };
 }

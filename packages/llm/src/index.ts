@@ -56,6 +56,7 @@ export {
   type ModelFactorExtractorWithStats,
 } from "./extraction/extractor.js";
 export { DEFAULT_SOURCE_MAX_CHARS } from "./extraction/inputs.js";
+export { planExtraction } from "./extraction/plan.js";
 export { JOINT_TEMPLATE_VERSION, SINGLE_TEMPLATE_VERSION } from "./extraction/messages.js";
 export {
   ExtractionStatsSchema,

@@ -18,7 +18,7 @@ import { type ExtractionStats, ExtractionStatsSchema, UsageTracker } from "@prof
 import { ProfilekitError } from "@profilekit/spec";
 import { z } from "zod";
 import { Command, Option } from "commander";
-import { isModelExtracted, runAnalysis } from "../analysis.js";
+import { attributionDefaults, isModelExtracted, runAnalysis } from "../analysis.js";
 import type { SelectedFactor } from "../factor-selection.js";
 import {
   addExtractionOptions,
@@ -53,6 +53,7 @@ interface AnalyzeFlags extends ModelFlags, ExtractionFlags {
   out?: string;
   onInvalid: "fail" | "skip";
   quiet?: boolean;
+  attributionMaxPairs: number;
 }
 
 const examples = `
@@ -146,6 +147,12 @@ export function analyzeCommand(registry: PluginRegistry, io: CliIo): Command {
         .choices(["fail", "skip"])
         .default("fail"),
     )
+    .option(
+      "--attribution-max-pairs <n>",
+      "joint regression and length-controlled scores up to this many pairs (0: off)",
+      integerIn(0),
+      attributionDefaults.maxPairs,
+    )
     .option("-q, --quiet", "print nothing but errors")
     .option(
       "--extractor <model>",
@@ -221,6 +228,10 @@ async function analyze(
       factors,
       outDir,
       scoring,
+      attribution:
+        flags.attributionMaxPairs === 0
+          ? false
+          : { maxPairs: flags.attributionMaxPairs, bootstrap: attributionDefaults.bootstrap },
       ...(extraction ? { modelExtractor: extraction.extractor, batchSize: modelBatchSize } : {}),
       onProgress: (done) => progress.update(done),
     });
@@ -228,7 +239,7 @@ async function analyze(
     const profile = {
       ...result.profile,
       ...(skippedFactors.length > 0 ? { skippedFactors } : {}),
-      ...(extraction ? { extraction: extraction.extractor.stats() } : {}),
+      ...(extraction ? { extraction: extractionSummary(extraction.extractor.stats()) } : {}),
     };
     const files = [...(await writeProfileFiles(outDir, profile, AnalyzeProfileSchema)), ...result.files];
     const manifest = {
@@ -272,10 +283,19 @@ async function analyze(
  */
 const modelBatchSize = 2048;
 
+/** How the model extracted, without the figures that depend on what the cache held (those are in manifest.json). */
+const ExtractionSummarySchema = ExtractionStatsSchema.pick({
+  mode: true,
+  bothOrders: true,
+  sourcesCut: true,
+  factors: true,
+});
+const extractionSummary = (stats: ExtractionStats) => ExtractionSummarySchema.parse(stats);
+
 /** profile.json of analyze: the shared schema plus what was skipped and how the model extracted. */
 const AnalyzeProfileSchema = ProfileSchema.extend({
   skippedFactors: z.array(z.string()).optional(),
-  extraction: ExtractionStatsSchema.optional(),
+  extraction: ExtractionSummarySchema.optional(),
 });
 
 /** Model factors stay only when a model will measure them; the rest are reported, never dropped silently. */
@@ -302,7 +322,7 @@ async function dryRun(
     io.stdout.write(`dry run: ${pairs.length} pairs; no factor calls a model, so the run costs nothing\n`);
     return;
   }
-  const requests = extraction.extractor.plan(modelFactors, pairs);
+  const requests = await extraction.plan(modelFactors, pairs);
   io.stdout.write(
     `${formatEstimate(`dry run: ${pairs.length} pairs x ${modelFactors.length} model factors`, extraction.client.estimate(requests))}\n`,
   );

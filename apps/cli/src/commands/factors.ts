@@ -18,7 +18,9 @@ export function factorsCommand(registry: PluginRegistry, io: CliIo): Command {
         definition: plugin.definition,
         tasks: plugin.tasks ?? [],
         requires: plugin.requires ?? [],
-        ...(plugin.options ? { options: z.toJSONSchema(plugin.options, { io: "input", unrepresentable: "any" }) } : {}),
+        ...(plugin.options
+          ? { options: z.toJSONSchema(plugin.options, { io: "input", unrepresentable: "any" }) }
+          : {}),
         ...(plugin.reference ? { reference: plugin.reference } : {}),
       }));
       if (flags.json) {
@@ -28,8 +30,9 @@ export function factorsCommand(registry: PluginRegistry, io: CliIo): Command {
       for (const f of factors) {
         const needs = f.requires.length > 0 ? `; needs ${f.requires.join(", ")}` : "";
         io.stdout.write(`${f.id}  (${f.method}, ${f.level}${needs})\n  ${f.definition}\n`);
-        const properties = (f.options as { properties?: Record<string, { enum?: unknown[]; default?: unknown }> } | undefined)
-          ?.properties;
+        const properties = (
+          f.options as { properties?: Record<string, { enum?: unknown[]; default?: unknown }> } | undefined
+        )?.properties;
         for (const [key, schema] of Object.entries(properties ?? {})) {
           const choices = schema.enum ? ` one of ${schema.enum.join(", ")}` : "";
           const fallback = schema.default !== undefined ? ` (default ${String(schema.default)})` : "";

@@ -1,31 +1,18 @@
-import { type PluginRegistry, ProfileSchema } from "@profilekit/core";
-import { formatSkipReport, readPairs } from "@profilekit/data";
-import { UsageTracker } from "@profilekit/llm";
+import type { PluginRegistry } from "@profilekit/core";
+import { formatSkipReport } from "@profilekit/data";
 import { Command } from "commander";
-import { z } from "zod";
-import { runAnalysis } from "../analysis.js";
-import {
-  distinctInputs,
-  formPairs,
-  generateResponses,
-  planGeneration,
-  type ResponseRecord,
-} from "../generation.js";
+import { runGenerationStage } from "../generation-stage.js";
+import { distinctInputs, planGeneration } from "../generation.js";
 import type { CliIo } from "../io.js";
-import { createExtraction } from "../model-extraction.js";
 import { addModelOptions, createClient, type ModelFlags } from "../model-options.js";
 import { integerIn } from "../option-parsers.js";
-import { addReadOptions, type ReadFlags, readAllPairs, readOptionsFrom } from "../pair-input.js";
+import { addReadOptions, type ReadFlags, readOptionsFrom, readStagePairs } from "../pair-input.js";
 import { addProfileOptions, type ProfileFlags, scoringFrom } from "../profile-options.js";
 import { renderProfileTable } from "../profile-table.js";
-import { createProgress } from "../progress.js";
-import { writeProfileFiles } from "../run-files.js";
-import { defaultRunFolder, writeJsonFile, writePairsFile, writeRecordsFile } from "../run-folder.js";
-import { describeRun } from "../run-manifest.js";
-import { selfScorePrompt } from "../self-score-prompt.js";
+import { createStepProgress } from "../progress.js";
+import { defaultRunFolder } from "../run-folder.js";
 import { resolveRunTask, selectRunFactors, taskPrompt } from "../task-selection.js";
 import { formatEstimate, formatUsage } from "../usage-summary.js";
-import { packageVersions } from "../versions.js";
 
 interface GenerateFlags extends ReadFlags, ModelFlags, ProfileFlags {
   readonly model: string;
@@ -36,25 +23,6 @@ interface GenerateFlags extends ReadFlags, ModelFlags, ProfileFlags {
   readonly out?: string;
   readonly quiet?: boolean;
 }
-
-const count = z.number().int().nonnegative();
-
-/** profile.json's `generation`: what was written and kept. */
-export const GenerationSummarySchema = z.object({
-  /** Distinct inputs written for. */
-  inputs: count,
-  /** K: responses asked per input, aimed at scores 1..K. */
-  levels: z.number().int().min(2),
-  /** Responses written (calls that returned a non-empty text). */
-  responses: count,
-  /** Responses the self-check dropped (off target, or could not be scored); 0 without --self-check. */
-  dropped: count,
-  /** Pairs formed from the kept responses: C(kept, 2) per input. */
-  pairs: count,
-});
-
-/** profile.json of the generation setting: the profile of the generated pairs, and what they came from. */
-export const GenerationProfileSchema = ProfileSchema.extend({ generation: GenerationSummarySchema });
 
 /** Output tokens assumed per self-score call by --dry-run. */
 const selfScoreOutputTokens = 16;
@@ -124,25 +92,22 @@ async function runGenerate(
   file: string,
   flags: GenerateFlags,
 ): Promise<void> {
-  const read = readOptionsFrom(flags);
-  const reader = readPairs(file, read);
-  const humanPairs = await readAllPairs(reader, file);
-  const task = resolveRunTask(registry, humanPairs, file);
-  const template = taskPrompt(task, "generation");
+  const input = await readStagePairs(file, readOptionsFrom(flags));
+  const task = resolveRunTask(registry, input.pairs, file);
   const factors = selectRunFactors(registry, task, {
     factors: flags.factors,
     options: flags.option,
     extractor: flags.extractor,
   });
-  const inputs = distinctInputs(humanPairs, flags.limit);
-  const plan = planGeneration(inputs, template, { levels: flags.levels, seed: flags.seed });
   const selfCheck = flags.selfCheck ? { delta: flags.delta } : undefined;
-
-  const usage = new UsageTracker();
-  const client = createClient(flags.model, flags, { usage });
-  const extraction = createExtraction(flags.extractor, flags, usage, flags.seed);
-  try {
-    if (flags.dryRun) {
+  if (flags.dryRun) {
+    const inputs = distinctInputs(input.pairs, flags.limit);
+    const plan = planGeneration(inputs, taskPrompt(task, "generation"), {
+      levels: flags.levels,
+      seed: flags.seed,
+    });
+    const client = createClient(flags.model, flags);
+    try {
       const estimate = client.estimate(plan.flat().map(({ call }) => call));
       io.stdout.write(
         `${formatEstimate(`dry run: ${inputs.length} inputs × ${flags.levels} levels`, estimate)}\n`,
@@ -153,123 +118,44 @@ async function runGenerate(
             "their input is the responses, so they are not in this estimate)\n",
         );
       }
-      if (extraction)
+      if (flags.extractor !== undefined)
         io.stdout.write(
           "the --extractor calls are not in this estimate (they depend on the factors' prompts)\n",
         );
-      return;
+    } finally {
+      await client.close();
     }
-    const outDir = flags.out ?? defaultRunFolder(file, "generate");
-    const progress = createProgress(io.stderr, "responses", !flags.quiet);
-    const responses = await generateResponses(
-      plan,
-      client,
-      { levels: flags.levels, ...(selfCheck ? { selfCheck } : {}) },
-      (done) => progress.update(done),
-    );
-    progress.done();
-    const pairs = inputs.flatMap((input, i) => formPairs(input, responses[i]!, flags.seed));
-    const scoring = scoringFrom(flags);
-    const profiling = createProgress(io.stderr, "pairs profiled", !flags.quiet);
-    const result = await runAnalysis({
-      pairs,
-      inputName: `pairs generated by ${client.modelName}`,
-      labelSource: `generation:${client.modelName}`,
-      factors,
-      scoring,
-      outDir,
-      ...(extraction ? { modelExtractor: extraction.extractor } : {}),
-      onProgress: (done) => profiling.update(done),
-    });
-    profiling.done();
-    const tally = tallyResponses(responses.flat());
-    const generation = {
-      inputs: inputs.length,
-      levels: flags.levels,
-      responses: tally.written,
-      dropped: tally.offTarget + tally.unscored,
-      pairs: pairs.length,
-    };
-    const profile = { ...result.profile, generation };
-    const files = [
-      ...(await writeProfileFiles(outDir, profile, GenerationProfileSchema)),
-      ...result.files,
-      await writeRecordsFile(outDir, "responses.jsonl", responses.flat()),
-      await writePairsFile(outDir, pairs),
-    ];
-    const base = describeRun({
-      command: "generate",
-      input: file,
-      read,
-      factors,
-      scoring,
-      profile: result.profile,
-      skipped: reader.skipped,
-    });
-    files.push(
-      await writeJsonFile(outDir, "manifest.json", {
-        ...base,
-        models: {
-          generator: client.modelName,
-          ...(extraction ? { extractor: extraction.client.modelName } : {}),
-        },
-        generation: {
-          task: task.id,
-          prompt: { id: template.id, version: template.version },
-          levels: flags.levels,
-          limit: flags.limit ?? null,
-          selfCheck: selfCheck
-            ? { delta: selfCheck.delta, prompt: { id: selfScorePrompt.id, version: selfScorePrompt.version } }
-            : null,
-          seeds:
-            "per call: drawn from the seed, the input id and the level; a/b order: a coin per pair from the seed and the pair id",
-        },
-        counts: {
-          ...base.counts,
-          humanPairs: humanPairs.length,
-          inputs: inputs.length,
-          calls: inputs.length * flags.levels,
-          ...tally,
-          pairsFormed: pairs.length,
-        },
-        ...(extraction ? { extraction: extraction.extractor.stats() } : {}),
-        usage: client.usage(),
-        versions: packageVersions([
-          "@profilekit/core",
-          "@profilekit/data",
-          "@profilekit/spec",
-          "@profilekit/llm",
-          `@profilekit/task-${task.id}`,
-        ]),
-      }),
-    );
-    if (flags.quiet) return;
-    io.stdout.write(
-      `${client.modelName} wrote ${tally.written} of ${inputs.length * flags.levels} responses ` +
-        `(${inputs.length} inputs × ${flags.levels} levels, ${task.id}, prompt ${template.version}); ` +
-        `${tally.failed} failed` +
-        (selfCheck
-          ? `; self-check (delta ${selfCheck.delta}) dropped ${tally.offTarget} off target and ${tally.unscored} unscored`
-          : "") +
-        `; ${pairs.length} pairs\n\n`,
-    );
-    io.stdout.write(`${renderProfileTable(result.profile)}\n\n${formatUsage(client.usage())}\n`);
-    if (reader.skipped.count > 0) io.stderr.write(`${formatSkipReport(reader.skipped)}\n`);
-    io.stderr.write(`wrote ${files.join(", ")} to ${outDir}\n`);
-  } finally {
-    await client.close();
-    await extraction?.client.close();
+    return;
   }
-}
-
-function tallyResponses(records: readonly ResponseRecord[]) {
-  const of = (status: ResponseRecord["status"]) => records.filter((r) => r.status === status).length;
-  const failed = of("failed");
-  return {
-    written: records.length - failed,
-    failed,
-    kept: of("kept"),
-    offTarget: of("off-target"),
-    unscored: of("unscored"),
-  };
+  const outDir = flags.out ?? defaultRunFolder(file, "generate");
+  const progress = createStepProgress(io.stderr, !flags.quiet);
+  const result = await runGenerationStage({
+    input,
+    task,
+    factors,
+    scoring: scoringFrom(flags),
+    model: { id: flags.model, flags },
+    ...(flags.extractor !== undefined ? { extractor: { id: flags.extractor, flags } } : {}),
+    levels: flags.levels,
+    ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+    ...(selfCheck ? { selfCheck } : {}),
+    outDir,
+    onProgress: progress.update,
+  });
+  progress.done();
+  if (flags.quiet) return;
+  const { counts } = result;
+  const { generation: _generation, ...profile } = result.profile;
+  io.stdout.write(
+    `${result.model} wrote ${counts.written} of ${counts.calls} responses ` +
+      `(${counts.inputs} inputs × ${flags.levels} levels, ${task.id}, prompt ${result.prompt.version}); ` +
+      `${counts.failed} failed` +
+      (selfCheck
+        ? `; self-check (delta ${selfCheck.delta}) dropped ${counts.offTarget} off target and ${counts.unscored} unscored`
+        : "") +
+      `; ${counts.pairsFormed} pairs\n\n`,
+  );
+  io.stdout.write(`${renderProfileTable(profile)}\n\n${formatUsage(result.usage)}\n`);
+  if (input.skipped.count > 0) io.stderr.write(`${formatSkipReport(input.skipped)}\n`);
+  io.stderr.write(`wrote ${result.files.join(", ")} to ${outDir}\n`);
 }

@@ -1,31 +1,17 @@
-import { type PluginRegistry, ProfileSchema } from "@profilekit/core";
-import { formatSkipReport, readPairs } from "@profilekit/data";
-import { UsageTracker } from "@profilekit/llm";
+import type { PluginRegistry } from "@profilekit/core";
+import { formatSkipReport } from "@profilekit/data";
 import { Command } from "commander";
-import { runAnalysis } from "../analysis.js";
 import type { CliIo } from "../io.js";
-import {
-  type Judgement,
-  type JudgeAgreement,
-  JudgeAgreementSchema,
-  judgeAgreement,
-  judgeEstimateRequests,
-  judgePairs,
-  planJudgeCalls,
-  relabel,
-} from "../judging.js";
-import { createExtraction } from "../model-extraction.js";
+import { type JudgeCounts, runJudgeStage } from "../judge-stage.js";
+import { type JudgeAgreement, judgeEstimateRequests, planJudgeCalls } from "../judging.js";
 import { addModelOptions, createClient, type ModelFlags } from "../model-options.js";
-import { addReadOptions, type ReadFlags, readAllPairs, readOptionsFrom } from "../pair-input.js";
+import { addReadOptions, type ReadFlags, readOptionsFrom, readStagePairs } from "../pair-input.js";
 import { addProfileOptions, type ProfileFlags, scoringFrom } from "../profile-options.js";
 import { renderProfileTable } from "../profile-table.js";
-import { createProgress } from "../progress.js";
-import { writeProfileFiles } from "../run-files.js";
-import { defaultRunFolder, writeJsonFile, writePairsFile, writeRecordsFile } from "../run-folder.js";
-import { describeRun } from "../run-manifest.js";
+import { createStepProgress } from "../progress.js";
+import { defaultRunFolder } from "../run-folder.js";
 import { resolveRunTask, selectRunFactors, taskPrompt } from "../task-selection.js";
 import { formatEstimate, formatUsage } from "../usage-summary.js";
-import { packageVersions } from "../versions.js";
 
 interface JudgeFlags extends ReadFlags, ModelFlags, ProfileFlags {
   readonly model: string;
@@ -33,9 +19,6 @@ interface JudgeFlags extends ReadFlags, ModelFlags, ProfileFlags {
   readonly out?: string;
   readonly quiet?: boolean;
 }
-
-/** profile.json of the evaluation setting: the model's profile, and its agreement with the human labels. */
-export const JudgeProfileSchema = ProfileSchema.extend({ agreement: JudgeAgreementSchema });
 
 /** Output tokens assumed per judge call by --dry-run: the answer is one small JSON object. */
 const judgeOutputTokens = 16;
@@ -105,123 +88,52 @@ export function judgeCommand(registry: PluginRegistry, io: CliIo): Command {
 
 async function runJudge(registry: PluginRegistry, io: CliIo, file: string, flags: JudgeFlags): Promise<void> {
   const allowTies = flags.allowTies === true;
-  const read = readOptionsFrom(flags);
-  const reader = readPairs(file, read);
-  const pairs = await readAllPairs(reader, file);
-  const task = resolveRunTask(registry, pairs, file);
-  const template = taskPrompt(task, "judge");
+  const input = await readStagePairs(file, readOptionsFrom(flags));
+  const task = resolveRunTask(registry, input.pairs, file);
   const factors = selectRunFactors(registry, task, {
     factors: flags.factors,
     options: flags.option,
     extractor: flags.extractor,
   });
-  const plan = planJudgeCalls(pairs, template, { allowTies, seed: flags.seed });
-
-  const usage = new UsageTracker();
-  const client = createClient(flags.model, flags, { usage });
-  const extraction = createExtraction(flags.extractor, flags, usage, flags.seed);
-  try {
-    if (flags.dryRun) {
+  if (flags.dryRun) {
+    const plan = planJudgeCalls(input.pairs, taskPrompt(task, "judge"), { allowTies, seed: flags.seed });
+    const client = createClient(flags.model, flags);
+    try {
       const estimate = client.estimate(judgeEstimateRequests(plan), {
         outputTokensPerCall: judgeOutputTokens,
       });
       io.stdout.write(
-        `${formatEstimate(`dry run: judging ${pairs.length} pairs in both orders`, estimate)}\n`,
+        `${formatEstimate(`dry run: judging ${input.pairs.length} pairs in both orders`, estimate)}\n`,
       );
-      if (extraction)
+      if (flags.extractor !== undefined)
         io.stdout.write(
           "the --extractor calls are not in this estimate (they depend on the factors' prompts)\n",
         );
-      return;
+    } finally {
+      await client.close();
     }
-    const outDir = flags.out ?? defaultRunFolder(file, "judge");
-    const progress = createProgress(io.stderr, "pairs judged", !flags.quiet);
-    const judgements = await judgePairs(plan, client, (done) => progress.update(done));
-    progress.done();
-    const { agreement, detail } = judgeAgreement(judgements);
-    const modelLabels = relabel(pairs, judgements);
-    const scoring = scoringFrom(flags);
-    const profiling = createProgress(io.stderr, "pairs profiled", !flags.quiet);
-    const result = await runAnalysis({
-      pairs: modelLabels,
-      inputName: `${file} (labels of ${client.modelName})`,
-      labelSource: `judge:${client.modelName}`,
-      factors,
-      scoring,
-      outDir,
-      ...(extraction ? { modelExtractor: extraction.extractor } : {}),
-      onProgress: (done) => profiling.update(done),
-    });
-    profiling.done();
-    const profile = { ...result.profile, agreement };
-    const counts = judgeCounts(judgements);
-    const files = [
-      ...(await writeProfileFiles(outDir, profile, JudgeProfileSchema)),
-      ...result.files,
-      await writeRecordsFile(outDir, "judgements.jsonl", judgements),
-      await writePairsFile(outDir, pairs),
-    ];
-    const base = describeRun({
-      command: "judge",
-      input: file,
-      read,
-      factors,
-      scoring,
-      profile: result.profile,
-      skipped: reader.skipped,
-    });
-    files.push(
-      await writeJsonFile(outDir, "manifest.json", {
-        ...base,
-        models: {
-          judge: client.modelName,
-          ...(extraction ? { extractor: extraction.client.modelName } : {}),
-        },
-        judge: {
-          task: task.id,
-          prompt: { id: template.id, version: template.version },
-          allowTies,
-          temperature: 0,
-          orders: "both; the first drawn per pair from the seed and the pair id",
-        },
-        counts: { ...base.counts, ...counts },
-        agreement: { ...agreement, ...detail },
-        ...(extraction ? { extraction: extraction.extractor.stats() } : {}),
-        usage: client.usage(),
-        versions: packageVersions([
-          "@profilekit/core",
-          "@profilekit/data",
-          "@profilekit/spec",
-          "@profilekit/llm",
-          `@profilekit/task-${task.id}`,
-        ]),
-      }),
-    );
-    if (flags.quiet) return;
-    io.stdout.write(`${summarize(client.modelName, task.id, template.version, counts, agreement)}\n\n`);
-    io.stdout.write(`${renderProfileTable(result.profile)}\n\n${formatUsage(client.usage())}\n`);
-    if (reader.skipped.count > 0) io.stderr.write(`${formatSkipReport(reader.skipped)}\n`);
-    io.stderr.write(`wrote ${files.join(", ")} to ${outDir}\n`);
-  } finally {
-    await client.close();
-    await extraction?.client.close();
+    return;
   }
-}
-
-/** The counts of manifest.json's judge run. */
-function judgeCounts(judgements: readonly Judgement[]) {
-  const labelled = judgements.filter((j) => j.label !== null);
-  return {
-    inputPairs: judgements.length,
-    judged: labelled.length,
-    failed: judgements.length - labelled.length,
-    modelTies: labelled.filter((j) => j.label === "tie").length,
-    inconsistent: labelled.filter((j) => j.consistent === false).length,
-    firstOrder: {
-      original: judgements.filter((j) => j.firstOrder === "original").length,
-      swapped: judgements.filter((j) => j.firstOrder === "swapped").length,
-    },
-  };
+  const outDir = flags.out ?? defaultRunFolder(file, "judge");
+  const progress = createStepProgress(io.stderr, !flags.quiet);
+  const result = await runJudgeStage({
+    input,
+    task,
+    factors,
+    scoring: scoringFrom(flags),
+    model: { id: flags.model, flags },
+    ...(flags.extractor !== undefined ? { extractor: { id: flags.extractor, flags } } : {}),
+    allowTies,
+    outDir,
+    onProgress: progress.update,
+  });
+  progress.done();
+  if (flags.quiet) return;
+  const { agreement, ...profile } = result.profile;
+  io.stdout.write(`${summarize(result.model, task.id, result.prompt.version, result.counts, agreement)}\n\n`);
+  io.stdout.write(`${renderProfileTable(profile)}\n\n${formatUsage(result.usage)}\n`);
+  if (input.skipped.count > 0) io.stderr.write(`${formatSkipReport(input.skipped)}\n`);
+  io.stderr.write(`wrote ${result.files.join(", ")} to ${outDir}\n`);
 }
 
 const figure = (value: number | null): string => (value === null ? "—" : value.toFixed(4));
@@ -230,7 +142,7 @@ function summarize(
   model: string,
   task: string,
   promptVersion: string,
-  counts: ReturnType<typeof judgeCounts>,
+  counts: JudgeCounts,
   agreement: JudgeAgreement,
 ): string {
   return [

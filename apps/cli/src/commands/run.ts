@@ -6,7 +6,7 @@ import { findConfigFile, loadConfig } from "../config-file.js";
 import { runConfig } from "../config-run.js";
 import type { CliIo } from "../io.js";
 import { renderProfileTable } from "../profile-table.js";
-import { createProgress, type Progress } from "../progress.js";
+import { createStepProgress } from "../progress.js";
 import { formatUsage } from "../usage-summary.js";
 
 interface RunFlags {
@@ -25,19 +25,25 @@ The config (profilekit.config.ts, .mts, .mjs, .js or .json; see docs/configurati
 names the task, the data, the factors, any plugins, the models and the settings to run.
 Each setting writes its own folder of the run folder (config "out", default runs/<task>):
 
-  human/        the data's own labels: profile.json, profile.csv, manifestations.jsonl,
-                labels.jsonl, manifest.json (as analyze writes them)
-  evaluation/   a judge's profile: \`profilekit judge <data> --model <id> --out <run>/evaluation\`
-  generation/   a writer's profile: \`profilekit generate <data> --model <id> --out <run>/generation\`
-  alignment/    alignment.json: each model profile found above against the human one
-  manifest.json the resolved config and its hash, plugins, seed, models, counts, usage, versions
+  human/        settings.human: the data's own labels, as analyze writes them (profile.json,
+                profile.csv, manifestations.jsonl, labels.jsonl, manifest.json)
+  evaluation/   settings.evaluation: models.judge labels every pair in both orders, as
+                judge writes it (profile.json with "agreement", judgements.jsonl, ...)
+  generation/   settings.generation: models.generator writes K responses per input, as
+                generate writes it (profile.json with "generation", responses.jsonl, ...)
+  alignment/    alignment.json: the evaluation and generation profiles against the human
+                one, and the model's generation-evaluation gap when it has both
+  manifest.json the resolved config and its hash, plugins, seed, models, counts, and usage
+                and cost per stage and summed over every stage and model
 
-(run itself does not yet call the judge or the generator: settings.evaluation and
-settings.generation are refused; run those two commands into the run folder instead.)
+Model-extracted factors (fluency, hallucination, ...) are measured by models.extractor in
+every setting. A model setting the config leaves out can still be written into the run
+folder by \`profilekit judge\` / \`generate\` (--out <run>/evaluation); run aligns it too.
 
 Resume: run it again and a setting that already finished for the same inputs (its
-manifest.json carries the same configHash: config fields it uses, and the data's sha256)
-is skipped; model calls are answered from the cache. --force re-runs every setting.
+manifest.json carries the same configHash: the config fields it uses, its model, and the
+data's sha256) is skipped; model calls are answered from the cache. --force re-runs every
+setting.
 
 Exit codes: 0 ok, 2 bad usage, a bad config (the message names the file and field) or bad input.`;
 
@@ -54,13 +60,12 @@ export function runCommand(registry: PluginRegistry, io: CliIo): Command {
     .action(async (flags: RunFlags) => {
       const file = await findConfigFile(flags.config, process.cwd());
       const loaded = await loadConfig(file);
-      let progress: Progress | undefined;
+      const progress = createStepProgress(io.stderr, !flags.quiet);
       const outcome = await runConfig(loaded, registry, {
         ...(flags.force ? { force: true } : {}),
         onStage: (setting, status) => {
+          progress.done();
           if (flags.quiet) return;
-          progress?.done();
-          progress = undefined;
           if (status === "resumed") {
             io.stderr.write(`${setting}: finished earlier for the same config and data; skipped\n`);
           } else if (status === "found") {
@@ -69,12 +74,11 @@ export function runCommand(registry: PluginRegistry, io: CliIo): Command {
             );
           } else {
             io.stderr.write(`${setting}: running\n`);
-            progress = createProgress(io.stderr, `${setting}: pairs`);
           }
         },
-        onProgress: (_setting, done) => progress?.update(done),
+        onProgress: (setting, step, done) => progress.update(`${setting}: ${step}`, done),
       });
-      progress?.done();
+      progress.done();
       if (flags.quiet) return;
       for (const plugin of outcome.plugins) {
         const added = [
@@ -100,7 +104,7 @@ export function runCommand(registry: PluginRegistry, io: CliIo): Command {
       io.stderr.write(`wrote ${written.join(", ")} to ${shown}\n`);
       if (!outcome.alignment) {
         io.stderr.write(
-          "no alignment: it needs a human profile and a model profile in evaluation/ or generation/ (docs/configuration.md)\n",
+          "no alignment: it needs the human setting and a model setting (settings.evaluation or settings.generation, or a profile in evaluation/ or generation/; docs/configuration.md)\n",
         );
       }
     });
