@@ -81,13 +81,12 @@ describe("analyze with model-extracted factors (mock OpenAI-compatible server on
     expect(profile.extraction).toMatchObject({
       mode: "joint",
       bothOrders: true,
-      calls: pairCount * 2,
-      failures: 0,
     });
     expect(profile.extraction.factors.helpfulness.positionConsistency.pairs).toBe(pairCount);
     expect(first.stdout).toMatch(/position consistency: .*helpfulness \d+%/);
     const manifest = JSON.parse(await read(join(work, "joint/manifest.json")));
     expect(manifest.usage.total.calls).toBe(pairCount * 2);
+    expect(manifest.extraction).toMatchObject({ calls: pairCount * 2, cacheHits: 0, failures: 0 });
 
     const before = await read(join(work, "joint/profile.json"));
     const again = await runCli(modelArgs("joint", "length,hallucination,fluency,helpfulness"));
@@ -104,7 +103,7 @@ describe("analyze with model-extracted factors (mock OpenAI-compatible server on
       modelArgs("per-factor", "hallucination,helpfulness", ["--extract-mode", "per-factor"]),
     );
     expect(perFactor.code).toBe(0);
-    const stats = JSON.parse(await read(join(work, "per-factor/profile.json"))).extraction;
+    const stats = JSON.parse(await read(join(work, "per-factor/manifest.json"))).extraction;
     expect(stats.calls).toBe(pairCount * 2 * 2);
     // The same answer in several pairs (QA-Feedback compares each of four answers with the
     // other three) is asked once: identical calls are merged or answered from the cache.

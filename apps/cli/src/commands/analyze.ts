@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import { basename, join } from "node:path";
 import {
   defaultPermutations,
@@ -32,12 +33,14 @@ import { deterministicFactorIds } from "../builtin-plugins.js";
 import { parseFactorList, selectFactors } from "../factor-selection.js";
 import { collect, integerIn } from "../option-parsers.js";
 import { renderProfileTable } from "../profile-table.js";
+import { rescoreRun } from "../rescore.js";
 import { createProgress } from "../progress.js";
 import { toJsonFile, writeProfileFiles } from "../run-files.js";
 import type { CliIo } from "../io.js";
 import { describeRun } from "../run-manifest.js";
 
 interface AnalyzeFlags extends ModelFlags, ExtractionFlags {
+  run?: string;
   extractor?: string;
   preset: string;
   format?: "jsonl" | "json" | "csv" | "tsv";
@@ -72,6 +75,9 @@ Examples:
   $ OPENAI_BASE_URL=http://127.0.0.1:8000/v1 profilekit analyze pairs.jsonl \
       --factors length,helpfulness --extractor openai:my-model --concurrency 32
 
+  # score an earlier run again (another variant, B or seed) without reading the input or calling a model
+  $ profilekit analyze --run runs/pairs --variant taub --bootstrap 2000
+
   # any CSV: say which columns hold what, and how labels are spelled
   $ profilekit analyze votes.csv --map prompt=instruction,a=response1,b=response2,label=winner \\
       --labels a=1,b=2,tie=0 --task instruction-following
@@ -98,7 +104,7 @@ export function analyzeCommand(registry: PluginRegistry, io: CliIo): Command {
         "No model or API key is needed for the deterministic factors.",
     )
     .argument(
-      "<file>",
+      "[file]",
       "pairs: .jsonl, .json, .csv or .tsv (optionally .gz), or a dataset folder with --preset",
     )
     .addOption(
@@ -141,7 +147,11 @@ export function analyzeCommand(registry: PluginRegistry, io: CliIo): Command {
       defaultPermutations,
     )
     .option("--seed <n>", "seed for resampling and any randomised mapping", integerIn(0, 2 ** 31 - 1), 1)
-    .option("--out <dir>", "output folder (default: runs/<file name>)")
+    .option("--out <dir>", "output folder (default: runs/<file name>; with --run, the run folder itself)")
+    .option(
+      "--run <dir>",
+      "re-score an existing run folder (its labels.jsonl and manifestations.jsonl) without any model call",
+    )
     .addOption(
       new Option("--on-invalid <policy>", "bad records: fail (exit 2) or skip and report them")
         .choices(["fail", "skip"])
@@ -160,9 +170,45 @@ export function analyzeCommand(registry: PluginRegistry, io: CliIo): Command {
     );
   addExtractionOptions(command);
   addModelOptions(command);
-  return command
-    .addHelpText("after", examples)
-    .action((file: string, flags: AnalyzeFlags) => analyze(registry, io, file, flags));
+  return command.addHelpText("after", examples).action((file: string | undefined, flags: AnalyzeFlags) => {
+    if (flags.run !== undefined) {
+      if (file !== undefined) {
+        throw new ProfilekitError("invalid_option", "give either a file of pairs or --run <dir>, not both", {
+          hint: "--run re-scores a run folder's own labels and manifestations",
+        });
+      }
+      return rescore(io, flags.run, flags);
+    }
+    if (file === undefined) {
+      throw new ProfilekitError("missing_argument", "analyze needs a file of pairs (or --run <dir>)", {
+        hint: "e.g. profilekit analyze pairs.jsonl; see profilekit analyze --help",
+      });
+    }
+    return analyze(registry, io, file, flags);
+  });
+}
+
+/** --run: the profile of an existing run folder again, with this command's scoring flags. */
+async function rescore(io: CliIo, runDir: string, flags: AnalyzeFlags): Promise<void> {
+  const scoring = {
+    variant: flags.variant,
+    bootstrap: flags.bootstrap,
+    permutations: flags.permutations,
+    seed: flags.seed,
+  };
+  const profile = await rescoreRun(
+    runDir,
+    scoring,
+    flags.attributionMaxPairs === 0
+      ? false
+      : { maxPairs: flags.attributionMaxPairs, bootstrap: attributionDefaults.bootstrap },
+  );
+  const outDir = flags.out ?? runDir;
+  await mkdir(outDir, { recursive: true });
+  const files = await writeProfileFiles(outDir, profile, ProfileSchema.loose());
+  if (flags.quiet) return;
+  io.stdout.write(`${renderProfileTable(profile)}\n`);
+  io.stderr.write(`re-scored ${runDir} without model calls; wrote ${files.join(", ")} to ${outDir}\n`);
 }
 
 async function analyze(
