@@ -13,7 +13,12 @@ const subsets = [
   // [preset, dataset folder, output name, keep(pair, index of its group)]
   { preset: "qa-feedback", folder: "qa_feedback_dev", out: "qa-feedback-dev-subset.jsonl.gz", groups: 100 },
   { preset: "summeval", folder: "summeval", out: "summeval-subset.jsonl.gz", groups: 20 },
-  { preset: "hh-rlhf", folder: "hh_rlhf_harmless_base_test", out: "hh-rlhf-harmless-subset.jsonl.gz", groups: 500 },
+  {
+    preset: "hh-rlhf",
+    folder: "hh_rlhf_harmless_base_test",
+    out: "hh-rlhf-harmless-subset.jsonl.gz",
+    groups: 500,
+  },
 ];
 
 await mkdir("data", { recursive: true });
@@ -31,5 +36,7 @@ for (const subset of subsets) {
   const body = gzipSync(`${lines.join("\n")}\n`, { level: 9 });
   // A fixed gzip header (no mtime) keeps the bundle byte-identical across rebuilds.
   await writeFile(join("data", subset.out), body);
-  console.log(`${subset.out}: ${lines.length} pairs from ${groups.size} inputs (${(body.length / 1024).toFixed(0)} KiB)`);
+  console.log(
+    `${subset.out}: ${lines.length} pairs from ${groups.size} inputs (${(body.length / 1024).toFixed(0)} KiB)`,
+  );
 }

@@ -15,7 +15,8 @@ const dir = await mkdtemp(join(tmpdir(), "profilekit-bench-"));
 const file = join(dir, "pairs.jsonl");
 
 // A fixed vocabulary and a linear congruential generator keep the file identical across runs.
-const vocabulary = "the of and a to in is was that for on as with by he it at from his an were are which this be".split(" ");
+const vocabulary =
+  "the of and a to in is was that for on as with by he it at from his an were are which this be".split(" ");
 let state = 12345;
 const nextWord = () => {
   state = (Math.imul(state, 1103515245) + 12345) >>> 0;
@@ -51,7 +52,13 @@ const { maxRssKiB } = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "{}");
 await rm(dir, { recursive: true, force: true });
 
 console.log("profilekit analyze --factors length (end to end, one process)");
-console.log(`  input             ${pairs.toLocaleString("en-US")} pairs, ${(bytes / 1e9).toFixed(2)} GB (generated in ${generationSeconds.toFixed(1)} s)`);
-console.log(`  wall time         ${seconds.toFixed(2)} s (includes node start-up, B=1000 bootstrap, writing outputs)`);
-console.log(`  throughput        ${Math.round(pairs / seconds).toLocaleString("en-US")} pairs/s   (target >= 100,000)`);
+console.log(
+  `  input             ${pairs.toLocaleString("en-US")} pairs, ${(bytes / 1e9).toFixed(2)} GB (generated in ${generationSeconds.toFixed(1)} s)`,
+);
+console.log(
+  `  wall time         ${seconds.toFixed(2)} s (includes node start-up, B=1000 bootstrap, writing outputs)`,
+);
+console.log(
+  `  throughput        ${Math.round(pairs / seconds).toLocaleString("en-US")} pairs/s   (target >= 100,000)`,
+);
 console.log(`  peak RSS          ${(maxRssKiB / 1024).toFixed(0)} MB   (target < 300 MB)`);

@@ -199,14 +199,18 @@ describe("analyze --run re-scores a run folder without reading the input again",
   it("reproduces profile.json byte for byte, and rescores with other flags", async () => {
     const out = join(work, "rescore-source");
     const input = join(repo, "data/qa-feedback-dev-subset.jsonl.gz");
-    expect((await runCli(["analyze", input, "--factors", "length,novelty", "--seed", "4", "--out", out])).code).toBe(0);
+    expect(
+      (await runCli(["analyze", input, "--factors", "length,novelty", "--seed", "4", "--out", out])).code,
+    ).toBe(0);
     const original = await readFile(join(out, "profile.json"), "utf8");
     const again = join(work, "rescore-again");
     const run = await runCli(["analyze", "--run", out, "--seed", "4", "--out", again]);
     expect(run.code).toBe(0);
     expect(await readFile(join(again, "profile.json"), "utf8")).toBe(original);
     const taub = join(work, "rescore-taub");
-    expect((await runCli(["analyze", "--run", out, "--variant", "taub", "--bootstrap", "0", "--out", taub])).code).toBe(0);
+    expect(
+      (await runCli(["analyze", "--run", out, "--variant", "taub", "--bootstrap", "0", "--out", taub])).code,
+    ).toBe(0);
     const rescored = await profileOf(taub);
     expect(rescored.variant).toBe("taub");
     expect(rescored.factors[0].tau).toBe(JSON.parse(original).factors[0].variants.taub);

@@ -105,10 +105,14 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 function checkText(path: string, chunk: Buffer): void {
   const sample = chunk.subarray(0, sniffLength);
   const unreadable = (what: string, hint: string, line?: number) =>
-    new InputError("unreadable_input", `${path}${line === undefined ? "" : `:${line}`}: ${what}, not UTF-8 text`, {
-      location: line === undefined ? { file: path } : { file: path, line },
-      hint,
-    });
+    new InputError(
+      "unreadable_input",
+      `${path}${line === undefined ? "" : `:${line}`}: ${what}, not UTF-8 text`,
+      {
+        location: line === undefined ? { file: path } : { file: path, line },
+        hint,
+      },
+    );
   if ((sample[0] === 0xff && sample[1] === 0xfe) || (sample[0] === 0xfe && sample[1] === 0xff)) {
     throw unreadable("UTF-16 text", "convert the file to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)");
   }

@@ -17,7 +17,14 @@ const comparison = defineModelFactor({
   level: "pair",
   prompt: { version: "usefulness@1", instructions: "Which response is more useful?", output: "comparison" },
 });
-const pairs: Pair[] = [1, 2, 3].map((n) => ({ id: `p${n}`, task: "t", prompt: "q", a: `a${n}`, b: `b${n}`, label: "a" }));
+const pairs: Pair[] = [1, 2, 3].map((n) => ({
+  id: `p${n}`,
+  task: "t",
+  prompt: "q",
+  a: `a${n}`,
+  b: `b${n}`,
+  label: "a",
+}));
 
 /** A client that fails the test if anything reaches it. */
 const untouchable = {
@@ -36,7 +43,11 @@ describe("planExtraction", () => {
   });
 
   it("lists factors x 2 calls per pair in per-factor mode", async () => {
-    const calls = await planExtraction({ client: untouchable, mode: "per-factor" }, [rating, comparison], pairs);
+    const calls = await planExtraction(
+      { client: untouchable, mode: "per-factor" },
+      [rating, comparison],
+      pairs,
+    );
     expect(calls).toHaveLength(pairs.length * 2 * 2);
   });
 });
