@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { AlignmentSchema } from "@profilekit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./testing/run-cli.js";
+import { readJson } from "./testing/run-output.js";
 
 type FactorSpec = [factor: string, tau: number | null, ci95?: [number, number]];
 
@@ -51,8 +52,6 @@ async function write(name: string, content: unknown): Promise<string> {
   await writeFile(path, typeof content === "string" ? content : JSON.stringify(content));
   return path;
 }
-
-const readJson = async (path: string) => JSON.parse(await readFile(path, "utf8"));
 
 // The hand-worked example. Human taus (f1..f4) 0.30, 0.10, -0.20, 0.05; model 0.50, -0.10, -0.30, 0.20.
 // Pairs of factors: (1,2) C, (1,3) C, (1,4) C, (2,3) C, (2,4) D (human 0.10 > 0.05, model -0.10 < 0.20), (3,4) C:

@@ -77,19 +77,21 @@ export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisRes
       batch = [];
       request.onProgress?.(done);
     };
-    for await (const pair of request.pairs) {
-      if (!seenIds.add(pair.id)) {
-        throw new ProfilekitError(
-          "duplicate_pair_id",
-          `pair id "${pair.id}" appears twice in ${request.inputName}`,
-          {
-            location: { file: request.inputName, pairId: pair.id },
-            hint: "pair ids must be unique within a file; fix the ids or map another column with --map id=...",
-          },
-        );
+    for await (const chunk of inBatches(request.pairs)) {
+      for (const pair of chunk) {
+        if (!seenIds.add(pair.id)) {
+          throw new ProfilekitError(
+            "duplicate_pair_id",
+            `pair id "${pair.id}" appears twice in ${request.inputName}`,
+            {
+              location: { file: request.inputName, pairId: pair.id },
+              hint: "pair ids must be unique within a file; fix the ids or map another column with --map id=...",
+            },
+          );
+        }
+        batch.push(pair);
+        if (batch.length >= (request.batchSize ?? defaultBatchSize)) await flush();
       }
-      batch.push(pair);
-      if (batch.length >= (request.batchSize ?? defaultBatchSize)) await flush();
     }
     if (batch.length > 0) await flush();
     const profile = computeProfile(accumulator, request.scoring);
@@ -162,22 +164,36 @@ async function processBatch(
     checkExtraction(plugin.id, batch, extracted);
     perFactor.push(extracted);
   }
-  let manifestationLines = "";
-  let labelLines = "";
+  // Lines are built from JSON.stringify of each string, not of whole objects: this loop runs
+  // once per pair and factor, and is a large share of a long run's time.
+  const source = JSON.stringify(request.labelSource ?? "human");
+  const manifestationLines: string[] = new Array(batch.length * perFactor.length);
+  const labelLines: string[] = new Array(batch.length);
   const signs: Sign[] = new Array(perFactor.length);
+  let line = 0;
   for (let i = 0; i < batch.length; i++) {
     const pair = batch[i]!;
     const group = groupKeyOf(pair);
     for (let f = 0; f < perFactor.length; f++) {
       const manifestation = perFactor[f]![i]!;
       signs[f] = manifestation.sign;
-      manifestationLines += `${JSON.stringify(manifestation)}\n`;
+      manifestationLines[line++] = JSON.stringify(manifestation);
     }
-    labelLines += `${JSON.stringify({ pairId: pair.id, label: pair.label, group, source: request.labelSource ?? "human" })}\n`;
+    labelLines[i] =
+      `{"pairId":${JSON.stringify(pair.id)},"label":"${pair.label}","group":${JSON.stringify(group)},"source":${source}}`;
     accumulator.add(pair.label, group, signs);
   }
-  await manifestations.write(manifestationLines);
-  await labels.write(labelLines);
+  await manifestations.write(`${manifestationLines.join("\n")}\n`);
+  await labels.write(`${labelLines.join("\n")}\n`);
+}
+
+/** A source's pairs in batches: its own when it reads in batches (a PairReader), else one by one. */
+async function* inBatches(pairs: AsyncIterable<Pair> | Iterable<Pair>): AsyncGenerator<readonly Pair[]> {
+  if ("batches" in pairs && typeof pairs.batches === "function") {
+    yield* (pairs as { batches(): AsyncIterable<readonly Pair[]> }).batches();
+    return;
+  }
+  for await (const pair of pairs) yield [pair];
 }
 
 /** Whether a factor is measured by a model through the run's extractor (it carries a prompt). */

@@ -1,10 +1,12 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createFakeModel, type MockHandler, type MockServer, startMockServer } from "@profilekit/llm/testing";
+import { createFakeModel, type MockServer } from "@profilekit/llm/testing";
 import type { Pair } from "@profilekit/spec";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mockServers, runModelStage } from "./testing/model-stage-run.js";
 import { runCli } from "./testing/run-cli.js";
+import { readJson, readLines } from "./testing/run-output.js";
 import { hasSharedData, samplePairs, writeSample } from "./testing/sample-pairs.js";
 
 // The fake model writes as many sentences (of six words each) as the level it
@@ -17,7 +19,7 @@ let summaries: Pair[];
 let summariesFile: string;
 let instructions: Pair[];
 let instructionsFile: string;
-const servers: MockServer[] = [];
+const serve = mockServers();
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "profilekit-generate-"));
@@ -27,16 +29,7 @@ beforeAll(async () => {
   instructions = await samplePairs("autoj", "autoj_pairwise_test", 30);
   instructionsFile = await writeSample(join(work, "autoj-30.jsonl"), instructions);
 });
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
 afterAll(() => rm(work, { recursive: true, force: true }));
-
-async function serve(handler: MockHandler): Promise<MockServer> {
-  const server = await startMockServer({ handler });
-  servers.push(server);
-  return server;
-}
 
 let runs = 0;
 async function generate(
@@ -45,35 +38,8 @@ async function generate(
   extra: string[],
   cache = join(work, `cache-${++runs}.db`),
 ) {
-  const out = join(work, `out-${++runs}`);
-  const run = await runCli([
-    "generate",
-    file,
-    "--model",
-    "openai:test-model",
-    "--base-url",
-    server.openaiBaseURL,
-    "--cache-path",
-    cache,
-    "--factors",
-    "length,novelty",
-    "--bootstrap",
-    "0",
-    "--permutations",
-    "0",
-    "--out",
-    out,
-    ...extra,
-  ]);
-  return { ...run, out };
+  return runModelStage("generate", file, server, { cache, out: join(work, `out-${++runs}`) }, extra);
 }
-
-const readJson = async (path: string) => JSON.parse(await readFile(path, "utf8"));
-const readLines = async (path: string) =>
-  (await readFile(path, "utf8"))
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line));
 
 /** The first `n` distinct (source, prompt) inputs of the pairs, in order. */
 function firstInputs(pairs: readonly Pair[], n: number): { source?: string; prompt?: string }[] {

@@ -1,9 +1,5 @@
 import { ProfileSchema } from "@profilekit/core";
-import type { UsageReport } from "@profilekit/llm";
-import type { TaskAdapter } from "@profilekit/spec";
 import { z } from "zod";
-import { runAnalysis, type ScoringOptions } from "./analysis.js";
-import type { SelectedFactor } from "./factor-selection.js";
 import {
   distinctInputs,
   formPairs,
@@ -11,18 +7,15 @@ import {
   planGeneration,
   type ResponseRecord,
 } from "./generation.js";
-import type { StagePairs } from "./pair-input.js";
-import { writeProfileFiles } from "./run-files.js";
-import { writeJsonFile, writePairsFile, writeRecordsFile } from "./run-folder.js";
-import { describeRun } from "./run-manifest.js";
-import { selfScorePrompt } from "./self-score-prompt.js";
 import {
-  modelStageVersions,
-  openStageClients,
-  type StageExtractor,
-  type StageModel,
-  type StageProgress,
-} from "./stage-models.js";
+  type ModelStageOutput,
+  type ModelStageRequest,
+  profileStagePairs,
+  writeStageFiles,
+  writeStageManifest,
+} from "./model-stage.js";
+import { selfScorePrompt } from "./self-score-prompt.js";
+import { openStageClients } from "./stage-models.js";
 import { taskPrompt } from "./task-selection.js";
 
 const count = z.number().int().nonnegative();
@@ -45,31 +38,14 @@ export const GenerationSummarySchema = z.object({
 export const GenerationProfileSchema = ProfileSchema.extend({ generation: GenerationSummarySchema });
 export type GenerationProfile = z.infer<typeof GenerationProfileSchema>;
 
-/** What `profilekit generate`, and the generation setting of `profilekit run`, do. */
-export interface GenerationStageRequest {
-  /** The human pairs whose distinct inputs the model writes for. */
-  readonly input: StagePairs;
-  /** Its generation prompt is shown to the model. */
-  readonly task: TaskAdapter;
-  readonly factors: readonly SelectedFactor[];
-  readonly scoring: ScoringOptions;
-  /** The writer. */
-  readonly model: StageModel;
-  /** Measures the model-extracted factors among `factors`. */
-  readonly extractor?: StageExtractor;
+/** What `profilekit generate`, and the generation setting of `profilekit run`, do: `model` writes for the inputs of `input`. */
+export interface GenerationStageRequest extends ModelStageRequest {
   /** K: responses per input, aimed at scores 1..K. */
   readonly levels: number;
   /** Only the first `limit` distinct inputs. */
   readonly limit?: number;
   /** The model scores its responses; one more than `delta` from its level is dropped. */
   readonly selfCheck?: { readonly delta: number };
-  readonly outDir: string;
-  /**
-   * Set when `profilekit run` runs the stage: manifest.json then has `command: "run"`,
-   * `setting: "generation"` and this hash, by which a later run finds the stage finished.
-   */
-  readonly configHash?: string;
-  readonly onProgress?: StageProgress;
 }
 
 /** The counts of manifest.json's generation run. */
@@ -85,17 +61,10 @@ export interface GenerationCounts {
   readonly pairsFormed: number;
 }
 
-export interface GenerationStageResult {
+export interface GenerationStageResult extends ModelStageOutput {
   /** profile.json as written: the profile of the generated pairs, with `generation`. */
   readonly profile: GenerationProfile;
-  /** The files written into outDir, manifest.json (written last) included. */
-  readonly files: readonly string[];
   readonly counts: GenerationCounts;
-  /** The writer's `provider:model`. */
-  readonly model: string;
-  readonly prompt: { readonly id: string; readonly version: string };
-  /** Every call of the stage, the self-check's and the extractor's included. */
-  readonly usage: UsageReport;
 }
 
 function tallyResponses(records: readonly ResponseRecord[]) {
@@ -118,15 +87,12 @@ function tallyResponses(records: readonly ResponseRecord[]) {
  * manifestations.jsonl and, last, manifest.json.
  */
 export async function runGenerationStage(request: GenerationStageRequest): Promise<GenerationStageResult> {
-  const { input, task, factors, scoring, outDir, levels, selfCheck } = request;
+  const { input, task, scoring, levels, selfCheck } = request;
   const template = taskPrompt(task, "generation");
   const inputs = distinctInputs(input.pairs, request.limit);
   const plan = planGeneration(inputs, template, { levels, seed: scoring.seed });
-  const { client, extraction, close } = await openStageClients(
-    request.model,
-    request.extractor,
-    scoring.seed,
-  );
+  const clients = await openStageClients(request.model, request.extractor, scoring.seed);
+  const { client } = clients;
   try {
     const responses = await generateResponses(
       plan,
@@ -135,19 +101,13 @@ export async function runGenerationStage(request: GenerationStageRequest): Promi
       (done) => request.onProgress?.("responses", done),
     );
     const pairs = inputs.flatMap((one, i) => formPairs(one, responses[i]!, scoring.seed));
-    const result = await runAnalysis({
-      pairs,
+    const analysis = await profileStagePairs(request, clients, pairs, {
       inputName: `pairs generated by ${client.modelName}`,
       labelSource: `generation:${client.modelName}`,
-      factors,
-      scoring,
-      outDir,
-      ...(extraction ? { modelExtractor: extraction.extractor } : {}),
-      onProgress: (done) => request.onProgress?.("pairs profiled", done),
     });
     const tally = tallyResponses(responses.flat());
     const profile: GenerationProfile = {
-      ...result.profile,
+      ...analysis.profile,
       generation: {
         inputs: inputs.length,
         levels,
@@ -156,21 +116,12 @@ export async function runGenerationStage(request: GenerationStageRequest): Promi
         pairs: pairs.length,
       },
     };
-    const files = [
-      ...(await writeProfileFiles(outDir, profile, GenerationProfileSchema)),
-      ...result.files,
-      await writeRecordsFile(outDir, "responses.jsonl", responses.flat()),
-      await writePairsFile(outDir, pairs),
-    ];
-    const base = describeRun({
-      command: request.configHash === undefined ? "generate" : "run",
-      input: input.path,
-      read: input.read,
-      factors,
-      scoring,
-      profile: result.profile,
-      skipped: input.skipped,
-    });
+    const files = await writeStageFiles(
+      request.outDir,
+      { profile, schema: GenerationProfileSchema, analysis },
+      { name: "responses.jsonl", rows: responses.flat() },
+      pairs,
+    );
     const prompt = { id: template.id, version: template.version };
     const counts: GenerationCounts = {
       humanPairs: input.pairs.length,
@@ -181,34 +132,32 @@ export async function runGenerationStage(request: GenerationStageRequest): Promi
     };
     const usage = client.usage();
     files.push(
-      await writeJsonFile(outDir, "manifest.json", {
-        ...base,
-        ...(request.configHash === undefined
-          ? {}
-          : { setting: "generation", configHash: request.configHash }),
-        models: {
-          generator: client.modelName,
-          ...(extraction ? { extractor: extraction.client.modelName } : {}),
+      await writeStageManifest(request, clients, usage, {
+        command: "generate",
+        setting: "generation",
+        profile: analysis.profile,
+        role: "generator",
+        stage: {
+          generation: {
+            task: task.id,
+            prompt,
+            levels,
+            limit: request.limit ?? null,
+            selfCheck: selfCheck
+              ? {
+                  delta: selfCheck.delta,
+                  prompt: { id: selfScorePrompt.id, version: selfScorePrompt.version },
+                }
+              : null,
+            seeds:
+              "per call: drawn from the seed, the input id and the level; a/b order: a coin per pair from the seed and the pair id",
+          },
         },
-        generation: {
-          task: task.id,
-          prompt,
-          levels,
-          limit: request.limit ?? null,
-          selfCheck: selfCheck
-            ? { delta: selfCheck.delta, prompt: { id: selfScorePrompt.id, version: selfScorePrompt.version } }
-            : null,
-          seeds:
-            "per call: drawn from the seed, the input id and the level; a/b order: a coin per pair from the seed and the pair id",
-        },
-        counts: { ...base.counts, ...counts },
-        ...(extraction ? { extraction: extraction.extractor.stats() } : {}),
-        usage,
-        versions: modelStageVersions(task.id),
+        counts,
       }),
     );
     return { profile, files, counts, model: client.modelName, prompt, usage };
   } finally {
-    await close();
+    await clients.close();
   }
 }

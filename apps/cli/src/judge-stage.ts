@@ -1,9 +1,5 @@
 import { ProfileSchema } from "@profilekit/core";
-import type { UsageReport } from "@profilekit/llm";
-import type { TaskAdapter } from "@profilekit/spec";
 import type { z } from "zod";
-import { runAnalysis, type ScoringOptions } from "./analysis.js";
-import type { SelectedFactor } from "./factor-selection.js";
 import {
   type Judgement,
   JudgeAgreementSchema,
@@ -12,57 +8,30 @@ import {
   planJudgeCalls,
   relabel,
 } from "./judging.js";
-import type { StagePairs } from "./pair-input.js";
-import { writeProfileFiles } from "./run-files.js";
-import { writeJsonFile, writePairsFile, writeRecordsFile } from "./run-folder.js";
-import { describeRun } from "./run-manifest.js";
 import {
-  modelStageVersions,
-  openStageClients,
-  type StageExtractor,
-  type StageModel,
-  type StageProgress,
-} from "./stage-models.js";
+  type ModelStageOutput,
+  type ModelStageRequest,
+  profileStagePairs,
+  writeStageFiles,
+  writeStageManifest,
+} from "./model-stage.js";
+import { openStageClients } from "./stage-models.js";
 import { taskPrompt } from "./task-selection.js";
 
 /** profile.json of the evaluation setting: the model's profile, and its agreement with the human labels. */
 export const JudgeProfileSchema = ProfileSchema.extend({ agreement: JudgeAgreementSchema });
 export type JudgeProfile = z.infer<typeof JudgeProfileSchema>;
 
-/** What `profilekit judge`, and the evaluation setting of `profilekit run`, do. */
-export interface JudgeStageRequest {
-  /** The human pairs the model judges. */
-  readonly input: StagePairs;
-  /** Its judge prompt is shown to the model. */
-  readonly task: TaskAdapter;
-  readonly factors: readonly SelectedFactor[];
-  readonly scoring: ScoringOptions;
-  /** The judge. */
-  readonly model: StageModel;
-  /** Measures the model-extracted factors among `factors`. */
-  readonly extractor?: StageExtractor;
+/** What `profilekit judge`, and the evaluation setting of `profilekit run`, do: `model` judges `input`. */
+export interface JudgeStageRequest extends ModelStageRequest {
   /** Let the model answer tie. */
   readonly allowTies: boolean;
-  readonly outDir: string;
-  /**
-   * Set when `profilekit run` runs the stage: manifest.json then has `command: "run"`,
-   * `setting: "evaluation"` and this hash, by which a later run finds the stage finished.
-   */
-  readonly configHash?: string;
-  readonly onProgress?: StageProgress;
 }
 
-export interface JudgeStageResult {
+export interface JudgeStageResult extends ModelStageOutput {
   /** profile.json as written: the profile of the model's labels, with `agreement`. */
   readonly profile: JudgeProfile;
-  /** The files written into outDir, manifest.json (written last) included. */
-  readonly files: readonly string[];
   readonly counts: JudgeCounts;
-  /** The judge's `provider:model`. */
-  readonly model: string;
-  readonly prompt: { readonly id: string; readonly version: string };
-  /** Every call of the stage, the extractor's included. */
-  readonly usage: UsageReport;
 }
 
 /** The counts of manifest.json's judge run. */
@@ -97,72 +66,49 @@ function judgeCounts(judgements: readonly Judgement[]): JudgeCounts {
  * manifestations.jsonl, pairs.jsonl and, last, manifest.json.
  */
 export async function runJudgeStage(request: JudgeStageRequest): Promise<JudgeStageResult> {
-  const { input, task, factors, scoring, outDir, allowTies } = request;
+  const { input, task, scoring, allowTies } = request;
   const template = taskPrompt(task, "judge");
   const plan = planJudgeCalls(input.pairs, template, { allowTies, seed: scoring.seed });
-  const { client, extraction, close } = await openStageClients(
-    request.model,
-    request.extractor,
-    scoring.seed,
-  );
+  const clients = await openStageClients(request.model, request.extractor, scoring.seed);
+  const { client } = clients;
   try {
     const judgements = await judgePairs(plan, client, (done) => request.onProgress?.("pairs judged", done));
     const { agreement, detail } = judgeAgreement(judgements);
-    const result = await runAnalysis({
-      pairs: relabel(input.pairs, judgements),
+    const analysis = await profileStagePairs(request, clients, relabel(input.pairs, judgements), {
       inputName: `${input.path} (labels of ${client.modelName})`,
       labelSource: `judge:${client.modelName}`,
-      factors,
-      scoring,
-      outDir,
-      ...(extraction ? { modelExtractor: extraction.extractor } : {}),
-      onProgress: (done) => request.onProgress?.("pairs profiled", done),
     });
-    const profile: JudgeProfile = { ...result.profile, agreement };
+    const profile: JudgeProfile = { ...analysis.profile, agreement };
     const counts = judgeCounts(judgements);
-    const files = [
-      ...(await writeProfileFiles(outDir, profile, JudgeProfileSchema)),
-      ...result.files,
-      await writeRecordsFile(outDir, "judgements.jsonl", judgements),
-      await writePairsFile(outDir, input.pairs),
-    ];
-    const base = describeRun({
-      command: request.configHash === undefined ? "judge" : "run",
-      input: input.path,
-      read: input.read,
-      factors,
-      scoring,
-      profile: result.profile,
-      skipped: input.skipped,
-    });
+    const files = await writeStageFiles(
+      request.outDir,
+      { profile, schema: JudgeProfileSchema, analysis },
+      { name: "judgements.jsonl", rows: judgements },
+      input.pairs,
+    );
     const prompt = { id: template.id, version: template.version };
     const usage = client.usage();
     files.push(
-      await writeJsonFile(outDir, "manifest.json", {
-        ...base,
-        ...(request.configHash === undefined
-          ? {}
-          : { setting: "evaluation", configHash: request.configHash }),
-        models: {
-          judge: client.modelName,
-          ...(extraction ? { extractor: extraction.client.modelName } : {}),
+      await writeStageManifest(request, clients, usage, {
+        command: "judge",
+        setting: "evaluation",
+        profile: analysis.profile,
+        role: "judge",
+        stage: {
+          judge: {
+            task: task.id,
+            prompt,
+            allowTies,
+            temperature: 0,
+            orders: "both; the first drawn per pair from the seed and the pair id",
+          },
         },
-        judge: {
-          task: task.id,
-          prompt,
-          allowTies,
-          temperature: 0,
-          orders: "both; the first drawn per pair from the seed and the pair id",
-        },
-        counts: { ...base.counts, ...counts },
-        agreement: { ...agreement, ...detail },
-        ...(extraction ? { extraction: extraction.extractor.stats() } : {}),
-        usage,
-        versions: modelStageVersions(task.id),
+        counts,
+        figures: { agreement: { ...agreement, ...detail } },
       }),
     );
     return { profile, files, counts, model: client.modelName, prompt, usage };
   } finally {
-    await close();
+    await clients.close();
   }
 }

@@ -1,10 +1,12 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createFakeModel, type MockHandler, type MockServer, startMockServer } from "@profilekit/llm/testing";
+import { createFakeModel, type MockServer } from "@profilekit/llm/testing";
 import type { Label, Pair } from "@profilekit/spec";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mockServers, runModelStage } from "./testing/model-stage-run.js";
 import { runCli } from "./testing/run-cli.js";
+import { readJson, readLines } from "./testing/run-output.js";
 import { hasSharedData, samplePairs, writeSample } from "./testing/sample-pairs.js";
 
 // A judge that prefers the longer response (in characters): its labels can be
@@ -19,7 +21,7 @@ let pairs: Pair[];
 let input: string;
 /** Distinct calls of the sample: two per distinct pair (the client merges identical calls). */
 let distinctCalls: number;
-const servers: MockServer[] = [];
+const serve = mockServers();
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "profilekit-judge-"));
@@ -28,49 +30,13 @@ beforeAll(async () => {
   input = await writeSample(join(work, "summ-news-30.jsonl"), pairs);
   distinctCalls = 2 * new Set(pairs.map(shownTexts)).size;
 });
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
 afterAll(() => rm(work, { recursive: true, force: true }));
-
-async function serve(handler: MockHandler): Promise<MockServer> {
-  const server = await startMockServer({ handler });
-  servers.push(server);
-  return server;
-}
 
 let runs = 0;
 /** Runs `judge` on the sample with a fresh cache (unless given) and a fresh output folder. */
 async function judge(server: MockServer, extra: string[] = [], cache = join(work, `cache-${++runs}.db`)) {
-  const out = join(work, `out-${++runs}`);
-  const run = await runCli([
-    "judge",
-    input,
-    "--model",
-    "openai:test-model",
-    "--base-url",
-    server.openaiBaseURL,
-    "--cache-path",
-    cache,
-    "--factors",
-    "length,novelty",
-    "--bootstrap",
-    "0",
-    "--permutations",
-    "0",
-    "--out",
-    out,
-    ...extra,
-  ]);
-  return { ...run, out };
+  return runModelStage("judge", input, server, { cache, out: join(work, `out-${++runs}`) }, extra);
 }
-
-const readJson = async (path: string) => JSON.parse(await readFile(path, "utf8"));
-const readLines = async (path: string) =>
-  (await readFile(path, "utf8"))
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line));
 
 /** Cohen's kappa over a, b and tie, written out here from its definition. */
 function kappa(x: readonly Label[], y: readonly Label[]): number {

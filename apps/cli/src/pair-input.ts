@@ -40,7 +40,10 @@ export function addReadOptions(command: Command): Command {
       "--map <mapping>",
       "column mapping for other files, e.g. prompt=instruction,a=response1,b=response2,label=winner",
     )
-    .option("--labels <mapping>", "how raw labels map to a, b, tie, e.g. a=1,b=2,tie=0")
+    .option(
+      "--labels <mapping>",
+      "how raw labels map to a, b, tie, e.g. a=1,b=2,tie=0 (several values: tie=0|draw)",
+    )
     .addOption(
       new Option("--on-invalid <policy>", "bad records: fail (exit 2) or skip and report them")
         .choices(["fail", "skip"])

@@ -4,36 +4,24 @@ import type { ScoringOptions } from "./analysis.js";
 import { addExtractionOptions, type ExtractionFlags } from "./model-extraction.js";
 import { collect, integerIn } from "./option-parsers.js";
 
-/** The flags that choose and score the factors of a model setting's profile. */
-export interface ProfileFlags extends ExtractionFlags {
-  readonly factors?: string;
-  readonly option: string[];
-  readonly extractor?: string;
+/** The flags that score a profile (--seed is each command's own). */
+export interface ScoringFlags {
   readonly variant: KendallVariant;
   readonly bootstrap: number;
   readonly permutations: number;
   readonly seed: number;
 }
 
-/** Adds --factors, --option, --extractor, --variant, --bootstrap, --permutations and --seed. */
-export function addProfileOptions(command: Command): Command {
-  return addExtractionOptions(
-    command
-      .option(
-        "--factors <ids>",
-        "comma-separated factor ids (default: the task's factors that need no model, plus its model factors with --extractor)",
-      )
-      .option(
-        "--option <factor.key=value>",
-        "a factor option, repeatable, e.g. length.unit=chars",
-        collect,
-        [],
-      )
-      .option(
-        "--extractor <model>",
-        "the model that measures the model-extracted factors, e.g. openai:gpt-4o-mini",
-      ),
-  )
+/** The flags that choose and score the factors of a model setting's profile. */
+export interface ProfileFlags extends ExtractionFlags, ScoringFlags {
+  readonly factors?: string;
+  readonly option: string[];
+  readonly extractor?: string;
+}
+
+/** Adds --variant, --bootstrap and --permutations. */
+export function addScoringOptions(command: Command): Command {
+  return command
     .addOption(
       new Option("--variant <variant>", "Kendall variant reported as tau")
         .choices(KendallVariantSchema.options)
@@ -45,16 +33,39 @@ export function addProfileOptions(command: Command): Command {
       "sign-flip permutations for the p-value (0: none)",
       integerIn(0, 1_000_000),
       defaultPermutations,
-    )
-    .option(
-      "--seed <n>",
-      "seed of every random choice (orders, coins, resampling)",
-      integerIn(0, 2 ** 31 - 1),
-      1,
     );
 }
 
-export function scoringFrom(flags: ProfileFlags): ScoringOptions {
+/** Adds --factors, --option, --extractor, --variant, --bootstrap, --permutations and --seed. */
+export function addProfileOptions(command: Command): Command {
+  return addScoringOptions(
+    addExtractionOptions(
+      command
+        .option(
+          "--factors <ids>",
+          "comma-separated factor ids (default: the task's factors that need no model, plus its model factors with --extractor)",
+        )
+        .option(
+          "--option <factor.key=value>",
+          "a factor option, repeatable, e.g. length.unit=chars",
+          collect,
+          [],
+        )
+        .option(
+          "--extractor <model>",
+          "the model that measures the model-extracted factors, e.g. openai:gpt-4o-mini",
+        ),
+    ),
+  ).option(
+    "--seed <n>",
+    "seed of every random choice (orders, coins, resampling)",
+    integerIn(0, 2 ** 31 - 1),
+    1,
+  );
+}
+
+/** The scoring options of the flags. */
+export function scoringFrom(flags: ScoringFlags): ScoringOptions {
   return {
     variant: flags.variant,
     bootstrap: flags.bootstrap,

@@ -5,6 +5,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliRun, runCli } from "./testing/run-cli.js";
+import { readJson } from "./testing/run-output.js";
 
 const cliDir = fileURLToPath(new URL("../", import.meta.url));
 const examplePlugin = fileURLToPath(new URL("../../../examples/factor-politeness/", import.meta.url));
@@ -56,7 +57,6 @@ async function tsConfig(dir: string, config: unknown, name = "profilekit.config.
   return file;
 }
 
-const readJson = async (path: string) => JSON.parse(await readFile(path, "utf8"));
 const base = {
   task: "instruction-following",
   data: { path: "./pairs.jsonl" },

@@ -1,4 +1,4 @@
-import type { EstimateReport, UsageReport, UsageTotals } from "@profilekit/llm";
+import { type EstimateReport, type UsageReport, type UsageTotals, UsageTracker } from "@profilekit/llm";
 
 const count = (n: number): string => n.toLocaleString("en-US");
 const usd = (value: number | null): string =>
@@ -44,19 +44,6 @@ function addTotals(sum: UsageTotals | undefined, add: UsageTotals): UsageTotals 
   return result;
 }
 
-const noUsage: UsageTotals = {
-  calls: 0,
-  requests: 0,
-  cacheHits: 0,
-  merged: 0,
-  retries: 0,
-  failures: 0,
-  invalidOutputs: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-  costUsd: 0,
-};
-
 /**
  * Several usage reports (one per stage of a run) summed: the totals, and the totals of each
  * model (sorted by id). A cost is null when any part of it is (a model without a price).
@@ -65,7 +52,8 @@ export function sumUsage(reports: readonly UsageReport[]): {
   total: UsageTotals;
   byModel: (UsageTotals & { model: string })[];
 } {
-  let total: UsageTotals = { ...noUsage };
+  // The totals of no call at all, as the tracker counts them.
+  let total: UsageTotals = new UsageTracker().report().total;
   const byModel = new Map<string, UsageTotals>();
   for (const report of reports) {
     total = addTotals(total, report.total);

@@ -18,6 +18,7 @@ import { JudgementSchema } from "./judging.js";
 import { AlignmentFileSchema } from "./profile-comparison.js";
 import { runCli } from "./testing/run-cli.js";
 import { hasSharedData, sharedDir, writeSample } from "./testing/sample-pairs.js";
+import { readJson, readLines } from "./testing/run-output.js";
 
 // PROFILE's whole workflow on each task, against the fake model on a local mock server:
 // the human profile (analyze), the evaluation (judge) and generation (generate) settings with
@@ -106,12 +107,6 @@ async function sample(dataset: Dataset): Promise<Pair[]> {
   return [...byInput.values()].flat();
 }
 
-const readJson = async (path: string) => JSON.parse(await readFile(path, "utf8"));
-const readLines = async (path: string) =>
-  (await readFile(path, "utf8"))
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line) as unknown);
 const parseLines = async (path: string, schema: z.ZodType) => {
   const lines = await readLines(path);
   expect(lines.length, path).toBeGreaterThan(0);

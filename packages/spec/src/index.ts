@@ -66,3 +66,9 @@ export {
   type StructuredOutputSupport,
   type TokenUsage,
 } from "./language-model.js";
+export {
+  modelFactorProblems,
+  taskAdapterProblems,
+  type ModelFactorExpectation,
+  type TaskAdapterExpectation,
+} from "./conformance.js";

@@ -1,24 +1,11 @@
 import { mkdir } from "node:fs/promises";
 import { basename, join } from "node:path";
-import {
-  defaultPermutations,
-  KendallVariantSchema,
-  type PluginRegistry,
-  ProfileSchema,
-} from "@profilekit/core";
-import {
-  formatSkipReport,
-  parseColumnMapping,
-  parseLabelMapping,
-  presets,
-  type ReadPairsOptions,
-  readPairs,
-  writeFileAtomic,
-} from "@profilekit/data";
+import { type PluginRegistry, ProfileSchema } from "@profilekit/core";
+import { formatSkipReport, type ReadPairsOptions, readPairs, writeFileAtomic } from "@profilekit/data";
 import { type ExtractionStats, ExtractionStatsSchema, UsageTracker } from "@profilekit/llm";
 import { ProfilekitError } from "@profilekit/spec";
 import { z } from "zod";
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { attributionDefaults, isModelExtracted, runAnalysis } from "../analysis.js";
 import type { SelectedFactor } from "../factor-selection.js";
 import {
@@ -32,6 +19,8 @@ import { formatEstimate, formatUsage } from "../usage-summary.js";
 import { deterministicFactorIds } from "../builtin-plugins.js";
 import { parseFactorList, selectFactors } from "../factor-selection.js";
 import { collect, integerIn } from "../option-parsers.js";
+import { addReadOptions, type ReadFlags, readOptionsFrom } from "../pair-input.js";
+import { addScoringOptions, type ScoringFlags, scoringFrom } from "../profile-options.js";
 import { renderProfileTable } from "../profile-table.js";
 import { rescoreRun } from "../rescore.js";
 import { createProgress } from "../progress.js";
@@ -39,22 +28,12 @@ import { toJsonFile, writeProfileFiles } from "../run-files.js";
 import type { CliIo } from "../io.js";
 import { describeRun } from "../run-manifest.js";
 
-interface AnalyzeFlags extends ModelFlags, ExtractionFlags {
+interface AnalyzeFlags extends ReadFlags, ScoringFlags, ModelFlags, ExtractionFlags {
   run?: string;
   extractor?: string;
-  preset: string;
-  format?: "jsonl" | "json" | "csv" | "tsv";
-  map?: string;
-  labels?: string;
-  task?: string;
   factors?: string;
   option: string[];
-  variant: "tau14" | "taub" | "tau10" | "tau13" | "tau23" | "acc23";
-  bootstrap: number;
-  permutations: number;
-  seed: number;
   out?: string;
-  onInvalid: "fail" | "skip";
   quiet?: boolean;
   attributionMaxPairs: number;
 }
@@ -96,66 +75,36 @@ label is not a tie (PROFILE, after Deutsch et al. 2023). See docs/methodology.md
 Exit codes: 0 ok, 2 bad usage or bad input (the message names file:line and field).`;
 
 export function analyzeCommand(registry: PluginRegistry, io: CliIo): Command {
-  const command = new Command("analyze")
-    .summary("which factors drive the preferences in a file of labelled pairs")
-    .description(
-      "Measure how strongly each factor drives the preference labels of a file of response pairs\n" +
-        "(PROFILE's factor score), with clustered bootstrap intervals and a sign-flip test.\n" +
-        "No model or API key is needed for the deterministic factors.",
-    )
-    .argument(
-      "[file]",
-      "pairs: .jsonl, .json, .csv or .tsv (optionally .gz), or a dataset folder with --preset",
-    )
-    .addOption(
-      new Option("--preset <name>", "how to read the file")
-        .choices(presets.map((p) => p.name))
-        .default("canonical"),
-    )
-    .addOption(
-      new Option("--format <format>", "file format (default: from the extension)").choices([
-        "jsonl",
-        "json",
-        "csv",
-        "tsv",
-      ]),
-    )
-    .option(
-      "--map <mapping>",
-      "column mapping for other files, e.g. prompt=instruction,a=response1,b=response2,label=winner",
-    )
-    .option(
-      "--labels <mapping>",
-      "how raw labels map to a, b, tie, e.g. a=1,b=2,tie=0 (several values: tie=0|draw)",
-    )
+  const command = addReadOptions(
+    new Command("analyze")
+      .summary("which factors drive the preferences in a file of labelled pairs")
+      .description(
+        "Measure how strongly each factor drives the preference labels of a file of response pairs " +
+          "(PROFILE's factor score), with clustered bootstrap intervals and a sign-flip test. " +
+          "No model or API key is needed for the deterministic factors; model-extracted factors need --extractor.",
+      )
+      .argument(
+        "[file]",
+        "pairs: .jsonl, .json, .csv or .tsv (optionally .gz), or a dataset folder with --preset",
+      ),
+  )
     .option("--task <id>", "task of every pair when the file does not say (e.g. summarization)")
     .option(
       "--factors <ids>",
       `comma-separated factor ids (\`profilekit factors\` lists them; default: ${deterministicFactorIds.join(",")})`,
     )
-    .option("--option <factor.key=value>", "a factor option, repeatable, e.g. length.unit=chars", collect, [])
-    .addOption(
-      new Option("--variant <variant>", "Kendall variant reported as tau")
-        .choices(KendallVariantSchema.options)
-        .default("tau14"),
-    )
-    .option("--bootstrap <B>", "bootstrap resamples for the 95% CI (0: none)", integerIn(0, 1_000_000), 1000)
     .option(
-      "--permutations <R>",
-      "sign-flip permutations for the p-value (0: none)",
-      integerIn(0, 1_000_000),
-      defaultPermutations,
-    )
+      "--option <factor.key=value>",
+      "a factor option, repeatable, e.g. length.unit=chars",
+      collect,
+      [],
+    );
+  addScoringOptions(command)
     .option("--seed <n>", "seed for resampling and any randomised mapping", integerIn(0, 2 ** 31 - 1), 1)
     .option("--out <dir>", "output folder (default: runs/<file name>; with --run, the run folder itself)")
     .option(
       "--run <dir>",
       "re-score an existing run folder (its labels.jsonl and manifestations.jsonl) without any model call",
-    )
-    .addOption(
-      new Option("--on-invalid <policy>", "bad records: fail (exit 2) or skip and report them")
-        .choices(["fail", "skip"])
-        .default("fail"),
     )
     .option(
       "--attribution-max-pairs <n>",
@@ -190,15 +139,9 @@ export function analyzeCommand(registry: PluginRegistry, io: CliIo): Command {
 
 /** --run: the profile of an existing run folder again, with this command's scoring flags. */
 async function rescore(io: CliIo, runDir: string, flags: AnalyzeFlags): Promise<void> {
-  const scoring = {
-    variant: flags.variant,
-    bootstrap: flags.bootstrap,
-    permutations: flags.permutations,
-    seed: flags.seed,
-  };
   const profile = await rescoreRun(
     runDir,
-    scoring,
+    scoringFrom(flags),
     flags.attributionMaxPairs === 0
       ? false
       : { maxPairs: flags.attributionMaxPairs, bootstrap: attributionDefaults.bootstrap },
@@ -235,21 +178,8 @@ async function analyze(
       hint: "add a factor that needs no model (e.g. --factors length), or configure a model with --extractor",
     });
   }
-  const read: ReadPairsOptions = {
-    preset: flags.preset,
-    onInvalid: flags.onInvalid,
-    seed: flags.seed,
-    ...(flags.format ? { format: flags.format } : {}),
-    ...(flags.map ? { mapping: parseColumnMapping(flags.map) } : {}),
-    ...(flags.labels ? { labels: parseLabelMapping(flags.labels) } : {}),
-    ...(flags.task ? { task: flags.task } : {}),
-  };
-  const scoring = {
-    variant: flags.variant,
-    bootstrap: flags.bootstrap,
-    permutations: flags.permutations,
-    seed: flags.seed,
-  };
+  const read = readOptionsFrom(flags);
+  const scoring = scoringFrom(flags);
   const usage = new UsageTracker();
   const extraction = createExtraction(flags.extractor, flags, usage, flags.seed);
   try {

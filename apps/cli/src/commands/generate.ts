@@ -1,27 +1,28 @@
 import type { PluginRegistry } from "@profilekit/core";
-import { formatSkipReport } from "@profilekit/data";
 import { Command } from "commander";
 import { runGenerationStage } from "../generation-stage.js";
 import { distinctInputs, planGeneration } from "../generation.js";
 import type { CliIo } from "../io.js";
-import { addModelOptions, createClient, type ModelFlags } from "../model-options.js";
+import { addModelOptions, createClient } from "../model-options.js";
 import { integerIn } from "../option-parsers.js";
-import { addReadOptions, type ReadFlags, readOptionsFrom, readStagePairs } from "../pair-input.js";
-import { addProfileOptions, type ProfileFlags, scoringFrom } from "../profile-options.js";
-import { renderProfileTable } from "../profile-table.js";
-import { createStepProgress } from "../progress.js";
+import { addReadOptions } from "../pair-input.js";
+import { addProfileOptions } from "../profile-options.js";
 import { defaultRunFolder } from "../run-folder.js";
-import { resolveRunTask, selectRunFactors, taskPrompt } from "../task-selection.js";
-import { formatEstimate, formatUsage } from "../usage-summary.js";
+import {
+  extractorNotEstimated,
+  readStageCommandInput,
+  reportStage,
+  type StageCommandFlags,
+  stageRequestFrom,
+} from "../stage-command.js";
+import { taskPrompt } from "../task-selection.js";
+import { formatEstimate } from "../usage-summary.js";
 
-interface GenerateFlags extends ReadFlags, ModelFlags, ProfileFlags {
-  readonly model: string;
+interface GenerateFlags extends StageCommandFlags {
   readonly levels: number;
   readonly limit?: number;
   readonly selfCheck?: boolean;
   readonly delta: number;
-  readonly out?: string;
-  readonly quiet?: boolean;
 }
 
 /** Output tokens assumed per self-score call by --dry-run. */
@@ -92,13 +93,8 @@ async function runGenerate(
   file: string,
   flags: GenerateFlags,
 ): Promise<void> {
-  const input = await readStagePairs(file, readOptionsFrom(flags));
-  const task = resolveRunTask(registry, input.pairs, file);
-  const factors = selectRunFactors(registry, task, {
-    factors: flags.factors,
-    options: flags.option,
-    extractor: flags.extractor,
-  });
+  const stageInput = await readStageCommandInput(registry, file, flags);
+  const { input, task } = stageInput;
   const selfCheck = flags.selfCheck ? { delta: flags.delta } : undefined;
   if (flags.dryRun) {
     const inputs = distinctInputs(input.pairs, flags.limit);
@@ -118,29 +114,19 @@ async function runGenerate(
             "their input is the responses, so they are not in this estimate)\n",
         );
       }
-      if (flags.extractor !== undefined)
-        io.stdout.write(
-          "the --extractor calls are not in this estimate (they depend on the factors' prompts)\n",
-        );
+      if (flags.extractor !== undefined) io.stdout.write(extractorNotEstimated);
     } finally {
       await client.close();
     }
     return;
   }
   const outDir = flags.out ?? defaultRunFolder(file, "generate");
-  const progress = createStepProgress(io.stderr, !flags.quiet);
+  const { request, progress } = stageRequestFrom(io, stageInput, flags, outDir);
   const result = await runGenerationStage({
-    input,
-    task,
-    factors,
-    scoring: scoringFrom(flags),
-    model: { id: flags.model, flags },
-    ...(flags.extractor !== undefined ? { extractor: { id: flags.extractor, flags } } : {}),
+    ...request,
     levels: flags.levels,
     ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
     ...(selfCheck ? { selfCheck } : {}),
-    outDir,
-    onProgress: progress.update,
   });
   progress.done();
   if (flags.quiet) return;
@@ -155,7 +141,5 @@ async function runGenerate(
         : "") +
       `; ${counts.pairsFormed} pairs\n\n`,
   );
-  io.stdout.write(`${renderProfileTable(profile)}\n\n${formatUsage(result.usage)}\n`);
-  if (input.skipped.count > 0) io.stderr.write(`${formatSkipReport(input.skipped)}\n`);
-  io.stderr.write(`wrote ${result.files.join(", ")} to ${outDir}\n`);
+  reportStage(io, input, { ...result, profile }, outDir);
 }

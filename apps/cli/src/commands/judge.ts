@@ -1,23 +1,24 @@
 import type { PluginRegistry } from "@profilekit/core";
-import { formatSkipReport } from "@profilekit/data";
 import { Command } from "commander";
 import type { CliIo } from "../io.js";
 import { type JudgeCounts, runJudgeStage } from "../judge-stage.js";
 import { type JudgeAgreement, judgeEstimateRequests, planJudgeCalls } from "../judging.js";
-import { addModelOptions, createClient, type ModelFlags } from "../model-options.js";
-import { addReadOptions, type ReadFlags, readOptionsFrom, readStagePairs } from "../pair-input.js";
-import { addProfileOptions, type ProfileFlags, scoringFrom } from "../profile-options.js";
-import { renderProfileTable } from "../profile-table.js";
-import { createStepProgress } from "../progress.js";
+import { addModelOptions, createClient } from "../model-options.js";
+import { addReadOptions } from "../pair-input.js";
+import { addProfileOptions } from "../profile-options.js";
 import { defaultRunFolder } from "../run-folder.js";
-import { resolveRunTask, selectRunFactors, taskPrompt } from "../task-selection.js";
-import { formatEstimate, formatUsage } from "../usage-summary.js";
+import {
+  extractorNotEstimated,
+  readStageCommandInput,
+  reportStage,
+  type StageCommandFlags,
+  stageRequestFrom,
+} from "../stage-command.js";
+import { taskPrompt } from "../task-selection.js";
+import { formatEstimate } from "../usage-summary.js";
 
-interface JudgeFlags extends ReadFlags, ModelFlags, ProfileFlags {
-  readonly model: string;
+interface JudgeFlags extends StageCommandFlags {
   readonly allowTies?: boolean;
-  readonly out?: string;
-  readonly quiet?: boolean;
 }
 
 /** Output tokens assumed per judge call by --dry-run: the answer is one small JSON object. */
@@ -88,13 +89,8 @@ export function judgeCommand(registry: PluginRegistry, io: CliIo): Command {
 
 async function runJudge(registry: PluginRegistry, io: CliIo, file: string, flags: JudgeFlags): Promise<void> {
   const allowTies = flags.allowTies === true;
-  const input = await readStagePairs(file, readOptionsFrom(flags));
-  const task = resolveRunTask(registry, input.pairs, file);
-  const factors = selectRunFactors(registry, task, {
-    factors: flags.factors,
-    options: flags.option,
-    extractor: flags.extractor,
-  });
+  const stageInput = await readStageCommandInput(registry, file, flags);
+  const { input, task } = stageInput;
   if (flags.dryRun) {
     const plan = planJudgeCalls(input.pairs, taskPrompt(task, "judge"), { allowTies, seed: flags.seed });
     const client = createClient(flags.model, flags);
@@ -105,35 +101,20 @@ async function runJudge(registry: PluginRegistry, io: CliIo, file: string, flags
       io.stdout.write(
         `${formatEstimate(`dry run: judging ${input.pairs.length} pairs in both orders`, estimate)}\n`,
       );
-      if (flags.extractor !== undefined)
-        io.stdout.write(
-          "the --extractor calls are not in this estimate (they depend on the factors' prompts)\n",
-        );
+      if (flags.extractor !== undefined) io.stdout.write(extractorNotEstimated);
     } finally {
       await client.close();
     }
     return;
   }
   const outDir = flags.out ?? defaultRunFolder(file, "judge");
-  const progress = createStepProgress(io.stderr, !flags.quiet);
-  const result = await runJudgeStage({
-    input,
-    task,
-    factors,
-    scoring: scoringFrom(flags),
-    model: { id: flags.model, flags },
-    ...(flags.extractor !== undefined ? { extractor: { id: flags.extractor, flags } } : {}),
-    allowTies,
-    outDir,
-    onProgress: progress.update,
-  });
+  const { request, progress } = stageRequestFrom(io, stageInput, flags, outDir);
+  const result = await runJudgeStage({ ...request, allowTies });
   progress.done();
   if (flags.quiet) return;
   const { agreement, ...profile } = result.profile;
   io.stdout.write(`${summarize(result.model, task.id, result.prompt.version, result.counts, agreement)}\n\n`);
-  io.stdout.write(`${renderProfileTable(profile)}\n\n${formatUsage(result.usage)}\n`);
-  if (input.skipped.count > 0) io.stderr.write(`${formatSkipReport(input.skipped)}\n`);
-  io.stderr.write(`wrote ${result.files.join(", ")} to ${outDir}\n`);
+  reportStage(io, input, { ...result, profile }, outDir);
 }
 
 const figure = (value: number | null): string => (value === null ? "—" : value.toFixed(4));

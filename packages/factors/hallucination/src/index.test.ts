@@ -1,101 +1,28 @@
 import { readFileSync } from "node:fs";
-import {
-  FactorMetadataSchema,
-  type Manifestation,
-  type ModelFactorExtractor,
-  type Pair,
-  isProfilekitError,
-} from "@profilekit/spec";
+import { modelFactorProblems } from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
 import hallucinationFactor, { prompt } from "./index.js";
 
-// DESIGN.md section 2: this factor's level and output, the default task sets that list it,
-// and the inputs it cannot be measured without.
-const design = {
-  level: "response",
-  output: "count",
-  tasks: ["summarization", "document-qa"],
-  requires: ["source"],
-};
-
-const pairs: Pair[] = [
-  {
-    id: "p1",
-    task: "summarization",
-    source: "The bridge opened in 1932.",
-    prompt: "When did it open?",
-    a: "In 1932.",
-    b: "1931.",
-    label: "a",
-  },
-  {
-    id: "p2",
-    task: "summarization",
-    source: "The bridge opened in 1932.",
-    prompt: "When did it open?",
-    a: "It opened.",
-    b: "In 1932.",
-    label: "b",
-  },
-];
-
 describe("hallucination", () => {
-  it("is valid model-extracted factor metadata", () => {
-    const metadata = FactorMetadataSchema.parse(hallucinationFactor);
-    expect(metadata).toMatchObject({ id: "hallucination", method: "llm", specificationVersion: 1 });
-    expect(metadata.prompt).toEqual(prompt);
-  });
-
-  it("has a prompt versioned as hallucination@<n>", () => {
-    expect(prompt.version).toMatch(/^hallucination@[1-9][0-9]*$/);
-  });
-
-  it("agrees with DESIGN on level, output, tasks and required inputs", () => {
-    expect(hallucinationFactor.level).toBe(design.level);
-    expect(hallucinationFactor.prompt?.output).toBe(design.output);
-    expect([...(hallucinationFactor.tasks ?? [])].sort()).toEqual([...design.tasks].sort());
-    expect([...(hallucinationFactor.requires ?? [])].sort()).toEqual([...design.requires].sort());
-  });
-
-  it("names the inputs it reads the way the runner presents them", () => {
-    expect(prompt.instructions).toContain("source document");
-    expect(prompt.instructions).toContain("the response");
-    expect(prompt.instructions).not.toMatch(/response [AB]\b/);
+  it("conforms as a model-extracted factor with DESIGN's level, output, tasks and required inputs", async () => {
+    // DESIGN.md section 2: this factor's level and output, the default task sets that list it,
+    // and the inputs it cannot be measured without.
+    expect(
+      await modelFactorProblems(hallucinationFactor, {
+        id: "hallucination",
+        level: "response",
+        output: "count",
+        tasks: ["summarization", "document-qa"],
+        requires: ["source"],
+        prompt,
+      }),
+    ).toEqual([]);
   });
 
   it("asks for the atomic facts it counts, then their number", () => {
     expect(prompt.instructions).toMatch(/atomic fact is a short statement/);
     expect(prompt.instructions).toMatch(/\blist (every|each) [^.]*atomic fact/i);
     expect(prompt.instructions).toMatch(/then give the count, which equals the number of items listed/);
-  });
-
-  it("throws model_required, with a way to enable a model, when none is configured", async () => {
-    const error = await Promise.resolve(hallucinationFactor.extract(pairs, { options: {}, seed: 1 })).then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
-    expect(isProfilekitError(error) && error.code).toBe("model_required");
-    expect(isProfilekitError(error) && error.hint).toMatch(/--extractor openai:gpt-4o-mini/);
-  });
-
-  it("hands the pairs to the model extractor and returns its manifestations in order", async () => {
-    const seen: { factors: string[]; pairs: readonly Pair[] }[] = [];
-    const modelExtractor: ModelFactorExtractor = {
-      async extract(factors, given) {
-        seen.push({ factors: factors.map((factor) => factor.id), pairs: given });
-        const found: Manifestation[] = [
-          { pairId: "p2", factor: "hallucination", valueA: 0, valueB: 2, sign: -1 },
-          { pairId: "p1", factor: "hallucination", valueA: 3, valueB: 1, sign: 1 },
-        ];
-        return new Map([["hallucination", found]]);
-      },
-    };
-    const out = await hallucinationFactor.extract(pairs, { options: {}, seed: 1, modelExtractor });
-    expect(seen).toEqual([{ factors: ["hallucination"], pairs }]);
-    expect(out.map((m) => [m.pairId, m.sign])).toEqual([
-      ["p1", 1],
-      ["p2", -1],
-    ]);
   });
 
   it("documents the current prompt word for word in its README and in docs/factors.md", () => {

@@ -1,100 +1,27 @@
 import { readFileSync } from "node:fs";
-import {
-  FactorMetadataSchema,
-  type Manifestation,
-  type ModelFactorExtractor,
-  type Pair,
-  isProfilekitError,
-} from "@profilekit/spec";
+import { modelFactorProblems } from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
 import sourceCoverageFactor, { prompt } from "./index.js";
 
-// DESIGN.md section 2: this factor's level and output, the default task sets that list it,
-// and the inputs it cannot be measured without.
-const design = {
-  level: "response",
-  output: "percentage",
-  tasks: ["summarization", "document-qa"],
-  requires: ["source"],
-};
-
-const pairs: Pair[] = [
-  {
-    id: "p1",
-    task: "summarization",
-    source: "The bridge opened in 1932.",
-    prompt: "When did it open?",
-    a: "In 1932.",
-    b: "1931.",
-    label: "a",
-  },
-  {
-    id: "p2",
-    task: "summarization",
-    source: "The bridge opened in 1932.",
-    prompt: "When did it open?",
-    a: "It opened.",
-    b: "In 1932.",
-    label: "b",
-  },
-];
-
 describe("source-coverage", () => {
-  it("is valid model-extracted factor metadata", () => {
-    const metadata = FactorMetadataSchema.parse(sourceCoverageFactor);
-    expect(metadata).toMatchObject({ id: "source-coverage", method: "llm", specificationVersion: 1 });
-    expect(metadata.prompt).toEqual(prompt);
-  });
-
-  it("has a prompt versioned as source-coverage@<n>", () => {
-    expect(prompt.version).toMatch(/^source-coverage@[1-9][0-9]*$/);
-  });
-
-  it("agrees with DESIGN on level, output, tasks and required inputs", () => {
-    expect(sourceCoverageFactor.level).toBe(design.level);
-    expect(sourceCoverageFactor.prompt?.output).toBe(design.output);
-    expect([...(sourceCoverageFactor.tasks ?? [])].sort()).toEqual([...design.tasks].sort());
-    expect([...(sourceCoverageFactor.requires ?? [])].sort()).toEqual([...design.requires].sort());
-  });
-
-  it("names the inputs it reads the way the runner presents them", () => {
-    expect(prompt.instructions).toContain("source document");
-    expect(prompt.instructions).toContain("the response");
-    expect(prompt.instructions).not.toMatch(/response [AB]\b/);
+  it("conforms as a model-extracted factor with DESIGN's level, output, tasks and required inputs", async () => {
+    // DESIGN.md section 2: this factor's level and output, the default task sets that list it,
+    // and the inputs it cannot be measured without.
+    expect(
+      await modelFactorProblems(sourceCoverageFactor, {
+        id: "source-coverage",
+        level: "response",
+        output: "percentage",
+        tasks: ["summarization", "document-qa"],
+        requires: ["source"],
+        prompt,
+      }),
+    ).toEqual([]);
   });
 
   it("lists the source's key points before giving the share covered", () => {
     expect(prompt.instructions).toMatch(/from the source document alone and before reading the response/);
     expect(prompt.instructions).toMatch(/each marked covered or not, then give the percentage covered/);
-  });
-
-  it("throws model_required, with a way to enable a model, when none is configured", async () => {
-    const error = await Promise.resolve(sourceCoverageFactor.extract(pairs, { options: {}, seed: 1 })).then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
-    expect(isProfilekitError(error) && error.code).toBe("model_required");
-    expect(isProfilekitError(error) && error.hint).toMatch(/--extractor openai:gpt-4o-mini/);
-  });
-
-  it("hands the pairs to the model extractor and returns its manifestations in order", async () => {
-    const seen: { factors: string[]; pairs: readonly Pair[] }[] = [];
-    const modelExtractor: ModelFactorExtractor = {
-      async extract(factors, given) {
-        seen.push({ factors: factors.map((factor) => factor.id), pairs: given });
-        const found: Manifestation[] = [
-          { pairId: "p2", factor: "source-coverage", valueA: 0, valueB: 2, sign: -1 },
-          { pairId: "p1", factor: "source-coverage", valueA: 3, valueB: 1, sign: 1 },
-        ];
-        return new Map([["source-coverage", found]]);
-      },
-    };
-    const out = await sourceCoverageFactor.extract(pairs, { options: {}, seed: 1, modelExtractor });
-    expect(seen).toEqual([{ factors: ["source-coverage"], pairs }]);
-    expect(out.map((m) => [m.pairId, m.sign])).toEqual([
-      ["p1", 1],
-      ["p2", -1],
-    ]);
   });
 
   it("documents the current prompt word for word in its README and in docs/factors.md", () => {
