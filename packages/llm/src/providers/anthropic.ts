@@ -6,19 +6,8 @@ import {
   type StructuredOutputSupport,
   specificationVersion,
 } from "@profilekit/spec";
+import { lazySdkConnection } from "./sdk-connection.js";
 import { fromSdkError } from "./sdk-error.js";
-
-/** The SDK, loaded on the first request so that commands which call no model never pay for it. */
-async function loadSdk() {
-  const {
-    default: Client,
-    APIConnectionError,
-    APIConnectionTimeoutError,
-    APIError,
-    APIUserAbortError,
-  } = await import("@anthropic-ai/sdk");
-  return { Client, classes: { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } };
-}
 
 /** Anthropic requires max_tokens; used when the request sets none. */
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
@@ -39,20 +28,7 @@ export interface AnthropicModelSettings {
  * `seed` has no Anthropic equivalent and is not sent (it still keys the cache).
  */
 export function createAnthropicModel(settings: AnthropicModelSettings): LanguageModel {
-  let connection:
-    | Promise<{ sdk: Anthropic; classes: Awaited<ReturnType<typeof loadSdk>>["classes"] }>
-    | undefined;
-  const connect = () =>
-    (connection ??= loadSdk().then(({ Client, classes }) => ({
-      sdk: new Client({
-        apiKey: settings.apiKey,
-        baseURL: settings.baseURL ?? null,
-        maxRetries: 0,
-        logLevel: "off",
-        defaultHeaders: settings.headers,
-      }),
-      classes,
-    })));
+  const connect = lazySdkConnection<Anthropic>(() => import("@anthropic-ai/sdk"), settings);
   const secrets = [settings.apiKey];
 
   async function generate(request: ModelRequest): Promise<ModelResponse> {

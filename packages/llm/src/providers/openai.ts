@@ -6,20 +6,9 @@ import {
   specificationVersion,
 } from "@profilekit/spec";
 import type OpenAI from "openai";
+import { lazySdkConnection } from "./sdk-connection.js";
 import { fromSdkError } from "./sdk-error.js";
 import { strictSchema } from "./strict-schema.js";
-
-/** The SDK, loaded on the first request so that commands which call no model never pay for it. */
-async function loadSdk() {
-  const {
-    default: Client,
-    APIConnectionError,
-    APIConnectionTimeoutError,
-    APIError,
-    APIUserAbortError,
-  } = await import("openai");
-  return { Client, classes: { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } };
-}
 
 export interface OpenAIModelSettings {
   /** `openai`, or `openai-compatible` for any server speaking chat completions. */
@@ -40,22 +29,7 @@ export interface OpenAIModelSettings {
  * `response_format: json_schema`, strict when the schema allows it.
  */
 export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel {
-  // Held in this closure only: the model object has no property that holds
-  // the key, so printing or serialising it cannot leak it.
-  let connection:
-    | Promise<{ sdk: OpenAI; classes: Awaited<ReturnType<typeof loadSdk>>["classes"] }>
-    | undefined;
-  const connect = () =>
-    (connection ??= loadSdk().then(({ Client, classes }) => ({
-      sdk: new Client({
-        apiKey: settings.apiKey,
-        baseURL: settings.baseURL ?? null,
-        maxRetries: 0,
-        logLevel: "off",
-        defaultHeaders: settings.headers,
-      }),
-      classes,
-    })));
+  const connect = lazySdkConnection<OpenAI>(() => import("openai"), settings);
   const secrets = [settings.apiKey];
   const compatible = settings.provider === "openai-compatible";
 
