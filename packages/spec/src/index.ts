@@ -67,8 +67,10 @@ export {
   type TokenUsage,
 } from "./language-model.js";
 export {
+  factorPromptDocumentationProblems,
   modelFactorProblems,
   taskAdapterProblems,
+  taskPromptDocumentationProblems,
   type ModelFactorExpectation,
   type TaskAdapterExpectation,
 } from "./conformance.js";
