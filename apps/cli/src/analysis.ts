@@ -2,24 +2,18 @@ import { mkdir, readdir, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
   computeProfile,
-  groupKeyOf,
   type KendallVariant,
   type Profile,
   ProfileAccumulator,
   type ProfileAttribution,
 } from "@profilekit/core";
-import { type AtomicWriter, createAtomicWriter } from "@profilekit/data";
-import {
-  type FactorPlugin,
-  type Manifestation,
-  type ModelFactorExtractor,
-  type Pair,
-  ProfilekitError,
-  type Sign,
-} from "@profilekit/spec";
+import { createAtomicWriter, PairReader } from "@profilekit/data";
+import { type ModelFactorExtractor, type Pair, ProfilekitError } from "@profilekit/spec";
+import { type AnalyzedBatch, analyzeBatch, type BatchSettings } from "./analysis-batch.js";
 import { computeAttribution, defaultAttributionMaxPairs } from "./attribution.js";
 import type { SelectedFactor } from "./factor-selection.js";
 import { PairIdSet } from "./pair-id-set.js";
+import { analyzeInThreads, planThreads } from "./threaded-analysis.js";
 
 export interface ScoringOptions {
   readonly variant: KendallVariant;
@@ -41,6 +35,14 @@ export interface AnalysisRequest {
   readonly modelExtractor?: ModelFactorExtractor;
   readonly batchSize?: number;
   /**
+   * Worker threads that read and measure the pairs (see threaded-analysis.ts): 1 keeps the run
+   * in this thread; unset chooses by the input's size. Only runs whose pairs come from a
+   * canonical JSON Lines file (a PairReader) and whose factors are all rule-based use them.
+   */
+  readonly threads?: number;
+  /** Module files of the non-built-in factor plugins, so worker threads can load them too. */
+  readonly pluginModules?: readonly string[];
+  /**
    * The joint regression and length-controlled scores, computed from the written run files.
    * Off with false; otherwise skipped (with a note) above `maxPairs`, since both hold every pair
    * in memory and the regression is refitted once per bootstrap replicate.
@@ -52,6 +54,8 @@ export interface AnalysisRequest {
 export interface AnalysisResult {
   readonly profile: Profile;
   readonly files: readonly string[];
+  /** Threads that measured the pairs: 1, or this thread plus the workers. */
+  readonly threads: number;
 }
 
 const defaultBatchSize = 512;
@@ -60,7 +64,8 @@ const defaultBatchSize = 512;
  * Reads pairs, extracts every factor batch by batch, and scores the profile.
  * Nothing is visible in `outDir` until the whole run has succeeded: each file
  * is written to a temporary name and renamed at the end, and an output
- * directory this run created is removed again if the run fails.
+ * directory this run created is removed again if the run fails. The outputs are
+ * the same byte for byte whether the pairs were measured in this thread or in workers.
  */
 export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisResult> {
   const createdDir = await ensureDirectory(request.outDir);
@@ -69,31 +74,51 @@ export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisRes
   try {
     const accumulator = new ProfileAccumulator(request.factors.map((f) => f.plugin.id));
     const seenIds = new PairIdSet();
-    let batch: Pair[] = [];
     let done = 0;
-    const flush = async () => {
-      await processBatch(batch, request, accumulator, manifestations, labels);
-      done += batch.length;
-      batch = [];
+    const settings: BatchSettings = {
+      factors: request.factors,
+      seed: request.scoring.seed,
+      labelSource: request.labelSource ?? "human",
+      ...(request.modelExtractor ? { modelExtractor: request.modelExtractor } : {}),
+    };
+    const keep = async (batch: AnalyzedBatch) => {
+      if (batch.manifestations.length > 0) await manifestations.write(batch.manifestations);
+      if (batch.labels.length > 0) await labels.write(batch.labels);
+      accumulator.addColumns(batch.columns);
+      done += batch.count;
       request.onProgress?.(done);
     };
-    for await (const chunk of inBatches(request.pairs)) {
-      for (const pair of chunk) {
-        if (!seenIds.add(pair.id)) {
-          throw new ProfilekitError(
-            "duplicate_pair_id",
-            `pair id "${pair.id}" appears twice in ${request.inputName}`,
-            {
-              location: { file: request.inputName, pairId: pair.id },
-              hint: "pair ids must be unique within a file; fix the ids or map another column with --map id=...",
-            },
-          );
+    const { pairs } = request;
+    const plan =
+      pairs instanceof PairReader
+        ? await planThreads({
+            reader: pairs,
+            settings,
+            threads: request.threads,
+            pluginModules: request.pluginModules ?? [],
+          })
+        : undefined;
+    if (plan && pairs instanceof PairReader) {
+      await analyzeInThreads(plan, pairs, settings, async (batch) => {
+        checkIds(batch, seenIds, request.inputName);
+        await keep(batch);
+      });
+    } else {
+      let batch: Pair[] = [];
+      const batchSize = request.batchSize ?? defaultBatchSize;
+      for await (const chunk of inBatches(pairs)) {
+        for (const pair of chunk) {
+          // Checked before measuring, so a repeated pair never costs a model call.
+          if (!seenIds.add(pair.id)) throw duplicatePairId(pair.id, request.inputName);
+          batch.push(pair);
+          if (batch.length >= batchSize) {
+            await keep(await analyzeBatch(batch, settings));
+            batch = [];
+          }
         }
-        batch.push(pair);
-        if (batch.length >= (request.batchSize ?? defaultBatchSize)) await flush();
       }
+      if (batch.length > 0) await keep(await analyzeBatch(batch, settings));
     }
-    if (batch.length > 0) await flush();
     const profile = computeProfile(accumulator, request.scoring);
     await manifestations.commit();
     await labels.commit();
@@ -101,6 +126,7 @@ export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisRes
     return {
       profile: attribution ? { ...profile, attribution } : profile,
       files: ["labels.jsonl", "manifestations.jsonl"],
+      threads: plan?.threads ?? 1,
     };
   } catch (error) {
     await manifestations.abort();
@@ -108,6 +134,27 @@ export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisRes
     if (createdDir) await removeIfEmpty(request.outDir);
     throw error;
   }
+}
+
+/** Checks a batch measured in a worker against the ids seen so far, by their fingerprints. */
+function checkIds(batch: AnalyzedBatch, seenIds: PairIdSet, inputName: string): void {
+  const { idFingerprints } = batch;
+  for (let i = 0; i < batch.count; i++) {
+    if (!seenIds.addFingerprint(idFingerprints[i * 2]!, idFingerprints[i * 2 + 1]!)) {
+      // The id itself is in the batch's labels.jsonl lines, one per pair.
+      const labels =
+        typeof batch.labels === "string" ? batch.labels : Buffer.from(batch.labels).toString("utf8");
+      const { pairId } = JSON.parse(labels.split("\n")[i]!) as { pairId: string };
+      throw duplicatePairId(pairId, inputName);
+    }
+  }
+}
+
+function duplicatePairId(id: string, inputName: string): ProfilekitError {
+  return new ProfilekitError("duplicate_pair_id", `pair id "${id}" appears twice in ${inputName}`, {
+    location: { file: inputName, pairId: id },
+    hint: "pair ids must be unique within a file; fix the ids or map another column with --map id=...",
+  });
 }
 
 /** Attribution defaults: B is capped because every replicate refits the regression. */
@@ -136,57 +183,6 @@ async function attributionOf(
   });
 }
 
-async function processBatch(
-  batch: readonly Pair[],
-  request: AnalysisRequest,
-  accumulator: ProfileAccumulator,
-  manifestations: AtomicWriter,
-  labels: AtomicWriter,
-): Promise<void> {
-  const perFactor: (readonly Manifestation[])[] = [];
-  // Model-extracted factors go to the extractor together, so joint mode can measure
-  // all of them in one call per pair; the others extract themselves.
-  const modelPlugins = request.modelExtractor
-    ? request.factors.filter(({ plugin }) => isModelExtracted(plugin)).map(({ plugin }) => plugin)
-    : [];
-  const fromModel =
-    modelPlugins.length > 0 && request.modelExtractor
-      ? await request.modelExtractor.extract(modelPlugins, batch)
-      : new Map<string, readonly Manifestation[]>();
-  for (const { plugin, options } of request.factors) {
-    const extracted =
-      fromModel.get(plugin.id) ??
-      (await plugin.extract(batch, {
-        options,
-        seed: request.scoring.seed,
-        ...(request.modelExtractor ? { modelExtractor: request.modelExtractor } : {}),
-      }));
-    checkExtraction(plugin.id, batch, extracted);
-    perFactor.push(extracted);
-  }
-  // Lines are built from JSON.stringify of each string, not of whole objects: this loop runs
-  // once per pair and factor, and is a large share of a long run's time.
-  const source = JSON.stringify(request.labelSource ?? "human");
-  const manifestationLines: string[] = new Array(batch.length * perFactor.length);
-  const labelLines: string[] = new Array(batch.length);
-  const signs: Sign[] = new Array(perFactor.length);
-  let line = 0;
-  for (let i = 0; i < batch.length; i++) {
-    const pair = batch[i]!;
-    const group = groupKeyOf(pair);
-    for (let f = 0; f < perFactor.length; f++) {
-      const manifestation = perFactor[f]![i]!;
-      signs[f] = manifestation.sign;
-      manifestationLines[line++] = JSON.stringify(manifestation);
-    }
-    labelLines[i] =
-      `{"pairId":${JSON.stringify(pair.id)},"label":"${pair.label}","group":${JSON.stringify(group)},"source":${source}}`;
-    accumulator.add(pair.label, group, signs);
-  }
-  await manifestations.write(`${manifestationLines.join("\n")}\n`);
-  await labels.write(`${labelLines.join("\n")}\n`);
-}
-
 /** A source's pairs in batches: its own when it reads in batches (a PairReader), else one by one. */
 async function* inBatches(pairs: AsyncIterable<Pair> | Iterable<Pair>): AsyncGenerator<readonly Pair[]> {
   if ("batches" in pairs && typeof pairs.batches === "function") {
@@ -194,32 +190,6 @@ async function* inBatches(pairs: AsyncIterable<Pair> | Iterable<Pair>): AsyncGen
     return;
   }
   for await (const pair of pairs) yield [pair];
-}
-
-/** Whether a factor is measured by a model through the run's extractor (it carries a prompt). */
-export function isModelExtracted(plugin: FactorPlugin): boolean {
-  return plugin.method === "llm" && plugin.prompt !== undefined;
-}
-
-/** A plugin must return one manifestation per pair, in order; anything else is its bug, named. */
-function checkExtraction(factor: string, batch: readonly Pair[], extracted: readonly Manifestation[]): void {
-  if (extracted.length !== batch.length) {
-    throw new ProfilekitError(
-      "plugin_contract",
-      `factor "${factor}" returned ${extracted.length} manifestations for ${batch.length} pairs`,
-      { exitCode: 1, hint: "a factor's extract must return one manifestation per pair, in the pairs' order" },
-    );
-  }
-  for (let i = 0; i < batch.length; i++) {
-    const m = extracted[i]!;
-    if (m.pairId !== batch[i]!.id || m.factor !== factor) {
-      throw new ProfilekitError(
-        "plugin_contract",
-        `factor "${factor}" returned a manifestation for pair "${m.pairId}"/factor "${m.factor}" where pair "${batch[i]!.id}" was expected`,
-        { exitCode: 1, location: { pairId: batch[i]!.id, factor } },
-      );
-    }
-  }
 }
 
 async function ensureDirectory(dir: string): Promise<boolean> {

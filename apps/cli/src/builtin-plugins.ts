@@ -1,4 +1,5 @@
 import { PluginRegistry } from "@profilekit/core";
+import type { FactorPlugin } from "@profilekit/spec";
 import coherence from "@profilekit/factor-coherence";
 import fluency from "@profilekit/factor-fluency";
 import formality from "@profilekit/factor-formality";
@@ -22,7 +23,7 @@ import summarization from "@profilekit/task-summarization";
 /** The factors that need no model: the default of `analyze` when --factors is not given. */
 export const deterministicFactorIds = ["length", "novelty", "source-overlap", "readability", "formality"];
 
-const builtinFactors = [
+const builtinFactors: readonly FactorPlugin[] = [
   // rule-based, no model needed
   length,
   novelty,
@@ -42,6 +43,11 @@ const builtinFactors = [
   helpfulness,
   receptiveness,
 ];
+
+/** Whether a plugin is one of the built-in factors (so a worker thread can load it again by id). */
+export function isBuiltinFactor(plugin: FactorPlugin): boolean {
+  return builtinFactors.includes(plugin);
+}
 
 /** A registry holding every built-in factor and task; a config may register more. */
 export function createBuiltinRegistry(): PluginRegistry {

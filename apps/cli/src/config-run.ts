@@ -280,6 +280,7 @@ export async function runConfig(
               outDir: stageDir,
               configHash,
               ...(extractor ? { extractor } : {}),
+              pluginModules: plugins.map(({ module }) => module),
               onProgress: (done) => onProgress("pairs", done),
             });
             return { profile: result.profile, ...(result.usage ? { usage: result.usage } : {}) };

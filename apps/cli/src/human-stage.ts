@@ -21,6 +21,8 @@ export interface HumanStageRequest {
   readonly configHash: string;
   /** The model of the model-extracted factors, when the config has one. */
   readonly extractor?: { readonly id: string; readonly flags: ModelFlags };
+  /** Module files of the config's plugins, so worker threads can load its factors too. */
+  readonly pluginModules?: readonly string[];
   readonly onProgress?: (pairsDone: number) => void;
 }
 
@@ -50,6 +52,7 @@ export async function runHumanStage(request: HumanStageRequest): Promise<HumanSt
       scoring: request.scoring,
       outDir: request.outDir,
       ...(extraction ? { modelExtractor: extraction.extractor } : {}),
+      ...(request.pluginModules ? { pluginModules: request.pluginModules } : {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
     });
     await writeProfileFiles(request.outDir, result.profile);

@@ -17,17 +17,15 @@ export class PairIdSet {
 
   /** Adds an id; returns false when it was already there. */
   add(id: string): boolean {
-    let h1 = 0xdeadbeef;
-    let h2 = 0x41c6ce57;
-    for (let i = 0; i < id.length; i++) {
-      const ch = id.charCodeAt(i);
-      h1 = Math.imul(h1 ^ ch, 2654435761);
-      h2 = Math.imul(h2 ^ ch, 1597334677);
-    }
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    const fingerprint = new Uint32Array(2);
+    writeIdFingerprint(id, fingerprint, 0);
+    return this.addFingerprint(fingerprint[0]!, fingerprint[1]!);
+  }
+
+  /** Adds an id by its fingerprint (see {@link writeIdFingerprint}); returns false when it was already there. */
+  addFingerprint(high: number, low: number): boolean {
     if ((this.count + 1) * 2 > this.used.length) this.grow();
-    return this.insert(h1 >>> 0, h2 >>> 0);
+    return this.insert(high, low);
   }
 
   private insert(high: number, low: number): boolean {
@@ -52,4 +50,22 @@ export class PairIdSet {
     this.count = 0;
     for (let slot = 0; slot < used.length; slot++) if (used[slot] === 1) this.insert(high[slot]!, low[slot]!);
   }
+}
+
+/**
+ * Writes the 64-bit fingerprint of a pair id into `into[at]` (high lane) and `into[at + 1]`
+ * (low lane), so that ids can be fingerprinted in the thread that read them and checked in another.
+ */
+export function writeIdFingerprint(id: string, into: Uint32Array, at: number): void {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < id.length; i++) {
+    const ch = id.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  into[at] = h1 >>> 0;
+  into[at + 1] = h2 >>> 0;
 }

@@ -21,6 +21,15 @@ describe("groupKeyOf", () => {
     expect(groupKeyOf({ id: "1", source: "x" })).not.toBe(groupKeyOf({ id: "1", source: "x", prompt: "" }));
   });
 
+  it("keeps the keys of earlier versions, so old run folders resample the same groups", () => {
+    // Computed by the previous implementation (a hashing object), before the key was rewritten for speed.
+    expect(groupKeyOf({ id: "1", source: "The article.", prompt: "Summarise." })).toBe(
+      "input:03547267f921b3",
+    );
+    expect(groupKeyOf({ id: "1", prompt: "naïve 😀" })).toBe("input:0c9fe3ae0bf588");
+    expect(groupKeyOf({ id: "1", source: "" })).toBe("input:132039724b57a3");
+  });
+
   it("makes a pair with neither source nor prompt its own group", () => {
     expect(groupKeyOf({ id: "p-17" })).toBe("pair:p-17");
   });

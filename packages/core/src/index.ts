@@ -1,4 +1,4 @@
-export { NULL_SIGN, ProfileAccumulator } from "./accumulator.js";
+export { groupHash, NULL_SIGN, type PairColumns, ProfileAccumulator } from "./accumulator.js";
 export { groupKeyOf } from "./group-key.js";
 export {
   allKendallVariants,

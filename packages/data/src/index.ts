@@ -1,5 +1,12 @@
 export { InputError, inputErrorCodes, type InputErrorCode } from "./errors.js";
-export { readPairs, PairReader, ReadPairsOptionsSchema, type ReadPairsOptions } from "./read-pairs.js";
+export {
+  readPairs,
+  PairReader,
+  ReadPairsOptionsSchema,
+  type ChunkedReading,
+  type ReadPairsOptions,
+} from "./read-pairs.js";
+export { fileStart, type LinePosition, slicesOf } from "./line-chunks.js";
 export { formatSkipReport, type SkipReport, type SkippedRecord } from "./skip-report.js";
 export { FormatSchema, formatFromName, type Format } from "./records.js";
 export {

@@ -51,7 +51,7 @@ function fileSystemError(path: string, error: unknown, hint?: string): InputErro
 }
 
 /**
- * The bytes of a file in chunks of about 1 MiB, decompressed when it is gzip
+ * The bytes of a file, read 64 KiB at a time and decompressed when it is gzip
  * (recognised by its magic bytes 1f 8b, whatever its name). The first chunk is
  * checked to be UTF-8 text: binary data (a NUL byte, or bytes that are not
  * UTF-8) fails with `unreadable_input` before any record is parsed.

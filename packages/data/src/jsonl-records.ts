@@ -1,59 +1,49 @@
 import { InputError, preview, type RecordAt } from "./errors.js";
+import { fileStart, forEachLine, isBlankLine, type LinePosition, lineChunks } from "./line-chunks.js";
 import type { RecordItem } from "./record-item.js";
 
-const newline = 10;
-
 /**
- * Splits bytes into lines and parses each non-blank line as JSON, one batch of
- * records per chunk. Lines are found with `Buffer#indexOf` on big chunks (not
- * readline) and decoded one by one, so an ASCII line stays a one-byte string
- * (which `JSON.parse` reads fastest) even when other lines are not ASCII. A
- * line may span any number of chunks.
+ * Parses each non-blank line as JSON, one batch of records per chunk of whole lines.
+ * Lines are decoded one by one, so an ASCII line stays a one-byte string (which
+ * `JSON.parse` reads fastest) even when other lines are not ASCII.
  */
 export async function* jsonlRecords(
   file: string,
-  bytes: AsyncIterable<Buffer>,
+  bytes: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<RecordItem[]> {
-  let pending: Buffer[] = [];
-  let line = 0;
-  let index = 0;
-  const parse = (source: string, batch: RecordItem[]) => {
-    line++;
-    if (isBlank(source)) return;
-    const at: RecordAt = { file, line, index: index++ };
-    try {
-      batch.push({ at, value: JSON.parse(source) });
-    } catch (error) {
-      batch.push({ at, error: malformedLine(at, source, error) });
-    }
-  };
-  for await (const chunk of bytes) {
-    const batch: RecordItem[] = [];
-    let start = 0;
-    let end = chunk.indexOf(newline);
-    while (end >= 0) {
-      if (pending.length > 0) {
-        pending.push(chunk.subarray(0, end));
-        parse(Buffer.concat(pending).toString("utf8"), batch);
-        pending = [];
-      } else {
-        parse(chunk.toString("utf8", start, end), batch);
-      }
-      start = end + 1;
-      end = chunk.indexOf(newline, start);
-    }
-    if (start < chunk.length) pending.push(chunk.subarray(start));
-    if (batch.length > 0) yield batch;
-  }
-  if (pending.length > 0) {
-    const batch: RecordItem[] = [];
-    parse(Buffer.concat(pending).toString("utf8"), batch);
-    if (batch.length > 0) yield batch;
+  let position = fileStart;
+  for await (const chunk of lineChunks(bytes, 0)) {
+    const { records, next } = recordsOfChunk(file, chunk, position);
+    position = next;
+    if (records.length > 0) yield records;
   }
 }
 
-function isBlank(text: string): boolean {
-  return text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0);
+/**
+ * The records of one chunk of whole lines, numbered from `from` (the position of its first
+ * line), and the position of the line after it.
+ */
+export function recordsOfChunk(
+  file: string,
+  bytes: Uint8Array,
+  from: LinePosition,
+): { records: RecordItem[]; next: LinePosition } {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const records: RecordItem[] = [];
+  let line = from.line - 1;
+  let index = from.index;
+  forEachLine(bytes, (start, end) => {
+    line++;
+    if (isBlankLine(bytes, start, end)) return;
+    const at: RecordAt = { file, line, index: index++ };
+    const source = text.toString("utf8", start, end);
+    try {
+      records.push({ at, value: JSON.parse(source) });
+    } catch (error) {
+      records.push({ at, error: malformedLine(at, source, error) });
+    }
+  });
+  return { records, next: { line: line + 1, index } };
 }
 
 function malformedLine(at: RecordAt, source: string, error: unknown): InputError {

@@ -6,6 +6,7 @@ import { gzipSync } from "node:zlib";
 import type { Pair } from "@profilekit/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  fileStart,
   type InputError,
   parseColumnMapping,
   parseLabelMapping,
@@ -402,5 +403,83 @@ describe("a reader", () => {
     expect(() => readPairs("x", { preset: "autoj", mapping: { a: "x" } })).toThrow(
       expect.objectContaining({ code: "invalid_option", message: expect.stringContaining("--map") }),
     );
+  });
+});
+
+describe("a chunked reading (for worker threads)", () => {
+  /** Converts every chunk in turn, as a threaded run does, with a strict reader standing in for a worker. */
+  async function convertInChunks(path: string, options: ReadPairsOptions = {}, bytesPerChunk = 64) {
+    const reader = readPairs(path, options);
+    const reading = await reader.chunked(bytesPerChunk);
+    if (reading === undefined) throw new Error("not chunked");
+    const strict = readPairs(path, { ...options, onInvalid: "fail" });
+    const pairs: Pair[] = [];
+    let position = fileStart;
+    for await (const chunk of reading.chunks) {
+      let converted: { pairs: Pair[]; next: typeof position };
+      try {
+        // Elsewhere, without knowing where the chunk lies: counted from the start.
+        const elsewhere = strict.pairsOfChunk(chunk, fileStart);
+        reading.countConverted(elsewhere.pairs.length);
+        converted = {
+          pairs: elsewhere.pairs,
+          next: {
+            line: position.line + elsewhere.next.line - 1,
+            index: position.index + elsewhere.next.index,
+          },
+        };
+      } catch {
+        // An invalid record: converted here, at its position, under the reader's own policy.
+        converted = reader.pairsOfChunk(chunk, position);
+      }
+      pairs.push(...converted.pairs);
+      position = converted.next;
+      reading.release(chunk);
+    }
+    reading.end();
+    return { pairs, reader };
+  }
+
+  it("gives the pairs, skips and count that reading in one pass gives", async () => {
+    const records = Array.from({ length: 40 }, (_, i) => pair(`p${i}`));
+    const lines = records.map((record) => JSON.stringify(record));
+    lines[7] = '{"id":"bad","task":"t","a":"x","b":"y","label":"maybe"}';
+    lines[23] = "{truncated";
+    const path = await file("chunked.jsonl", `${lines.join("\r\n")}\n\n`);
+    const whole = readPairs(path, { onInvalid: "skip" });
+    const expected = await collect(whole);
+    const { pairs, reader } = await convertInChunks(path, { onInvalid: "skip" });
+    expect(pairs).toEqual(expected);
+    expect(reader.read).toBe(38);
+    expect(reader.skipped).toEqual(whole.skipped);
+    expect(reader.skipped.examples.map((example) => example.location?.line)).toEqual([8, 24]);
+  });
+
+  it("fails at the first invalid record under onInvalid fail, and when no record makes a pair", async () => {
+    const path = await file("fails.jsonl", jsonl(pair("p1"), { ...pair("p2"), label: "maybe" }));
+    await expect(convertInChunks(path, {}, 1)).rejects.toMatchObject({
+      code: "unknown_label",
+      location: { line: 2 },
+    });
+    const none = await file("none.jsonl", jsonl({ id: "x" }, { id: "y" }));
+    await expect(convertInChunks(none, { onInvalid: "skip" })).rejects.toMatchObject({
+      code: "no_valid_pairs",
+    });
+  });
+
+  it("is only offered for canonical JSON Lines", async () => {
+    const lines = jsonl(pair("p1"));
+    expect(await readPairs(await file("a.jsonl.gz", gzipSync(lines))).chunked(64)).toBeDefined();
+    expect(await readPairs(await file("a.json", lines)).chunked(64)).toBeDefined();
+    expect(
+      await readPairs(await file("b.json", `[${JSON.stringify(pair("p1"))}]`)).chunked(64),
+    ).toBeUndefined();
+    expect(
+      await readPairs(await file("c.csv", "id,task,a,b,label\np1,t,x,y,a\n")).chunked(64),
+    ).toBeUndefined();
+    expect(await readPairs(await file("d.jsonl", lines), { preset: "hh-rlhf" }).chunked(64)).toBeUndefined();
+    await expect(readPairs(await file("e.jsonl", "  \n")).chunked(64)).rejects.toMatchObject({
+      code: "empty_input",
+    });
   });
 });

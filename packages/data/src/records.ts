@@ -38,10 +38,34 @@ export async function* readRecords(file: string, format: Format): AsyncGenerator
     yield* csvRecords(file, readBytes(file), format === "csv" ? "," : "\t");
     return;
   }
-  const bytes = readBytes(file);
+  const opened = await openJsonFamily(file);
   try {
-    const seen: Buffer[] = [];
-    let first: number | undefined;
+    yield* opened.layout === "array"
+      ? jsonArrayRecords(file, decodeUtf8(opened.bytes))
+      : jsonlRecords(file, opened.bytes);
+  } finally {
+    await opened.close();
+  }
+}
+
+/** A JSON or JSON Lines file, opened: its layout, and its bytes from the start (byte order mark dropped). */
+export interface OpenedJsonFile {
+  readonly layout: "array" | "lines";
+  readonly bytes: AsyncIterable<Buffer>;
+  /** Stops reading; safe to call whether or not `bytes` was read to the end. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a JSON-family file and reads up to its first non-blank byte, which decides its
+ * layout: `[` for an array of records, anything else for JSON Lines. Fails with
+ * `empty_input` when the file holds nothing but whitespace.
+ */
+export async function openJsonFamily(file: string): Promise<OpenedJsonFile> {
+  const bytes = readBytes(file);
+  const seen: Buffer[] = [];
+  let first: number | undefined;
+  try {
     while (first === undefined) {
       const next = await bytes.next();
       if (next.done) break;
@@ -49,20 +73,27 @@ export async function* readRecords(file: string, format: Format): AsyncGenerator
       seen.push(chunk);
       first = chunk.find((byte) => byte !== 32 && byte !== 10 && byte !== 13 && byte !== 9);
     }
-    if (first === undefined) {
-      throw new InputError("empty_input", `${file}: the file is empty`, {
-        location: { file },
-        hint: "check that this is the right file",
-      });
-    }
-    const replay = (async function* () {
+  } catch (error) {
+    await bytes.return(undefined);
+    throw error;
+  }
+  if (first === undefined) {
+    await bytes.return(undefined);
+    throw new InputError("empty_input", `${file}: the file is empty`, {
+      location: { file },
+      hint: "check that this is the right file",
+    });
+  }
+  return {
+    layout: first === openBracket ? "array" : "lines",
+    bytes: (async function* () {
       yield* seen;
       yield* bytes;
-    })();
-    yield* first === openBracket ? jsonArrayRecords(file, decodeUtf8(replay)) : jsonlRecords(file, replay);
-  } finally {
-    await bytes.return(undefined);
-  }
+    })(),
+    close: async () => {
+      await bytes.return(undefined);
+    },
+  };
 }
 
 const openBracket = 0x5b;

@@ -1,6 +1,13 @@
 export { specificationVersion, type SpecificationVersion } from "./version.js";
 export { ProfilekitError, formatLocation, isProfilekitError, type ErrorLocation } from "./errors.js";
-export { LabelSchema, PairSchema, labelToPreference, type Label, type Pair } from "./pair.js";
+export {
+  LabelSchema,
+  PairSchema,
+  labelToPreference,
+  parseCommonPair,
+  type Label,
+  type Pair,
+} from "./pair.js";
 export {
   ManifestationSchema,
   SignSchema,

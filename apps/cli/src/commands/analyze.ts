@@ -6,7 +6,8 @@ import { type ExtractionStats, ExtractionStatsSchema, UsageTracker } from "@prof
 import { ProfilekitError } from "@profilekit/spec";
 import { z } from "zod";
 import { Command } from "commander";
-import { attributionDefaults, isModelExtracted, runAnalysis } from "../analysis.js";
+import { isModelExtracted } from "../analysis-batch.js";
+import { attributionDefaults, runAnalysis } from "../analysis.js";
 import type { SelectedFactor } from "../factor-selection.js";
 import {
   addExtractionOptions,
@@ -24,6 +25,7 @@ import { addScoringOptions, type ScoringFlags, scoringFrom } from "../profile-op
 import { renderProfileTable } from "../profile-table.js";
 import { rescoreRun } from "../rescore.js";
 import { createProgress } from "../progress.js";
+import { maxAutoThreads, threadedMinBytes } from "../threaded-analysis.js";
 import { toJsonFile, writeProfileFiles } from "../run-files.js";
 import type { CliIo } from "../io.js";
 import { describeRun } from "../run-manifest.js";
@@ -36,6 +38,7 @@ interface AnalyzeFlags extends ReadFlags, ScoringFlags, ModelFlags, ExtractionFl
   out?: string;
   quiet?: boolean;
   attributionMaxPairs: number;
+  threads?: number;
 }
 
 const examples = `
@@ -111,6 +114,11 @@ export function analyzeCommand(registry: PluginRegistry, io: CliIo): Command {
       "joint regression and length-controlled scores up to this many pairs (0: off)",
       integerIn(0),
       attributionDefaults.maxPairs,
+    )
+    .option(
+      "--threads <n>",
+      `threads that read and measure the rule-based factors of a canonical .jsonl, this one included (default: up to ${maxAutoThreads} for files over ${threadedMinBytes >> 20} MB, else 1; the outputs are the same bytes either way)`,
+      integerIn(1, 64),
     )
     .option("-q, --quiet", "print nothing but errors")
     .option(
@@ -209,6 +217,7 @@ async function analyze(
           ? false
           : { maxPairs: flags.attributionMaxPairs, bootstrap: attributionDefaults.bootstrap },
       ...(extraction ? { modelExtractor: extraction.extractor, batchSize: modelBatchSize } : {}),
+      ...(flags.threads === undefined ? {} : { threads: flags.threads }),
       onProgress: (done) => progress.update(done),
     });
     progress.done();
@@ -247,7 +256,8 @@ async function analyze(
       );
     if (reader.skipped.count > 0) io.stderr.write(`${formatSkipReport(reader.skipped)}\n`);
     const seconds = (performance.now() - started) / 1000;
-    io.stderr.write(`wrote ${files.join(", ")} to ${outDir} (${seconds.toFixed(1)} s)\n`);
+    const threads = result.threads > 1 ? `, ${result.threads} threads` : "";
+    io.stderr.write(`wrote ${files.join(", ")} to ${outDir} (${seconds.toFixed(1)} s${threads})\n`);
   } finally {
     await extraction?.client.close();
   }

@@ -1,9 +1,10 @@
-import { PairSchema } from "@profilekit/spec";
+import { PairSchema, parseCommonPair } from "@profilekit/spec";
 import { InputError } from "../errors.js";
 import { requireFile } from "../input-file.js";
 import { mapRecord, recordMapping } from "../map-record.js";
 import { formatFromName } from "../records.js";
-import { checkedPair, pairsFromRecords } from "./dataset-records.js";
+import type { ReadContext } from "../read-context.js";
+import { checkedPair, pairsFromRecords, type RecordConverter } from "./dataset-records.js";
 import type { Preset } from "./preset.js";
 
 /**
@@ -27,14 +28,23 @@ export const canonical: Preset = {
         hint: "name the file .jsonl, .json, .csv or .tsv (optionally .gz), or pass --format jsonl|json|csv|tsv",
       });
     }
-    const mapping = recordMapping(path, context);
-    const fastPath = context.mapping === undefined && context.labels === undefined;
-    yield* pairsFromRecords(path, format, "canonical", context, (record, at) => {
-      if (fastPath) {
-        const parsed = PairSchema.safeParse(record);
-        if (parsed.success) return [parsed.data];
-      }
-      return [checkedPair(mapRecord(record, at, mapping), at)];
-    });
+    yield* pairsFromRecords(path, format, "canonical", context, canonicalConverter(path, context));
   },
 };
+
+/**
+ * Turns one canonical record into its pair: through the column and label mappings when
+ * given, else straight through the Pair schema (a common record through its fast twin,
+ * `parseCommonPair`; re-checked field by field, for a precise error, only when that fails).
+ */
+export function canonicalConverter(path: string, context: ReadContext): RecordConverter {
+  const mapping = recordMapping(path, context);
+  const direct = context.mapping === undefined && context.labels === undefined;
+  return (record, at) => {
+    if (direct) {
+      const pair = parseCommonPair(record) ?? PairSchema.safeParse(record).data;
+      if (pair !== undefined) return [pair];
+    }
+    return [checkedPair(mapRecord(record, at, mapping), at)];
+  };
+}

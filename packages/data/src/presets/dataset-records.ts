@@ -4,6 +4,7 @@ import { isRecord } from "../coerce.js";
 import { InputError, preview, type RecordAt, recordError } from "../errors.js";
 import { inspectPath } from "../input-file.js";
 import { type ReadContext, reportInvalid } from "../read-context.js";
+import type { RecordItem } from "../record-item.js";
 import { type Format, readRecords } from "../records.js";
 import type { PresetInfo } from "./preset.js";
 import { presetHint } from "./signatures.js";
@@ -18,6 +19,9 @@ export async function datasetFile(path: string, preset: PresetInfo, name: string
   return file;
 }
 
+/** Turns one file's records into pairs: its record-level errors are the caller's to report. */
+export type RecordConverter = (record: Record<string, unknown>, at: RecordAt) => Pair[];
+
 /**
  * Reads the records of a file and turns each into pairs with `toPairs`. A
  * record that fails (a parse error, or an {@link InputError} from `toPairs`)
@@ -28,33 +32,44 @@ export async function* pairsFromRecords(
   format: Format,
   preset: string,
   context: ReadContext,
-  toPairs: (record: Record<string, unknown>, at: RecordAt) => Pair[],
+  toPairs: RecordConverter,
 ): AsyncGenerator<Pair[]> {
   for await (const batch of readRecords(file, format)) {
-    const pairs: Pair[] = [];
-    for (const item of batch) {
-      if (item.error) {
-        context.invalid(item.error);
-        continue;
-      }
-      try {
-        if (!isRecord(item.value)) {
-          throw recordError("invalid_record", item.at, {
-            expected: "a JSON object (one record)",
-            found: item.value,
-            hint: "each line (or array element) must be one object",
-          });
-        }
-        for (const pair of toPairs(item.value, item.at)) pairs.push(pair);
-      } catch (error) {
-        reportInvalid(
-          context,
-          error instanceof InputError && isRecord(item.value) ? withHint(error, item.value, preset) : error,
-        );
-      }
-    }
+    const pairs = pairsOfRecords(batch, preset, context, toPairs);
     if (pairs.length > 0) yield pairs;
   }
+}
+
+/** The pairs of a batch of records, in order; each record that fails goes to `context.invalid`. */
+export function pairsOfRecords(
+  batch: readonly RecordItem[],
+  preset: string,
+  context: ReadContext,
+  toPairs: RecordConverter,
+): Pair[] {
+  const pairs: Pair[] = [];
+  for (const item of batch) {
+    if (item.error) {
+      context.invalid(item.error);
+      continue;
+    }
+    try {
+      if (!isRecord(item.value)) {
+        throw recordError("invalid_record", item.at, {
+          expected: "a JSON object (one record)",
+          found: item.value,
+          hint: "each line (or array element) must be one object",
+        });
+      }
+      for (const pair of toPairs(item.value, item.at)) pairs.push(pair);
+    } catch (error) {
+      reportInvalid(
+        context,
+        error instanceof InputError && isRecord(item.value) ? withHint(error, item.value, preset) : error,
+      );
+    }
+  }
+  return pairs;
 }
 
 /**
