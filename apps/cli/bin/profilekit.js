@@ -1,9 +1,9 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env -S node --max-semi-space-size=16
 // The `profilekit` command. The CLI is compiled to dist/; this file is committed, so npm can
 // link the command when it installs the workspace, before the first build.
-// --max-semi-space-size=4 (MB) caps V8's young generation, which on a large machine grows to
-// about 48 MB per thread while reading a large file and is most of a long run's memory; the
-// cost is more, shorter young-generation collections (see docs/performance.md).
+// --max-semi-space-size=16 (MB) caps V8's young generation, which on a large machine grows far
+// beyond that per thread while reading a large file: a threaded run of 1M pairs then peaked
+// at 310-450 MB and ran slower (see docs/performance.md).
 import { existsSync } from "node:fs";
 
 const [major, minor] = process.versions.node.split(".").map(Number);
