@@ -86,7 +86,8 @@ export async function* readBytes(path: string): AsyncGenerator<Buffer> {
   }
 }
 
-async function startsWithGzipMagic(path: string): Promise<boolean> {
+/** Whether a file starts with gzip's magic bytes (1f 8b), whatever its name. */
+export async function startsWithGzipMagic(path: string): Promise<boolean> {
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     handle = await open(path, "r");

@@ -1,5 +1,9 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fileLineChunks } from "./file-line-chunks.js";
 import { jsonlRecords, recordsOfChunk } from "./jsonl-records.js";
 import { ChunkBufferPool, fileStart, lineChunks, slicesOf } from "./line-chunks.js";
 import type { RecordItem } from "./record-item.js";
@@ -126,5 +130,41 @@ describe("ChunkBufferPool", () => {
     const large = pool.copyOf([Buffer.alloc(100, 65)]);
     expect(large.length).toBe(100);
     expect(large.buffer).not.toBe(first.buffer);
+  });
+});
+
+describe("fileLineChunks", () => {
+  it("reads a file into pooled chunks of whole lines, byte order mark dropped, however long its lines", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "profilekit-file-chunks-"));
+    try {
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          jsonLinesText,
+          fc.boolean(),
+          fc.integer({ min: 1, max: 48 }),
+          async (text, bom, minBytes) => {
+            const file = join(dir, `${n++}.jsonl`);
+            await writeFile(file, bom ? `\ufeff${text}` : text);
+            const pool = new ChunkBufferPool(minBytes, 2);
+            const chunks: Buffer[] = [];
+            for await (const chunk of fileLineChunks(file, minBytes, pool)) {
+              expect(chunk.byteOffset).toBe(0);
+              chunks.push(Buffer.from(chunk));
+              pool.release(chunk); // reused at once: a later chunk must not see this one's bytes
+            }
+            expect(Buffer.concat(chunks).toString()).toBe(text);
+            for (const [i, chunk] of chunks.entries()) {
+              if (i === chunks.length - 1) continue;
+              expect(chunk.at(-1)).toBe(10);
+              expect(chunk.length).toBeGreaterThanOrEqual(minBytes);
+            }
+          },
+        ),
+        { numRuns: 200 },
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

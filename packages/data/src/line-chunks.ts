@@ -63,7 +63,7 @@ export class ChunkBufferPool {
   copyOf(parts: readonly Uint8Array[]): Uint8Array {
     let length = 0;
     for (const part of parts) length += part.length;
-    const buffer = this.#take(length);
+    const buffer = this.take(length);
     let at = 0;
     for (const part of parts) {
       buffer.set(part, at);
@@ -80,7 +80,8 @@ export class ChunkBufferPool {
     }
   }
 
-  #take(length: number): Uint8Array {
+  /** A whole pooled buffer of at least `length` bytes (a view over all of it). */
+  take(length: number): Uint8Array {
     const index = this.#free.findIndex((buffer) => buffer.byteLength >= length);
     if (index >= 0) return new Uint8Array(this.#free.splice(index, 1)[0]!);
     // Room for a chunk's usual overshoot (the rest of the last read), so most buffers fit every chunk.

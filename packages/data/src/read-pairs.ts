@@ -2,7 +2,8 @@ import type { Pair } from "@profilekit/spec";
 import { z } from "zod";
 import { ColumnMappingSchema } from "./column-mapping.js";
 import { InputError } from "./errors.js";
-import { requireFile } from "./input-file.js";
+import { fileLineChunks } from "./file-line-chunks.js";
+import { requireFile, startsWithGzipMagic } from "./input-file.js";
 import { recordsOfChunk } from "./jsonl-records.js";
 import { ChunkBufferPool, type LinePosition, lineChunks } from "./line-chunks.js";
 import { LabelMappingSchema } from "./label-mapping.js";
@@ -116,7 +117,12 @@ export class PairReader implements AsyncIterable<Pair> {
     }
     this.#startReading();
     const pool = new ChunkBufferPool(bytesPerChunk, maxKeptChunkBuffers);
-    const chunks = lineChunks(opened.bytes, bytesPerChunk, pool);
+    // The stream read the start of the file to check it; a plain file is then read directly.
+    const compressed = await startsWithGzipMagic(this.path);
+    if (!compressed) await opened.close();
+    const chunks = compressed
+      ? lineChunks(opened.bytes, bytesPerChunk, pool)
+      : fileLineChunks(this.path, bytesPerChunk, pool);
     return {
       chunks: (async function* () {
         try {
