@@ -16,7 +16,7 @@ import { analyzeChunk, type ChunkExtent, positionAfter } from "./chunk-analysis.
 
 /** Below this input size an automatic thread count stays at one: starting workers would cost more than they save. */
 export const threadedMinBytes = 16 << 20;
-/** Worker threads an automatic choice uses at most. */
+/** Threads (this one included) an automatic choice uses at most. */
 export const maxAutoThreads = 4;
 /**
  * Bytes of whole lines sent to a worker at a time. Larger chunks kept a worker's batches alive
