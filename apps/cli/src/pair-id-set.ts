@@ -10,6 +10,8 @@ export class PairIdSet {
   private low = new Uint32Array(1 << 12);
   private used = new Uint8Array(1 << 12);
   private count = 0;
+  /** Where `add` writes an id's fingerprint: one buffer for every call, not one per id. */
+  private readonly scratch = new Uint32Array(2);
 
   get size(): number {
     return this.count;
@@ -17,9 +19,8 @@ export class PairIdSet {
 
   /** Adds an id; returns false when it was already there. */
   add(id: string): boolean {
-    const fingerprint = new Uint32Array(2);
-    writeIdFingerprint(id, fingerprint, 0);
-    return this.addFingerprint(fingerprint[0]!, fingerprint[1]!);
+    writeIdFingerprint(id, this.scratch, 0);
+    return this.addFingerprint(this.scratch[0]!, this.scratch[1]!);
   }
 
   /** Adds an id by its fingerprint (see {@link writeIdFingerprint}); returns false when it was already there. */

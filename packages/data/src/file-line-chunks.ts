@@ -16,7 +16,8 @@ export async function* fileLineChunks(
   pool: ChunkBufferPool,
 ): AsyncGenerator<Uint8Array> {
   const handle = await open(path, "r");
-  let next: Promise<unknown> = Promise.resolve();
+  // The latest read; a consumer that stops early leaves one in flight, which must end before the file closes.
+  let next: Promise<{ buffer: Uint8Array; filled: number; read: number }> | undefined;
   try {
     const head = new Uint8Array(3);
     const { bytesRead } = await handle.read(head, 0, 3, 0);
@@ -31,10 +32,9 @@ export async function* fileLineChunks(
         return { buffer, filled: carry.length + read, read };
       });
     };
-    let filling = fill(new Uint8Array(0));
+    next = fill(new Uint8Array(0));
     for (;;) {
-      next = filling;
-      const { buffer, filled, read } = await filling;
+      const { buffer, filled, read } = await next;
       if (read === 0) {
         if (filled > 0) yield buffer.subarray(0, filled);
         else pool.release(buffer);
@@ -45,17 +45,15 @@ export async function* fileLineChunks(
         // No whole line yet (or too little): keep reading into a larger buffer.
         const carry = buffer.slice(0, filled);
         pool.release(buffer);
-        filling = fill(carry);
+        next = fill(carry);
         continue;
       }
       // The cut line is copied out before the chunk is handed over, and the next read starts.
-      filling = fill(buffer.slice(lastNewline + 1, filled));
-      next = filling;
+      next = fill(buffer.slice(lastNewline + 1, filled));
       yield buffer.subarray(0, lastNewline + 1);
     }
   } finally {
-    // A consumer that stops early leaves a read in flight; it must end before the file closes.
-    await next.catch(() => {});
+    await next?.catch(() => {});
     await handle.close();
   }
 }

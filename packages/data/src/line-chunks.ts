@@ -23,6 +23,9 @@ export async function* lineChunks(
   minBytes: number,
   pool?: ChunkBufferPool,
 ): AsyncGenerator<Uint8Array> {
+  /** One chunk of the parts: a pooled copy, or the part itself when it is alone, else a concatenation. */
+  const joined = (parts: Uint8Array[]) =>
+    pool ? pool.copyOf(parts) : parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   for await (const buffer of bytes) {
@@ -32,16 +35,11 @@ export async function* lineChunks(
       pendingBytes += buffer.length;
       continue;
     }
-    const whole = buffer.subarray(0, lastNewline + 1);
-    if (pool) yield pool.copyOf([...pending, whole]);
-    else yield pending.length === 0 ? whole : Buffer.concat([...pending, whole]);
+    yield joined([...pending, buffer.subarray(0, lastNewline + 1)]);
     pending = lastNewline + 1 < buffer.length ? [buffer.subarray(lastNewline + 1)] : [];
     pendingBytes = buffer.length - lastNewline - 1;
   }
-  if (pendingBytes > 0) {
-    if (pool) yield pool.copyOf(pending);
-    else yield pending.length === 1 ? pending[0]! : Buffer.concat(pending);
-  }
+  if (pendingBytes > 0) yield joined(pending);
 }
 
 /**

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ColumnMappingSchema } from "./column-mapping.js";
 import { InputError } from "./errors.js";
 import { fileLineChunks } from "./file-line-chunks.js";
-import { requireFile, startsWithGzipMagic } from "./input-file.js";
+import { startsWithGzipMagic } from "./input-file.js";
 import { recordsOfChunk } from "./jsonl-records.js";
 import { ChunkBufferPool, type LinePosition, lineChunks } from "./line-chunks.js";
 import { LabelMappingSchema } from "./label-mapping.js";
@@ -107,7 +107,6 @@ export class PairReader implements AsyncIterable<Pair> {
    */
   async chunked(bytesPerChunk: number): Promise<ChunkedReading | undefined> {
     if (this.#preset.name !== "canonical") return undefined;
-    await requireFile(this.path);
     const format = this.options.format ?? formatFromName(this.path);
     if (format !== "jsonl" && format !== "json") return undefined;
     const opened = await openJsonFamily(this.path);
