@@ -2,14 +2,8 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collect } from "./testing/collect.js";
 import { createAtomicWriter, readPairs, writeFileAtomic, writeJsonl } from "./index.js";
-
-/** Every item of an async iterable (Array.fromAsync is ES2024, beyond the configured lib). */
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
-}
 
 let root: string;
 beforeAll(async () => {

@@ -1,14 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { collect } from "./testing/collect.js";
 import { jsonArrayRecords } from "./json-array-records.js";
 import type { RecordItem } from "./record-item.js";
-
-/** Every item of an async iterable (Array.fromAsync is ES2024, beyond the configured lib). */
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
-}
 
 async function* chunks(...parts: string[]): AsyncGenerator<string> {
   yield* parts;

@@ -3,16 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { collect } from "./testing/collect.js";
 import { fileLineChunks } from "./file-line-chunks.js";
 import { jsonlRecords, recordsOfChunk } from "./jsonl-records.js";
 import { ChunkBufferPool, fileStart, lineChunks, slicesOf } from "./line-chunks.js";
 import type { RecordItem } from "./record-item.js";
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
-}
 
 async function* stream(parts: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
   yield* parts;

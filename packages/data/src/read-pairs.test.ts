@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Pair } from "@profilekit/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collect } from "./testing/collect.js";
 import {
   fileStart,
   type InputError,
@@ -13,13 +14,6 @@ import {
   type ReadPairsOptions,
   readPairs,
 } from "./index.js";
-
-/** Every item of an async iterable (Array.fromAsync is ES2024, beyond the configured lib). */
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
-}
 
 let dir: string;
 beforeAll(async () => {

@@ -7,14 +7,8 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { Pair } from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
+import { collect } from "./testing/collect.js";
 import { readPairs } from "./index.js";
-
-/** Every item of an async iterable (Array.fromAsync is ES2024, beyond the configured lib). */
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
-}
 
 const shared = (path: string) => fileURLToPath(new URL(`../../../../shared/${path}`, import.meta.url));
 
