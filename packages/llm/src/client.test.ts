@@ -307,6 +307,18 @@ describe("structured output", () => {
     await c.close();
   });
 
+  it("validates by `accept` when given, while the schema sent stays `schema`", async () => {
+    const mock = await serve(() => ({ json: { score: 9 } }));
+    const c = client(mock);
+    const lenient = z.object({ score: z.number() });
+    const result = await c.generateObject({ ...ask(1), accept: lenient });
+    expect(result).toMatchObject({ ok: true, value: { score: 9 } });
+    expect(mock.stats.requests).toBe(1);
+    const sent = mock.log[0]!.responseSchema!.jsonSchema as { properties: { score: { maximum?: number } } };
+    expect(sent.properties.score.maximum).toBe(5);
+    await c.close();
+  });
+
   it("sends a strict json_schema response_format to OpenAI", async () => {
     const mock = await serve(always3);
     const c = client(mock, { id: "openai:gpt-4o-mini" });

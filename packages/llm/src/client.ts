@@ -70,9 +70,15 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
 }
 
-export interface GenerateObjectOptions<S extends z.ZodType> extends CallOptions {
-  /** The answer's shape; a z.object at the root. Every answer is validated against it. */
+export interface GenerateObjectOptions<S extends z.ZodType, A extends z.ZodType = S> extends CallOptions {
+  /** The answer's shape, sent to the model as JSON schema; a z.object at the root. */
   readonly schema: S;
+  /**
+   * What an answer must satisfy to be used (and cached); default `schema`. A caller that
+   * salvages the valid parts of an answer passes a schema that accepts any answer with a usable
+   * part, and checks the parts itself.
+   */
+  readonly accept?: A;
   /** Names the schema for the API (response_format name, tool name) and in messages. */
   readonly schemaName: string;
 }
@@ -127,9 +133,9 @@ export interface ModelClient {
   readonly model: LanguageModel;
   /** `provider:modelId`, the label used in usage and prices. */
   readonly modelName: string;
-  generateObject<S extends z.ZodType>(
-    options: GenerateObjectOptions<S>,
-  ): Promise<GenerateResult<z.output<S>>>;
+  generateObject<S extends z.ZodType, A extends z.ZodType = S>(
+    options: GenerateObjectOptions<S, A>,
+  ): Promise<GenerateResult<z.output<A>>>;
   generateText(options: CallOptions): Promise<GenerateResult<string>>;
   /** For --dry-run: calls that would be made (cache and duplicates accounted for), tokens, cost. */
   estimate(requests: readonly EstimateRequest[], options?: { outputTokensPerCall?: number }): EstimateReport;
@@ -329,7 +335,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     return messages.map((message) => ({ role: message.role, content: message.content }));
   }
 
-  function prepareObject(options: GenerateObjectOptions<z.ZodType>): PreparedCall {
+  function prepareObject(options: GenerateObjectOptions<z.ZodType, z.ZodType>): PreparedCall {
     const jsonSchema = jsonSchemaOf(options.schema, options.schemaName);
     const structured = structuredRequest(
       normalize(options.messages),
@@ -340,9 +346,10 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     return { messages: structured.messages, responseSchema: structured.responseSchema, options };
   }
 
-  async function generateObject<S extends z.ZodType>(
-    options: GenerateObjectOptions<S>,
-  ): Promise<GenerateResult<z.output<S>>> {
+  async function generateObject<S extends z.ZodType, A extends z.ZodType = S>(
+    options: GenerateObjectOptions<S, A>,
+  ): Promise<GenerateResult<z.output<A>>> {
+    const accept = (options.accept ?? options.schema) as A;
     const first = prepareObject(options);
     const { stage } = options;
     let answer: CallAnswer;
@@ -351,7 +358,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     } catch (error) {
       return failed(error);
     }
-    const parsed = parseStructured(answer.response.text, options.schema, answer.response.finishReason);
+    const parsed = parseStructured(answer.response.text, accept, answer.response.finishReason);
     if (parsed.ok)
       return { ok: true, value: parsed.value, cached: answer.cached, usage: answer.response.usage };
     tracker.add(modelName, stage, { invalidOutputs: 1 });
@@ -374,7 +381,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     } catch (error) {
       return failed(error);
     }
-    const reparsed = parseStructured(retry.response.text, options.schema, retry.response.finishReason);
+    const reparsed = parseStructured(retry.response.text, accept, retry.response.finishReason);
     const usage = {
       inputTokens: answer.response.usage.inputTokens + retry.response.usage.inputTokens,
       outputTokens: answer.response.usage.outputTokens + retry.response.usage.outputTokens,

@@ -4,6 +4,12 @@ import type { specificationVersion } from "./version.js";
 export const ChatMessageSchema = z.object({
   role: z.enum(["system", "user", "assistant"]),
   content: z.string(),
+  /**
+   * Marks the end of a prefix that many requests share (instructions, then a source document):
+   * a provider that caches prompts on request (Anthropic's cache_control) caches the messages up
+   * to and including this one. Providers that cache prefixes on their own ignore it.
+   */
+  cacheBoundary: z.boolean().optional(),
 });
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 
