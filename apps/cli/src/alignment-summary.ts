@@ -1,5 +1,5 @@
 import type { FactorShift } from "@profilekit/core";
-import type { AlignmentFile, Comparison, GapEntry } from "./profile-comparison.js";
+import type { AlignmentFile, Comparison, GapEntry } from "@profilekit/runner";
 
 const signed = (x: number, digits = 3): string => `${x >= 0 ? "+" : "-"}${Math.abs(x).toFixed(digits)}`;
 const interval = (ci: readonly [number, number] | null, digits = 3): string =>

@@ -1,11 +1,8 @@
 import { readFile, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ProfilekitError } from "@profilekit/spec";
-import type { z } from "zod";
-import { type Config, ConfigSchema } from "./config-schema.js";
-import { formatFieldPath } from "./field-path.js";
-import { hashValue } from "./fingerprint.js";
+import { parseConfig, type StudyConfig } from "@profilekit/runner";
+import { canonicalHash, ProfilekitError } from "@profilekit/spec";
 
 /** The names `profilekit run` looks for, in this order, when --config is not given. */
 export const configFileNames = [
@@ -15,16 +12,6 @@ export const configFileNames = [
   "profilekit.config.js",
   "profilekit.config.json",
 ] as const;
-
-/** A validated config and where it came from. */
-export interface LoadedConfig {
-  /** The config file, absolute. */
-  readonly file: string;
-  /** Its folder: relative paths in the config are resolved from here. */
-  readonly dir: string;
-  /** Validated, every default applied, paths as written. */
-  readonly config: Config;
-}
 
 const exists = (path: string) =>
   stat(path).then(
@@ -57,29 +44,6 @@ export async function findConfigFile(explicit: string | undefined, cwd: string):
   );
 }
 
-/** Validates a config object; the error names the file and every field that is wrong. */
-export function parseConfig(value: unknown, file: string): Config {
-  const parsed = ConfigSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue: z.core.$ZodIssue) => {
-    // A misspelt key is reported on its parent object; name the key itself.
-    const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]!] : issue.path;
-    const field = formatFieldPath(path);
-    return { field, text: `${field === "" ? "(the config)" : field}: ${issue.message}` };
-  });
-  const first = issues[0]!;
-  throw new ProfilekitError(
-    "invalid_config",
-    issues.length === 1
-      ? `${file}: ${first.text}`
-      : `${file} has ${issues.length} problems:\n${issues.map((issue) => `  - ${issue.text}`).join("\n")}`,
-    {
-      location: { file, ...(first.field === "" ? {} : { field: first.field }) },
-      hint: "docs/configuration.md describes every field",
-    },
-  );
-}
-
 const nodeVersionHint =
   "a profilekit.config.ts is imported by Node's built-in TypeScript support (type stripping), on by default " +
   `from Node 22.18 and 23.6 (24 recommended); this is Node ${process.versions.node}. ` +
@@ -89,7 +53,7 @@ const nodeVersionHint =
 async function importConfigModule(file: string): Promise<unknown> {
   const text = await readFile(file);
   // The query makes an edited config load afresh within one process (the tests run `run` twice).
-  const url = `${pathToFileURL(file).href}?v=${hashValue(text.toString("base64"))}`;
+  const url = `${pathToFileURL(file).href}?v=${canonicalHash(text.toString("base64"))}`;
   let module: Record<string, unknown>;
   try {
     module = await import(url);
@@ -156,7 +120,7 @@ function importError(file: string, error: unknown): ProfilekitError {
 }
 
 /** Reads, imports and validates a config file (.ts, .mts, .mjs, .js or .json). */
-export async function loadConfig(file: string): Promise<LoadedConfig> {
+export async function loadConfig(file: string): Promise<StudyConfig> {
   const path = isAbsolute(file) ? file : resolve(file);
   let value: unknown;
   if (path.endsWith(".json")) {

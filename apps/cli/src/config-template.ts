@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defaultPermutations, type PluginRegistry } from "@profilekit/core";
+import { taskFactorIds } from "@profilekit/runner";
 import type { TaskAdapter } from "@profilekit/spec";
-import { selectRunFactors } from "./task-selection.js";
 
 /** The bundled subset (in the repository's data/ folder) that suits each built-in task. */
 const bundledData: Record<string, string> = {
@@ -31,11 +31,7 @@ export function starterConfig(
   task: TaskAdapter,
   data: { path: string; note: string },
 ): string {
-  const ruleFactors = selectRunFactors(registry, task, {
-    factors: undefined,
-    options: [],
-    extractor: undefined,
-  }).map((f) => f.plugin.id);
+  const ruleFactors = taskFactorIds(registry, task, false);
   const modelFactors = task.factors.filter((id) => !ruleFactors.includes(id));
   const tasks = registry.tasks().map((t) => t.id);
   return `// profilekit.config.ts: what \`profilekit run\` does. Every field: docs/configuration.md

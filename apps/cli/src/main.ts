@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { createBuiltinRegistry } from "./builtin-plugins.js";
+import { createBuiltinRegistry } from "@profilekit/runner";
 import { alignCommand } from "./commands/align.js";
 import { analyzeCommand } from "./commands/analyze.js";
 import { cacheCommand } from "./commands/cache.js";
@@ -33,11 +33,11 @@ export function createProgram(io: CliIo): Command {
     .description("Which factors drive human and model preferences, and where they disagree.")
     .version(cliVersion, "-v, --version")
     .addHelpText("after", overview);
-  program.addCommand(analyzeCommand(registry, io));
-  program.addCommand(judgeCommand(registry, io));
-  program.addCommand(generateCommand(registry, io));
+  program.addCommand(analyzeCommand(io));
+  program.addCommand(judgeCommand(io));
+  program.addCommand(generateCommand(io));
   program.addCommand(alignCommand(io));
-  program.addCommand(runCommand(registry, io));
+  program.addCommand(runCommand(io));
   program.addCommand(initCommand(registry, io));
   program.addCommand(factorsCommand(registry, io));
   program.addCommand(presetsCommand(io));

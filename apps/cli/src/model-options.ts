@@ -1,14 +1,10 @@
 import {
-  createLanguageModel,
-  createModelClient,
   DEFAULT_CACHE_PATH,
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
-  type ModelClient,
-  type ModelEvent,
-  type UsageTracker,
 } from "@profilekit/llm";
+import type { CacheSpec, ModelSpec } from "@profilekit/runner";
 import { type Command, InvalidArgumentError } from "commander";
 import { integerIn } from "./option-parsers.js";
 
@@ -62,23 +58,21 @@ export function addModelOptions(command: Command): Command {
     .option("--dry-run", "estimate calls, tokens and cost, and call nothing");
 }
 
-/** One client per model; calls are labelled by stage so usage is reported per stage. */
-export function createClient(
-  modelId: string,
-  flags: ModelFlags,
-  shared: { usage?: UsageTracker; onEvent?: (event: ModelEvent) => void } = {},
-): ModelClient {
-  const model = createLanguageModel(modelId, flags.baseUrl ? { baseURL: flags.baseUrl } : {});
-  return createModelClient({
-    model,
-    cache: flags.cache ? { path: flags.cachePath } : false,
+/** The model `id` with the client settings of the flags. */
+export function modelSpecOf(id: string, flags: ModelFlags): ModelSpec {
+  return {
+    id,
+    ...(flags.baseUrl ? { baseURL: flags.baseUrl } : {}),
     concurrency: flags.concurrency,
-    timeoutMs: flags.timeout,
-    maxRetries: flags.maxRetries,
     ...(flags.rpm ? { rpm: flags.rpm } : {}),
     ...(flags.tpm ? { tpm: flags.tpm } : {}),
+    timeout: flags.timeout,
+    maxRetries: flags.maxRetries,
     ...(flags.maxCost ? { maxCost: flags.maxCost } : {}),
-    ...(shared.usage ? { usage: shared.usage } : {}),
-    ...(shared.onEvent ? { onEvent: shared.onEvent } : {}),
-  });
+  };
+}
+
+/** The response cache of the flags. */
+export function cacheOf(flags: ModelFlags): CacheSpec {
+  return flags.cache ? flags.cachePath : false;
 }

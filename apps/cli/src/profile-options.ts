@@ -1,19 +1,27 @@
-import { defaultPermutations, type KendallVariant, KendallVariantSchema } from "@profilekit/core";
+import { defaultPermutations, KendallVariantSchema } from "@profilekit/core";
+import { DEFAULT_SOURCE_MAX_CHARS } from "@profilekit/llm";
+import type { ExtractionSettings, Scoring } from "@profilekit/runner";
+import { ProfilekitError } from "@profilekit/spec";
 import { type Command, Option } from "commander";
-import type { ScoringOptions } from "./analysis.js";
-import { addExtractionOptions, type ExtractionFlags } from "./model-extraction.js";
 import { collect, integerIn } from "./option-parsers.js";
 
 /** The flags that score a profile (--seed is each command's own). */
 export interface ScoringFlags {
-  readonly variant: KendallVariant;
+  readonly variant: Scoring["variant"];
   readonly bootstrap: number;
   readonly permutations: number;
   readonly seed: number;
 }
 
-/** The flags that choose and score the factors of a model setting's profile. */
-export interface ProfileFlags extends ExtractionFlags, ScoringFlags {
+/** How the model-extracted factors are asked (`--extract-mode`, `--no-both-orders`, `--source-budget`). */
+export interface ExtractionFlags {
+  readonly extractMode: ExtractionSettings["mode"];
+  readonly bothOrders: boolean;
+  readonly sourceBudget: number;
+}
+
+/** The flags that choose the factors of a run. */
+export interface FactorFlags {
   readonly factors?: string;
   readonly option: string[];
   readonly extractor?: string;
@@ -36,7 +44,27 @@ export function addScoringOptions(command: Command): Command {
     );
 }
 
-/** Adds --factors, --option, --extractor, --variant, --bootstrap, --permutations and --seed. */
+/** Adds the flags that shape model extraction; they matter only with --extractor. */
+export function addExtractionOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        "--extract-mode <mode>",
+        "joint: all model factors in one call per pair; per-factor: one call per factor and response",
+      )
+        .choices(["joint", "per-factor"])
+        .default("joint"),
+    )
+    .option("--no-both-orders", "ask each pair in one seeded order only (default: both orders, reconciled)")
+    .option(
+      "--source-budget <chars>",
+      "longer source documents are cut to this many characters (the cut is counted)",
+      integerIn(1000),
+      DEFAULT_SOURCE_MAX_CHARS,
+    );
+}
+
+/** Adds --factors, --option, --extractor, the extraction flags, --variant, --bootstrap, --permutations and --seed. */
 export function addProfileOptions(command: Command): Command {
   return addScoringOptions(
     addExtractionOptions(
@@ -64,12 +92,76 @@ export function addProfileOptions(command: Command): Command {
   );
 }
 
-/** The scoring options of the flags. */
-export function scoringFrom(flags: ScoringFlags): ScoringOptions {
+/** The scoring fields of a request, from the flags. */
+export function scoringOf(flags: ScoringFlags): Scoring {
   return {
     variant: flags.variant,
     bootstrap: flags.bootstrap,
     permutations: flags.permutations,
     seed: flags.seed,
+  };
+}
+
+/** The extraction settings of a request, from the flags. */
+export function extractionOf(flags: ExtractionFlags): ExtractionSettings {
+  return { mode: flags.extractMode, bothOrders: flags.bothOrders, sourceBudget: flags.sourceBudget };
+}
+
+/** Splits `--factors length,novelty` into ids, refusing empties and repeats. */
+export function parseFactorList(text: string): string[] {
+  const ids = text
+    .split(",")
+    .map((id) => id.trim())
+    .filter((id) => id.length > 0);
+  if (ids.length === 0) {
+    throw new ProfilekitError("no_factors", `--factors "${text}" names no factor`, {
+      hint: "give a comma-separated list, e.g. --factors length,novelty; `profilekit factors` lists them",
+    });
+  }
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) throw new ProfilekitError("duplicate_factor", `--factors names "${id}" twice`);
+    seen.add(id);
+  }
+  return ids;
+}
+
+/** Reads a value of `--option factor.key=value`: JSON numbers, booleans and null, otherwise a string. */
+function parseOptionValue(raw: string): unknown {
+  if (raw === "true" || raw === "false" || raw === "null" || /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(raw)) {
+    return JSON.parse(raw);
+  }
+  return raw;
+}
+
+/** Parses repeated `--option factor.key=value` flags into options per factor id. */
+export function parseFactorOptions(flags: readonly string[]): Record<string, Record<string, unknown>> {
+  const byFactor: Record<string, Record<string, unknown>> = {};
+  for (const flag of flags) {
+    const match = /^([a-z][a-z0-9-]*)\.([A-Za-z][\w]*)=(.*)$/s.exec(flag);
+    if (!match) {
+      throw new ProfilekitError(
+        "invalid_factor_option",
+        `--option "${flag}" is not of the form factor.key=value`,
+        {
+          hint: "for example --option length.unit=chars",
+        },
+      );
+    }
+    const [, factor, key, value] = match as unknown as [string, string, string, string];
+    byFactor[factor] = { ...byFactor[factor], [key]: parseOptionValue(value) };
+  }
+  return byFactor;
+}
+
+/** The factor fields of a request, from --factors and --option. */
+export function factorsOf(flags: FactorFlags): {
+  factors?: string[];
+  factorOptions: Record<string, Record<string, unknown>>;
+} {
+  const factorOptions = parseFactorOptions(flags.option);
+  return {
+    ...(flags.factors === undefined ? {} : { factors: parseFactorList(flags.factors) }),
+    factorOptions,
   };
 }

@@ -41,7 +41,7 @@ export function createProgress(
 
 /** Progress through a stage's steps: a new line of progress, labelled by the step, each time the step changes. */
 export interface StepProgress {
-  readonly update: (step: string, done: number) => void;
+  readonly update: (step: string, done: number, total?: number) => void;
   done(): void;
 }
 
@@ -52,12 +52,12 @@ export function createStepProgress(
 ): StepProgress {
   let current: { step: string; progress: Progress } | undefined;
   return {
-    update: (step, done) => {
+    update: (step, done, total) => {
       if (current?.step !== step) {
         current?.progress.done();
         current = { step, progress: createProgress(stream, `${prefix}${step}`, enabled) };
       }
-      current.progress.update(done);
+      current.progress.update(done, total ? `of ${total.toLocaleString("en-US")}` : undefined);
     },
     done() {
       current?.progress.done();

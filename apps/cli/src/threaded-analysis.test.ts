@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { threadedMinBytes } from "./threaded-analysis.js";
+import { threadedMinBytes } from "@profilekit/runner";
 
 // Worker threads run the built worker script, so these tests run the built CLI (npm test builds first).
 const cliDir = fileURLToPath(new URL("../", import.meta.url));

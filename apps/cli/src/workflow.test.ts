@@ -7,15 +7,22 @@ import { ProfileSchema } from "@profilekit/core";
 import { readPairs } from "@profilekit/data";
 import { UsageReportSchema } from "@profilekit/llm";
 import { createFakeModel, type MockServer, startMockServer } from "@profilekit/llm/testing";
-import { LabelSchema, ManifestationSchema, type Pair, PairSchema } from "@profilekit/spec";
+import {
+  JudgementRecordSchema as JudgementSchema,
+  LabelSchema,
+  ManifestationSchema,
+  type Pair,
+  PairSchema,
+  ResponseRecordSchema,
+} from "@profilekit/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createBuiltinRegistry } from "./builtin-plugins.js";
-import { GenerationProfileSchema } from "./generation-stage.js";
-import { ResponseRecordSchema } from "./generation.js";
-import { JudgeProfileSchema } from "./judge-stage.js";
-import { JudgementSchema } from "./judging.js";
-import { AlignmentFileSchema } from "./profile-comparison.js";
+import {
+  AlignmentFileSchema,
+  createBuiltinRegistry,
+  GenerationProfileSchema,
+  JudgeProfileSchema,
+} from "@profilekit/runner";
 import { runCli } from "./testing/run-cli.js";
 import { hasSharedData, sharedDir, writeSample } from "./testing/sample-pairs.js";
 import { readJson, readLines } from "./testing/run-output.js";

@@ -1,6 +1,6 @@
 import { FactorMetadataSchema, type Pair } from "@profilekit/spec";
 import fc from "fast-check";
-import { createBuiltinRegistry } from "profilekit";
+import { createBuiltinRegistry } from "@profilekit/runner";
 import { describe, expect, it } from "vitest";
 import politenessFactor, { PolitenessOptionsSchema } from "./index.js";
 import { countMarkers, words } from "./markers.js";

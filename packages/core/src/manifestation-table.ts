@@ -27,7 +27,7 @@ export function tabulateManifestations(
   const rowOf = new Map<string, (ManifestationLike | undefined)[]>();
   const rows = pairs.map((pair) => {
     if (rowOf.has(pair.id)) {
-      throw new ProfilekitError("duplicate_pair", `Two pairs have the id "${pair.id}".`, {
+      throw new ProfilekitError("duplicate_pair_id", `Two pairs have the id "${pair.id}".`, {
         hint: "Give every pair a unique id.",
         location: { pairId: pair.id },
       });

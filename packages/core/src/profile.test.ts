@@ -104,7 +104,7 @@ describe("profileFromManifestations", () => {
       code(() => profileFromManifestations([pair("1", "a")], [sign("1", "x", 1), sign("1", "x", 0)])),
     ).toEqual(["duplicate_manifestation", { pairId: "1", factor: "x" }]);
     expect(code(() => profileFromManifestations([pair("1", "a"), pair("1", "b")], []))).toEqual([
-      "duplicate_pair",
+      "duplicate_pair_id",
       { pairId: "1" },
     ]);
   });

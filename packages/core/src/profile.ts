@@ -119,7 +119,7 @@ export function profileFromManifestations(
   const signsByPair = new Map<string, Sign[]>();
   for (const pair of pairs) {
     if (signsByPair.has(pair.id)) {
-      throw new ProfilekitError("duplicate_pair", `Two pairs have the id "${pair.id}".`, {
+      throw new ProfilekitError("duplicate_pair_id", `Two pairs have the id "${pair.id}".`, {
         hint: "Give every pair a unique id.",
         location: { pairId: pair.id },
       });

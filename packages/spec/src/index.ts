@@ -1,5 +1,7 @@
 export { specificationVersion, type SpecificationVersion } from "./version.js";
 export { ProfilekitError, formatLocation, isProfilekitError, type ErrorLocation } from "./errors.js";
+export { errorCatalog, isErrorCode, type ErrorCode } from "./error-codes.js";
+export { canonicalHash, canonicalJson } from "./canonical-json.js";
 export {
   LabelSchema,
   PairSchema,
@@ -81,3 +83,23 @@ export {
   type ModelFactorExpectation,
   type TaskAdapterExpectation,
 } from "./conformance.js";
+export {
+  FactorRecordSchema,
+  GenerationSummarySchema,
+  JudgeAgreementSchema,
+  JudgementRecordSchema,
+  JudgeOrderSchema,
+  LabelRecordSchema,
+  ResponseRecordSchema,
+  ResponseStatusSchema,
+  runFolderSchemaVersion,
+  StageManifestSchema,
+  type GenerationSummary,
+  type JudgeAgreement,
+  type JudgementRecord,
+  type JudgeOrder,
+  type LabelRecord,
+  type ResponseRecord,
+  type ResponseStatus,
+  type StageManifest,
+} from "./run-files.js";

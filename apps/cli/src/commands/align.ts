@@ -1,15 +1,9 @@
+import { align, type ProfileRole, ProfileRoleSchema } from "@profilekit/runner";
 import { ProfilekitError } from "@profilekit/spec";
 import { Command } from "commander";
 import { renderAlignment } from "../alignment-summary.js";
 import type { CliIo } from "../io.js";
 import { integerIn } from "../option-parsers.js";
-import { compareProfiles, writeAlignmentFile } from "../profile-comparison.js";
-import {
-  type ProfileInput,
-  type ProfileRole,
-  ProfileRoleSchema,
-  readProfileInput,
-} from "../profile-inputs.js";
 
 interface AlignFlags {
   out?: string;
@@ -70,16 +64,6 @@ function parseRoles(text: string | undefined, count: number): (ProfileRole | und
   });
 }
 
-/** Labels must tell the profiles apart; a repeated default label falls back to the file path. */
-function distinctLabels(inputs: ProfileInput[], given: boolean): ProfileInput[] {
-  const counts = new Map<string, number>();
-  for (const input of inputs) counts.set(input.label, (counts.get(input.label) ?? 0) + 1);
-  const repeated = [...counts].find(([, n]) => n > 1);
-  if (repeated === undefined) return inputs;
-  if (given) throw new ProfilekitError("invalid_option", `--labels names "${repeated[0]}" twice`);
-  return inputs.map((input) => (counts.get(input.label)! > 1 ? { ...input, label: input.file } : input));
-}
-
 export function alignCommand(io: CliIo): Command {
   return new Command("align")
     .summary("compare factor profiles: how a model's priorities differ from people's")
@@ -121,17 +105,14 @@ export function alignCommand(io: CliIo): Command {
       const roles = parseRoles(flags.roles, files.length);
       const labels =
         flags.labels === undefined ? undefined : splitList(flags.labels, files.length, "--labels");
-      const inputs: ProfileInput[] = [];
-      for (const [i, file] of files.entries()) {
-        const role = roles[i];
-        const label = labels?.[i];
-        inputs.push(await readProfileInput(file, { ...(role ? { role } : {}), ...(label ? { label } : {}) }));
-      }
-      const alignment = compareProfiles(distinctLabels(inputs, labels !== undefined), {
+      const alignment = await align({
+        profiles: files,
+        ...(labels ? { labels } : {}),
+        roles,
         replicates: flags.replicates,
         seed: flags.seed,
+        ...(flags.out !== undefined ? { out: flags.out } : {}),
       });
-      if (flags.out !== undefined) await writeAlignmentFile(flags.out, alignment);
       if (flags.quiet) return;
       io.stdout.write(`${renderAlignment(alignment)}\n`);
       if (flags.out !== undefined) io.stderr.write(`wrote alignment.json to ${flags.out}\n`);

@@ -1,46 +1,47 @@
-import { mkdir } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { type PluginRegistry, ProfileSchema } from "@profilekit/core";
-import { formatSkipReport, type ReadPairsOptions, readPairs, writeFileAtomic } from "@profilekit/data";
-import { type ExtractionStats, ExtractionStatsSchema, UsageTracker } from "@profilekit/llm";
+import { formatSkipReport } from "@profilekit/data";
+import type { ExtractionStats } from "@profilekit/llm";
+import {
+  type AnalyzeRequest,
+  analyze,
+  estimateAnalyze,
+  modelFreeFactorIds,
+  createBuiltinRegistry,
+  rescore,
+} from "@profilekit/runner";
 import { ProfilekitError } from "@profilekit/spec";
-import { z } from "zod";
 import { Command } from "commander";
-import { isModelExtracted } from "../analysis-batch.js";
-import { attributionDefaults, runAnalysis } from "../analysis.js";
-import type { SelectedFactor } from "../factor-selection.js";
+import type { CliIo } from "../io.js";
+import { cacheOf, addModelOptions, type ModelFlags, modelSpecOf } from "../model-options.js";
+import { collect, integerIn } from "../option-parsers.js";
+import { addReadOptions, type ReadFlags, readOf } from "../pair-input.js";
 import {
   addExtractionOptions,
-  createExtraction,
-  type Extraction,
+  addScoringOptions,
   type ExtractionFlags,
-} from "../model-extraction.js";
-import { addModelOptions, type ModelFlags } from "../model-options.js";
-import { formatEstimate, formatUsage } from "../usage-summary.js";
-import { deterministicFactorIds } from "../builtin-plugins.js";
-import { parseFactorList, selectFactors } from "../factor-selection.js";
-import { collect, integerIn } from "../option-parsers.js";
-import { addReadOptions, type ReadFlags, readOptionsFrom } from "../pair-input.js";
-import { addScoringOptions, type ScoringFlags, scoringFrom } from "../profile-options.js";
+  extractionOf,
+  type FactorFlags,
+  factorsOf,
+  type ScoringFlags,
+  scoringOf,
+} from "../profile-options.js";
 import { renderProfileTable } from "../profile-table.js";
-import { rescoreRun } from "../rescore.js";
 import { createProgress } from "../progress.js";
-import { maxAutoThreads, threadedMinBytes } from "../threaded-analysis.js";
-import { toJsonFile, writeProfileFiles } from "../run-files.js";
-import type { CliIo } from "../io.js";
-import { describeRun } from "../run-manifest.js";
+import { formatEstimate, formatUsage } from "../usage-summary.js";
+import { cliVersions } from "../versions.js";
 
-interface AnalyzeFlags extends ReadFlags, ScoringFlags, ModelFlags, ExtractionFlags {
+interface AnalyzeFlags extends ReadFlags, ScoringFlags, ModelFlags, ExtractionFlags, FactorFlags {
   run?: string;
-  extractor?: string;
-  factors?: string;
-  option: string[];
   out?: string;
   quiet?: boolean;
   attributionMaxPairs: number;
   threads?: number;
 }
 
+/** Attribution defaults of the runner, for the help text. */
+const defaultAttributionMaxPairs = 50_000;
+/** The automatic threading of the runner, for the help text. */
+const threading = "default: up to 4 for files over 16 MB, else 1";
 const examples = `
 Examples:
   # a canonical JSONL file of pairs ({"id","task","prompt","a","b","label"} per line)
@@ -77,7 +78,7 @@ label is not a tie (PROFILE, after Deutsch et al. 2023). See docs/methodology.md
 
 Exit codes: 0 ok, 2 bad usage or bad input (the message names file:line and field).`;
 
-export function analyzeCommand(registry: PluginRegistry, io: CliIo): Command {
+export function analyzeCommand(io: CliIo): Command {
   const command = addReadOptions(
     new Command("analyze")
       .summary("which factors drive the preferences in a file of labelled pairs")
@@ -94,7 +95,7 @@ export function analyzeCommand(registry: PluginRegistry, io: CliIo): Command {
     .option("--task <id>", "task of every pair when the file does not say (e.g. summarization)")
     .option(
       "--factors <ids>",
-      `comma-separated factor ids (\`profilekit factors\` lists them; default: ${deterministicFactorIds.join(",")})`,
+      `comma-separated factor ids (\`profilekit factors\` lists them; default: ${modelFreeFactorIds(createBuiltinRegistry()).join(",")})`,
     )
     .option(
       "--option <factor.key=value>",
@@ -113,11 +114,11 @@ export function analyzeCommand(registry: PluginRegistry, io: CliIo): Command {
       "--attribution-max-pairs <n>",
       "joint regression and length-controlled scores up to this many pairs (0: off)",
       integerIn(0),
-      attributionDefaults.maxPairs,
+      defaultAttributionMaxPairs,
     )
     .option(
       "--threads <n>",
-      `threads that read and measure the rule-based factors of a canonical .jsonl, this one included (default: up to ${maxAutoThreads} for files over ${threadedMinBytes >> 20} MB, else 1; the outputs are the same bytes either way)`,
+      `threads that read and measure the rule-based factors of a canonical .jsonl, this one included (${threading}; the outputs are the same bytes either way)`,
       integerIn(1, 64),
     )
     .option("-q, --quiet", "print nothing but errors")
@@ -134,184 +135,94 @@ export function analyzeCommand(registry: PluginRegistry, io: CliIo): Command {
           hint: "--run re-scores a run folder's own labels and manifestations",
         });
       }
-      return rescore(io, flags.run, flags);
+      return rescoreFolder(io, flags.run, flags);
     }
     if (file === undefined) {
       throw new ProfilekitError("missing_argument", "analyze needs a file of pairs (or --run <dir>)", {
         hint: "e.g. profilekit analyze pairs.jsonl; see profilekit analyze --help",
       });
     }
-    return analyze(registry, io, file, flags);
+    return analyzeFile(io, file, flags);
   });
 }
 
 /** --run: the profile of an existing run folder again, with this command's scoring flags. */
-async function rescore(io: CliIo, runDir: string, flags: AnalyzeFlags): Promise<void> {
-  const profile = await rescoreRun(
-    runDir,
-    scoringFrom(flags),
-    flags.attributionMaxPairs === 0
-      ? false
-      : { maxPairs: flags.attributionMaxPairs, bootstrap: attributionDefaults.bootstrap },
-  );
+async function rescoreFolder(io: CliIo, runDir: string, flags: AnalyzeFlags): Promise<void> {
   const outDir = flags.out ?? runDir;
-  await mkdir(outDir, { recursive: true });
-  const files = await writeProfileFiles(outDir, profile, ProfileSchema.loose());
+  const { profile, files } = await rescore({
+    run: runDir,
+    out: outDir,
+    ...scoringOf(flags),
+    attribution: attributionOf(flags),
+  });
   if (flags.quiet) return;
   io.stdout.write(`${renderProfileTable(profile)}\n`);
   io.stderr.write(`re-scored ${runDir} without model calls; wrote ${files.join(", ")} to ${outDir}\n`);
 }
 
-async function analyze(
-  registry: PluginRegistry,
-  io: CliIo,
-  file: string,
-  flags: AnalyzeFlags,
-): Promise<void> {
-  const chosen = selectFactors(
-    registry,
-    parseFactorList(flags.factors ?? deterministicFactorIds.join(",")),
-    flags.option,
-  );
-  const { factors, skipped: skippedFactors } = withoutModelFactorsUnlessModel(chosen, flags.extractor);
-  if (skippedFactors.length > 0) {
+function attributionOf(flags: AnalyzeFlags) {
+  return flags.attributionMaxPairs === 0
+    ? (false as const)
+    : { maxPairs: flags.attributionMaxPairs, bootstrap: 200 };
+}
+
+/** The analyze request of the flags: the same object a library caller builds. */
+function requestOf(file: string, flags: AnalyzeFlags): AnalyzeRequest {
+  return {
+    pairs: file,
+    read: readOf(flags),
+    ...factorsOf(flags),
+    ...scoringOf(flags),
+    ...(flags.extractor === undefined
+      ? {}
+      : { extractor: modelSpecOf(flags.extractor, flags), extraction: extractionOf(flags) }),
+    cache: cacheOf(flags),
+    withoutExtractor: "skip",
+    attribution: attributionOf(flags),
+    ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+    provenance: { versions: cliVersions },
+  };
+}
+
+async function analyzeFile(io: CliIo, file: string, flags: AnalyzeFlags): Promise<void> {
+  const request = requestOf(file, flags);
+  if (flags.dryRun) {
+    const { pairs, modelFactors, estimate } = await estimateAnalyze(request);
+    io.stdout.write(
+      estimate === undefined
+        ? `dry run: ${pairs} pairs; no factor calls a model, so the run costs nothing\n`
+        : `${formatEstimate(`dry run: ${pairs} pairs x ${modelFactors} model factors`, estimate)}\n`,
+    );
+    return;
+  }
+  const out =
+    flags.out ??
+    join(
+      "runs",
+      basename(file)
+        .replace(/(\.gz)?$/, "")
+        .replace(/\.[^.]+$/, ""),
+    );
+  const progress = createProgress(io.stderr, "pairs", !flags.quiet);
+  const started = performance.now();
+  const result = await analyze({ ...request, out, onProgress: (done) => progress.update(done) });
+  progress.done();
+  if (result.skippedFactors.length > 0) {
     io.stderr.write(
-      `skipping ${skippedFactors.join(", ")}: measured by a language model, and none is configured. ` +
+      `skipping ${result.skippedFactors.join(", ")}: measured by a language model, and none is configured. ` +
         "Add --extractor openai:gpt-4o-mini (or anthropic:claude-sonnet-4-5; for a local server set " +
         "OPENAI_BASE_URL=http://127.0.0.1:8000/v1 and use --extractor openai:<model>).\n",
     );
   }
-  if (factors.length === 0) {
-    throw new ProfilekitError("no_factors", "no factor is left to measure", {
-      hint: "add a factor that needs no model (e.g. --factors length), or configure a model with --extractor",
-    });
+  if (flags.quiet) return;
+  io.stdout.write(`${renderProfileTable(result.profile)}\n`);
+  if (result.extraction && result.usage) {
+    io.stdout.write(`\n${formatExtraction(result.extraction)}\n${formatUsage(result.usage)}\n`);
   }
-  const read = readOptionsFrom(flags);
-  const scoring = scoringFrom(flags);
-  const usage = new UsageTracker();
-  const extraction = createExtraction(flags.extractor, flags, usage, flags.seed);
-  try {
-    if (flags.dryRun) {
-      await dryRun(io, file, read, factors, extraction);
-      return;
-    }
-    const outDir =
-      flags.out ??
-      join(
-        "runs",
-        basename(file)
-          .replace(/(\.gz)?$/, "")
-          .replace(/\.[^.]+$/, ""),
-      );
-    const progress = createProgress(io.stderr, "pairs", !flags.quiet);
-    const started = performance.now();
-    const reader = readPairs(file, read);
-    const result = await runAnalysis({
-      pairs: reader,
-      inputName: file,
-      factors,
-      outDir,
-      scoring,
-      attribution:
-        flags.attributionMaxPairs === 0
-          ? false
-          : { maxPairs: flags.attributionMaxPairs, bootstrap: attributionDefaults.bootstrap },
-      ...(extraction ? { modelExtractor: extraction.extractor, batchSize: modelBatchSize } : {}),
-      ...(flags.threads === undefined ? {} : { threads: flags.threads }),
-      onProgress: (done) => progress.update(done),
-    });
-    progress.done();
-    const profile = {
-      ...result.profile,
-      ...(skippedFactors.length > 0 ? { skippedFactors } : {}),
-      ...(extraction ? { extraction: extractionSummary(extraction.extractor.stats()) } : {}),
-    };
-    const files = [...(await writeProfileFiles(outDir, profile, AnalyzeProfileSchema)), ...result.files];
-    const manifest = {
-      ...describeRun({
-        command: "analyze",
-        input: file,
-        read,
-        factors,
-        scoring,
-        profile: result.profile,
-        skipped: reader.skipped,
-      }),
-      ...(skippedFactors.length > 0 ? { skippedFactors } : {}),
-      ...(extraction
-        ? {
-            models: { extractor: extraction.client.modelName },
-            extraction: extraction.extractor.stats(),
-            usage: usage.report(),
-          }
-        : {}),
-    };
-    await writeFileAtomic(join(outDir, "manifest.json"), toJsonFile(manifest));
-    files.push("manifest.json");
-    if (flags.quiet) return;
-    io.stdout.write(`${renderProfileTable(result.profile)}\n`);
-    if (extraction)
-      io.stdout.write(
-        `\n${formatExtraction(extraction.extractor.stats())}\n${formatUsage(usage.report())}\n`,
-      );
-    if (reader.skipped.count > 0) io.stderr.write(`${formatSkipReport(reader.skipped)}\n`);
-    const seconds = (performance.now() - started) / 1000;
-    const threads = result.threads > 1 ? `, ${result.threads} threads` : "";
-    io.stderr.write(`wrote ${files.join(", ")} to ${outDir} (${seconds.toFixed(1)} s${threads})\n`);
-  } finally {
-    await extraction?.client.close();
-  }
-}
-
-/**
- * Pairs per batch when a model extracts: every call of a batch is issued at once and the
- * client's scheduler bounds concurrency, so a large batch keeps the scheduler full.
- */
-const modelBatchSize = 2048;
-
-/** How the model extracted, without the figures that depend on what the cache held (those are in manifest.json). */
-const ExtractionSummarySchema = ExtractionStatsSchema.pick({
-  mode: true,
-  bothOrders: true,
-  sourcesCut: true,
-  factors: true,
-});
-const extractionSummary = (stats: ExtractionStats) => ExtractionSummarySchema.parse(stats);
-
-/** profile.json of analyze: the shared schema plus what was skipped and how the model extracted. */
-const AnalyzeProfileSchema = ProfileSchema.extend({
-  skippedFactors: z.array(z.string()).optional(),
-  extraction: ExtractionSummarySchema.optional(),
-});
-
-/** Model factors stay only when a model will measure them; the rest are reported, never dropped silently. */
-function withoutModelFactorsUnlessModel(chosen: readonly SelectedFactor[], extractor: string | undefined) {
-  if (extractor !== undefined) return { factors: [...chosen], skipped: [] as string[] };
-  return {
-    factors: chosen.filter(({ plugin }) => !isModelExtracted(plugin)),
-    skipped: chosen.filter(({ plugin }) => isModelExtracted(plugin)).map(({ plugin }) => plugin.id),
-  };
-}
-
-/** --dry-run: reads the pairs and prices the extraction calls; nothing is called or written. */
-async function dryRun(
-  io: CliIo,
-  file: string,
-  read: ReadPairsOptions,
-  factors: readonly SelectedFactor[],
-  extraction: Extraction | undefined,
-): Promise<void> {
-  const pairs = [];
-  for await (const pair of readPairs(file, read)) pairs.push(pair);
-  const modelFactors = factors.filter(({ plugin }) => isModelExtracted(plugin)).map(({ plugin }) => plugin);
-  if (!extraction || modelFactors.length === 0) {
-    io.stdout.write(`dry run: ${pairs.length} pairs; no factor calls a model, so the run costs nothing\n`);
-    return;
-  }
-  const requests = await extraction.plan(modelFactors, pairs);
-  io.stdout.write(
-    `${formatEstimate(`dry run: ${pairs.length} pairs x ${modelFactors.length} model factors`, extraction.client.estimate(requests))}\n`,
-  );
+  if (result.skipped.count > 0) io.stderr.write(`${formatSkipReport(result.skipped)}\n`);
+  const seconds = (performance.now() - started) / 1000;
+  const threads = result.threads > 1 ? `, ${result.threads} threads` : "";
+  io.stderr.write(`wrote ${result.files.join(", ")} to ${out} (${seconds.toFixed(1)} s${threads})\n`);
 }
 
 /** One line on how extraction went: calls, cache, failures, cut sources, position consistency. */

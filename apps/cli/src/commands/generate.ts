@@ -1,21 +1,17 @@
-import type { PluginRegistry } from "@profilekit/core";
+import { estimateGenerate, generate } from "@profilekit/runner";
 import { Command } from "commander";
-import { runGenerationStage } from "../generation-stage.js";
-import { distinctInputs, planGeneration } from "../generation.js";
 import type { CliIo } from "../io.js";
-import { addModelOptions, createClient } from "../model-options.js";
+import { addModelOptions } from "../model-options.js";
 import { integerIn } from "../option-parsers.js";
 import { addReadOptions } from "../pair-input.js";
 import { addProfileOptions } from "../profile-options.js";
-import { defaultRunFolder } from "../run-folder.js";
 import {
-  extractorNotEstimated,
-  readStageCommandInput,
+  defaultRunFolder,
   reportStage,
   type StageCommandFlags,
-  stageRequestFrom,
+  stageProgress,
+  stageRequestOf,
 } from "../stage-command.js";
-import { taskPrompt } from "../task-selection.js";
 import { formatEstimate } from "../usage-summary.js";
 
 interface GenerateFlags extends StageCommandFlags {
@@ -24,9 +20,6 @@ interface GenerateFlags extends StageCommandFlags {
   readonly selfCheck?: boolean;
   readonly delta: number;
 }
-
-/** Output tokens assumed per self-score call by --dry-run. */
-const selfScoreOutputTokens = 16;
 
 const examples = `
 Examples:
@@ -63,7 +56,7 @@ Output (in --out DIR, default runs/<file>-generate):
 Exit codes: 0 ok, 2 bad usage or bad input, 3 the --max-cost budget was reached.
 Docs: docs/settings.md`;
 
-export function generateCommand(registry: PluginRegistry, io: CliIo): Command {
+export function generateCommand(io: CliIo): Command {
   const command = new Command("generate")
     .summary("a model writes responses at K quality levels: the factor profile of its own ranking")
     .description(
@@ -83,63 +76,51 @@ export function generateCommand(registry: PluginRegistry, io: CliIo): Command {
   addProfileOptions(command);
   addModelOptions(command);
   return command.addHelpText("after", examples).action(async (file: string, flags: GenerateFlags) => {
-    await runGenerate(registry, io, file, flags);
+    await runGenerate(io, file, flags);
   });
 }
 
-async function runGenerate(
-  registry: PluginRegistry,
-  io: CliIo,
-  file: string,
-  flags: GenerateFlags,
-): Promise<void> {
-  const stageInput = await readStageCommandInput(registry, file, flags);
-  const { input, task } = stageInput;
+async function runGenerate(io: CliIo, file: string, flags: GenerateFlags): Promise<void> {
   const selfCheck = flags.selfCheck ? { delta: flags.delta } : undefined;
+  const request = {
+    ...stageRequestOf(file, flags),
+    levels: flags.levels,
+    ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+    ...(selfCheck ? { selfCheck } : {}),
+  };
   if (flags.dryRun) {
-    const inputs = distinctInputs(input.pairs, flags.limit);
-    const plan = planGeneration(inputs, taskPrompt(task, "generation"), {
-      levels: flags.levels,
-      seed: flags.seed,
-    });
-    const client = createClient(flags.model, flags);
-    try {
-      const estimate = client.estimate(plan.flat().map(({ call }) => call));
+    const estimate = await estimateGenerate(request);
+    io.stdout.write(
+      `${formatEstimate(`dry run: ${estimate.inputs} inputs × ${estimate.levels} levels`, estimate.generator)}\n`,
+    );
+    if (selfCheck) {
       io.stdout.write(
-        `${formatEstimate(`dry run: ${inputs.length} inputs × ${flags.levels} levels`, estimate)}\n`,
+        `--self-check adds up to ${estimate.selfScoreCalls} self-score calls (about ${estimate.selfScoreOutputTokens} output tokens each; ` +
+          "their input is the responses, so they are not in this estimate)\n",
       );
-      if (selfCheck) {
-        io.stdout.write(
-          `--self-check adds up to ${estimate.requests} self-score calls (about ${selfScoreOutputTokens} output tokens each; ` +
-            "their input is the responses, so they are not in this estimate)\n",
-        );
-      }
-      if (flags.extractor !== undefined) io.stdout.write(extractorNotEstimated);
-    } finally {
-      await client.close();
+    }
+    if (flags.extractor !== undefined) {
+      io.stdout.write(
+        "the --extractor calls are not in this estimate (they depend on the factors' prompts)\n",
+      );
     }
     return;
   }
   const outDir = flags.out ?? defaultRunFolder(file, "generate");
-  const { request, progress } = stageRequestFrom(io, stageInput, flags, outDir);
-  const result = await runGenerationStage({
-    ...request,
-    levels: flags.levels,
-    ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
-    ...(selfCheck ? { selfCheck } : {}),
-  });
+  const { onProgress, progress } = stageProgress(io, flags);
+  const result = await generate({ ...request, out: outDir, onProgress });
   progress.done();
   if (flags.quiet) return;
   const { counts } = result;
   const { generation: _generation, ...profile } = result.profile;
   io.stdout.write(
     `${result.model} wrote ${counts.written} of ${counts.calls} responses ` +
-      `(${counts.inputs} inputs × ${flags.levels} levels, ${task.id}, prompt ${result.prompt.version}); ` +
+      `(${counts.inputs} inputs × ${flags.levels} levels, ${result.task}, prompt ${result.prompt.version}); ` +
       `${counts.failed} failed` +
       (selfCheck
         ? `; self-check (delta ${selfCheck.delta}) dropped ${counts.offTarget} off target and ${counts.unscored} unscored`
         : "") +
       `; ${counts.pairsFormed} pairs\n\n`,
   );
-  reportStage(io, input, { ...result, profile }, outDir);
+  reportStage(io, result.skipped, { ...result, profile }, outDir);
 }

@@ -1,28 +1,22 @@
-import type { PluginRegistry } from "@profilekit/core";
+import { estimateJudge, type JudgeCounts, judge } from "@profilekit/runner";
+import type { JudgeAgreement } from "@profilekit/spec";
 import { Command } from "commander";
 import type { CliIo } from "../io.js";
-import { type JudgeCounts, runJudgeStage } from "../judge-stage.js";
-import { type JudgeAgreement, judgeEstimateRequests, planJudgeCalls } from "../judging.js";
-import { addModelOptions, createClient } from "../model-options.js";
+import { addModelOptions } from "../model-options.js";
 import { addReadOptions } from "../pair-input.js";
 import { addProfileOptions } from "../profile-options.js";
-import { defaultRunFolder } from "../run-folder.js";
 import {
-  extractorNotEstimated,
-  readStageCommandInput,
+  defaultRunFolder,
   reportStage,
   type StageCommandFlags,
-  stageRequestFrom,
+  stageProgress,
+  stageRequestOf,
 } from "../stage-command.js";
-import { taskPrompt } from "../task-selection.js";
 import { formatEstimate } from "../usage-summary.js";
 
 interface JudgeFlags extends StageCommandFlags {
   readonly allowTies?: boolean;
 }
-
-/** Output tokens assumed per judge call by --dry-run: the answer is one small JSON object. */
-const judgeOutputTokens = 16;
 
 const examples = `
 Examples:
@@ -63,7 +57,7 @@ has measured the same pairs with the same extractor.
 Exit codes: 0 ok, 2 bad usage or bad input, 3 the --max-cost budget was reached.
 Docs: docs/settings.md`;
 
-export function judgeCommand(registry: PluginRegistry, io: CliIo): Command {
+export function judgeCommand(io: CliIo): Command {
   const command = new Command("judge")
     .summary("a model judges the pairs: its agreement with the humans, and its factor profile")
     .description(
@@ -83,39 +77,35 @@ export function judgeCommand(registry: PluginRegistry, io: CliIo): Command {
   addProfileOptions(command);
   addModelOptions(command);
   return command.addHelpText("after", examples).action(async (file: string, flags: JudgeFlags) => {
-    await runJudge(registry, io, file, flags);
+    await runJudge(io, file, flags);
   });
 }
 
-async function runJudge(registry: PluginRegistry, io: CliIo, file: string, flags: JudgeFlags): Promise<void> {
-  const allowTies = flags.allowTies === true;
-  const stageInput = await readStageCommandInput(registry, file, flags);
-  const { input, task } = stageInput;
+async function runJudge(io: CliIo, file: string, flags: JudgeFlags): Promise<void> {
+  const request = { ...stageRequestOf(file, flags), allowTies: flags.allowTies === true };
   if (flags.dryRun) {
-    const plan = planJudgeCalls(input.pairs, taskPrompt(task, "judge"), { allowTies, seed: flags.seed });
-    const client = createClient(flags.model, flags);
-    try {
-      const estimate = client.estimate(judgeEstimateRequests(plan), {
-        outputTokensPerCall: judgeOutputTokens,
-      });
-      io.stdout.write(
-        `${formatEstimate(`dry run: judging ${input.pairs.length} pairs in both orders`, estimate)}\n`,
-      );
-      if (flags.extractor !== undefined) io.stdout.write(extractorNotEstimated);
-    } finally {
-      await client.close();
-    }
+    const estimate = await estimateJudge(request);
+    io.stdout.write(
+      `${formatEstimate(`dry run: judging ${estimate.pairs} pairs in both orders`, estimate.judge)}\n`,
+    );
+    if (flags.extractor !== undefined) io.stdout.write(extractorNotEstimated);
     return;
   }
   const outDir = flags.out ?? defaultRunFolder(file, "judge");
-  const { request, progress } = stageRequestFrom(io, stageInput, flags, outDir);
-  const result = await runJudgeStage({ ...request, allowTies });
+  const { onProgress, progress } = stageProgress(io, flags);
+  const result = await judge({ ...request, out: outDir, onProgress });
   progress.done();
   if (flags.quiet) return;
   const { agreement, ...profile } = result.profile;
-  io.stdout.write(`${summarize(result.model, task.id, result.prompt.version, result.counts, agreement)}\n\n`);
-  reportStage(io, input, { ...result, profile }, outDir);
+  io.stdout.write(
+    `${summarize(result.model, result.task, result.prompt.version, result.counts, agreement)}\n\n`,
+  );
+  reportStage(io, result.skipped, { ...result, profile }, outDir);
 }
+
+/** What a --dry-run estimate leaves out when --extractor is given. */
+const extractorNotEstimated =
+  "the --extractor calls are not in this estimate (they depend on the factors' prompts)\n";
 
 const figure = (value: number | null): string => (value === null ? "—" : value.toFixed(4));
 

@@ -1,13 +1,13 @@
 import { relative } from "node:path";
-import type { PluginRegistry } from "@profilekit/core";
+import { runStudy } from "@profilekit/runner";
 import { Command } from "commander";
 import { renderAlignment } from "../alignment-summary.js";
 import { findConfigFile, loadConfig } from "../config-file.js";
-import { runConfig } from "../config-run.js";
 import type { CliIo } from "../io.js";
 import { renderProfileTable } from "../profile-table.js";
 import { createStepProgress } from "../progress.js";
 import { formatUsage } from "../usage-summary.js";
+import { cliVersions } from "../versions.js";
 
 interface RunFlags {
   config?: string;
@@ -47,7 +47,7 @@ setting.
 
 Exit codes: 0 ok, 2 bad usage, a bad config (the message names the file and field) or bad input.`;
 
-export function runCommand(registry: PluginRegistry, io: CliIo): Command {
+export function runCommand(io: CliIo): Command {
   return new Command("run")
     .summary("run the stages a profilekit.config.ts describes")
     .description(
@@ -61,8 +61,9 @@ export function runCommand(registry: PluginRegistry, io: CliIo): Command {
       const file = await findConfigFile(flags.config, process.cwd());
       const loaded = await loadConfig(file);
       const progress = createStepProgress(io.stderr, !flags.quiet);
-      const outcome = await runConfig(loaded, registry, {
+      const outcome = await runStudy(loaded, {
         ...(flags.force ? { force: true } : {}),
+        versions: cliVersions,
         onStage: (setting, status) => {
           progress.done();
           if (flags.quiet) return;
@@ -76,7 +77,7 @@ export function runCommand(registry: PluginRegistry, io: CliIo): Command {
             io.stderr.write(`${setting}: running\n`);
           }
         },
-        onProgress: (setting, step, done) => progress.update(`${setting}: ${step}`, done),
+        onProgress: (setting, { step, done, total }) => progress.update(`${setting}: ${step}`, done, total),
       });
       progress.done();
       if (flags.quiet) return;

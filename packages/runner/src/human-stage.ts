@@ -1,0 +1,262 @@
+import { type Profile, ProfileSchema } from "@profilekit/core";
+import { PairReader, readPairs, type SkipReport } from "@profilekit/data";
+import {
+  type EstimateReport,
+  type ExtractionStats,
+  ExtractionStatsSchema,
+  type UsageReport,
+  UsageTracker,
+} from "@profilekit/llm";
+import { ProfilekitError } from "@profilekit/spec";
+import { z } from "zod";
+import { type AttributionSettings, runAnalysis } from "./analysis.js";
+import { isModelExtracted } from "./analysis-batch.js";
+import { attributionDefaults } from "./attribution.js";
+import { createBuiltinRegistry } from "./builtins.js";
+import { modelFreeFactorIds, needsModel, type SelectedFactor, selectFactors } from "./factor-selection.js";
+import { openExtraction } from "./model-extraction.js";
+import { describeRun, inputName, ProvenanceSchema, studyMarks } from "./provenance.js";
+import { RunFolderWriter } from "./run-folder/writer.js";
+import { FactorStageFields, PairsInputSchema, parseRequest, type Scoring } from "./stage-request.js";
+
+/** What `analyze` is asked: the human setting, or the profile of any labelled pairs. */
+export const AnalyzeRequestSchema = z.strictObject({
+  pairs: PairsInputSchema,
+  ...FactorStageFields,
+  /**
+   * Model-extracted factors without an extractor: `error` (the default) refuses the run; `skip`
+   * leaves them out and lists them in the result's `skippedFactors` (the CLI warns about them).
+   */
+  withoutExtractor: z.enum(["error", "skip"]).default("error"),
+  /** The joint regression and length-controlled scores, or false; skipped with a note above maxPairs. */
+  attribution: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        maxPairs: z.int().min(1),
+        bootstrap: z.int().min(0).default(attributionDefaults.bootstrap),
+      }),
+    ])
+    .default(attributionDefaults),
+  /** Threads that read and measure a large canonical .jsonl's rule-based factors (default: by size). */
+  threads: z.int().min(1).max(64).optional(),
+  /** Module files of plugin factors, so worker threads can load them too. */
+  pluginModules: z.array(z.string()).default([]),
+  onProgress: z.custom<(pairsDone: number) => void>((value) => typeof value === "function").optional(),
+  provenance: ProvenanceSchema.default({ versions: {} }),
+});
+export type AnalyzeRequest = z.input<typeof AnalyzeRequestSchema>;
+type ParsedAnalyzeRequest = z.output<typeof AnalyzeRequestSchema>;
+
+/** How the model extracted, without the figures that depend on what the cache held (those are in manifest.json). */
+export const ExtractionSummarySchema = ExtractionStatsSchema.pick({
+  mode: true,
+  bothOrders: true,
+  sourcesCut: true,
+  factors: true,
+});
+
+/** profile.json of analyze: the profile, what was skipped, and how the model extracted. */
+export const AnalyzeProfileSchema = ProfileSchema.extend({
+  skippedFactors: z.array(z.string()).optional(),
+  extraction: ExtractionSummarySchema.optional(),
+});
+export type AnalyzeProfile = z.infer<typeof AnalyzeProfileSchema>;
+
+export interface AnalyzeResult {
+  /** profile.json, as written (or as it would be, without `out`). */
+  readonly profile: AnalyzeProfile;
+  /** The files written into `out`, manifest.json (written last) included; empty without `out`. */
+  readonly files: readonly string[];
+  /** manifest.json's content. */
+  readonly manifest: Record<string, unknown>;
+  /** Model-extracted factors left out because no extractor was given (with withoutExtractor "skip"). */
+  readonly skippedFactors: readonly string[];
+  /** Records of the input the reader skipped (with read.onInvalid "skip"). */
+  readonly skipped: SkipReport;
+  /** Model usage, when an extractor ran. */
+  readonly usage: UsageReport | undefined;
+  /** The extractor's figures, when it ran. */
+  readonly extraction: ExtractionStats | undefined;
+  /** Threads that measured the pairs. */
+  readonly threads: number;
+}
+
+const emptySkips: SkipReport = { count: 0, byReason: {}, examples: [] };
+
+/** The factors of an analyze request: named ones, or every registered factor that needs no model. */
+function chosenFactors(request: ParsedAnalyzeRequest) {
+  const registry = request.registry ?? createBuiltinRegistry();
+  const chosen = selectFactors(
+    registry,
+    request.factors ?? modelFreeFactorIds(registry),
+    request.factorOptions,
+  );
+  if (request.extractor !== undefined) return { factors: chosen, skipped: [] as string[] };
+  const needing = chosen.filter(({ plugin }) => needsModel(plugin));
+  if (needing.length > 0 && request.withoutExtractor === "error") {
+    throw new ProfilekitError(
+      "model_required",
+      `factors measured by a language model (${needing.map(({ plugin }) => plugin.id).join(", ")}) need an extractor`,
+      {
+        hint:
+          'give an extractor, e.g. extractor: "openai:gpt-4o-mini" (--extractor on the command line), or leave ' +
+          "these factors out; the factors that need no model run without one",
+      },
+    );
+  }
+  const factors = chosen.filter(({ plugin }) => !needsModel(plugin));
+  if (factors.length === 0) {
+    throw new ProfilekitError("no_factors", "no factor is left to measure", {
+      hint: "add a factor that needs no model (e.g. length), or configure a model with an extractor",
+    });
+  }
+  return { factors, skipped: needing.map(({ plugin }) => plugin.id) };
+}
+
+/**
+ * The human setting of PROFILE, or the profile of any labelled pairs: measures every factor on
+ * every pair and scores how strongly each drives the labels (tau, its clustered-bootstrap
+ * interval, the sign-flip p-value, the joint regression and the length-controlled score).
+ *
+ * ```ts
+ * const { profile } = await analyze({ pairs: "pairs.jsonl", factors: ["length"], seed: 1 });
+ * ```
+ *
+ * With `out`, writes profile.json, profile.csv, manifestations.jsonl, labels.jsonl and, last,
+ * manifest.json there; without it nothing is written. A failed run publishes no file.
+ */
+export async function analyze(input: AnalyzeRequest): Promise<AnalyzeResult> {
+  const request = parseRequest(AnalyzeRequestSchema, input, "analyze");
+  const { factors, skipped: skippedFactors } = chosenFactors(request);
+  const scoring: Scoring = {
+    variant: request.variant,
+    bootstrap: request.bootstrap,
+    permutations: request.permutations,
+    seed: request.seed,
+  };
+  const read = readOptionsOf(request);
+  const pairs = typeof request.pairs === "string" ? readPairs(request.pairs, read) : request.pairs;
+  const usage = new UsageTracker();
+  const extraction =
+    request.extractor && factors.some(({ plugin }) => needsModel(plugin))
+      ? openExtraction(
+          { model: request.extractor, settings: request.extraction },
+          request.cache,
+          usage,
+          scoring.seed,
+        )
+      : undefined;
+  const folder = await RunFolderWriter.open(request.out);
+  try {
+    const result = await runAnalysis({
+      pairs,
+      inputName: typeof request.pairs === "string" ? request.pairs : "the pairs given",
+      factors,
+      scoring,
+      folder,
+      attribution: request.attribution as AttributionSettings,
+      ...(extraction ? { modelExtractor: extraction.extractor, batchSize: modelBatchSize } : {}),
+      ...(request.threads === undefined ? {} : { threads: request.threads }),
+      pluginModules: request.pluginModules,
+      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+    const stats = extraction?.extractor.stats();
+    const profile = await folder.profile(
+      {
+        ...result.profile,
+        ...(skippedFactors.length > 0 ? { skippedFactors } : {}),
+        ...(stats ? { extraction: ExtractionSummarySchema.parse(stats) } : {}),
+      },
+      AnalyzeProfileSchema,
+    );
+    const skipped = pairs instanceof PairReader ? pairs.skipped : emptySkips;
+    const report = extraction ? usage.report() : undefined;
+    const manifest = {
+      ...describeRun({
+        provenance: request.provenance,
+        command: "analyze",
+        input: inputName(request.pairs, request.provenance),
+        read: readRecordOf(request),
+        factors,
+        scoring,
+        profile: result.profile,
+        skipped,
+        packages: ["@profilekit/core", "@profilekit/data", "@profilekit/spec"],
+      }),
+      ...studyMarks(request.provenance),
+      ...(skippedFactors.length > 0 ? { skippedFactors } : {}),
+      ...(extraction
+        ? { models: { extractor: extraction.client.modelName }, extraction: stats, usage: report }
+        : {}),
+    };
+    await folder.json("manifest.json", manifest);
+    return {
+      profile,
+      files: [...folder.files],
+      manifest,
+      skippedFactors,
+      skipped,
+      usage: report,
+      extraction: stats,
+      threads: result.threads,
+    };
+  } catch (error) {
+    await folder.abandon();
+    throw error;
+  } finally {
+    await extraction?.client.close();
+  }
+}
+
+/**
+ * Pairs per batch when a model extracts: every call of a batch is issued at once and the client's
+ * scheduler bounds concurrency, so a large batch keeps the scheduler full.
+ */
+const modelBatchSize = 2048;
+
+/** The reader's options: the request's, with the run's seed (it seeds randomised mappings). */
+function readOptionsOf(request: ParsedAnalyzeRequest) {
+  return { ...request.read, seed: request.seed };
+}
+
+/** The read options as manifest.json records them: as given, then the seed. */
+function readRecordOf(request: ParsedAnalyzeRequest): Record<string, unknown> {
+  return { ...(request.read ?? {}), seed: request.seed };
+}
+
+/** What a dry run of analyze would call: the extractor's requests and their price, calling nothing. */
+export async function estimateAnalyze(
+  input: AnalyzeRequest,
+): Promise<{ pairs: number; modelFactors: number; estimate: EstimateReport | undefined }> {
+  const request = parseRequest(AnalyzeRequestSchema, input, "analyze");
+  const { factors } = chosenFactors(request);
+  const all = [];
+  const source =
+    typeof request.pairs === "string" ? readPairs(request.pairs, readOptionsOf(request)) : request.pairs;
+  for await (const pair of source) all.push(pair);
+  const modelFactors = factors.filter(({ plugin }) => isModelExtracted(plugin)).map(({ plugin }) => plugin);
+  if (request.extractor === undefined || modelFactors.length === 0) {
+    return { pairs: all.length, modelFactors: 0, estimate: undefined };
+  }
+  const extraction = openExtraction(
+    { model: request.extractor, settings: request.extraction },
+    request.cache,
+    new UsageTracker(),
+    request.seed,
+  );
+  try {
+    const requests = await extraction.plan(modelFactors, all);
+    return {
+      pairs: all.length,
+      modelFactors: modelFactors.length,
+      estimate: extraction.client.estimate(requests),
+    };
+  } finally {
+    await extraction.client.close();
+  }
+}
+
+/** The stage's selected factors, for callers that report them before running (the CLI's warning). */
+export type { SelectedFactor, Profile };

@@ -1,0 +1,86 @@
+// @profilekit/runner: profilekit's engine as a library. Each stage takes one typed request,
+// parsed once, and returns the objects it also writes (with `out`; without it nothing is written).
+
+// The stages
+export {
+  AnalyzeProfileSchema,
+  AnalyzeRequestSchema,
+  analyze,
+  estimateAnalyze,
+  ExtractionSummarySchema,
+  type AnalyzeProfile,
+  type AnalyzeRequest,
+  type AnalyzeResult,
+} from "./human-stage.js";
+export {
+  estimateJudge,
+  JudgeProfileSchema,
+  JudgeRequestSchema,
+  judge,
+  type JudgeCounts,
+  type JudgeProfile,
+  type JudgeRequest,
+  type JudgeResult,
+} from "./judge-stage.js";
+export {
+  estimateGenerate,
+  GenerateRequestSchema,
+  GenerationProfileSchema,
+  generate,
+  type GenerateRequest,
+  type GenerateResult,
+  type GenerationCounts,
+  type GenerationProfile,
+} from "./generation-stage.js";
+export {
+  AlignmentFileSchema,
+  AlignRequestSchema,
+  align,
+  compareProfiles,
+  type AlignmentFile,
+  type AlignRequest,
+  type Comparison,
+  type GapEntry,
+} from "./alignment-stage.js";
+export { RescoreRequestSchema, rescore, type RescoreRequest } from "./rescore.js";
+export type { StageProgress } from "./model-stage.js";
+export { ScoringSchema, type Scoring } from "./stage-request.js";
+
+// Studies (profilekit.config.ts)
+export { ConfigSchema, defineConfig, parseConfig, type Config, type ConfigInput } from "./study-config.js";
+export {
+  runStudy,
+  type StageOutcome,
+  type StudyConfig,
+  type StudyOptions,
+  type StudyOutcome,
+} from "./study.js";
+export { loadPlugins, type LoadedPlugin } from "./plugin-loading.js";
+
+// Inputs, models and factors
+export { PairSet, readPairSet } from "./pair-set.js";
+export {
+  CacheSpecSchema,
+  ModelSettingsSchema,
+  ModelSpecSchema,
+  openModelClient,
+  type CacheSpec,
+  type ModelSettings,
+  type ModelSpec,
+  type ModelSpecInput,
+} from "./model-spec.js";
+export { ExtractionSettingsSchema, type ExtractionSettings } from "./model-extraction.js";
+export { builtinFactors, builtinTasks, createBuiltinRegistry } from "./builtins.js";
+export { modelFreeFactorIds, needsModel, taskFactorIds } from "./factor-selection.js";
+
+// Run folders
+export { openRunFolder, finishedRunFolder, type ProfileFile, type RunFolder } from "./run-folder/reader.js";
+export {
+  readProfileInput,
+  ProfileRoleSchema,
+  type ProfileInput,
+  type ProfileRole,
+} from "./profile-inputs.js";
+export { computeAttribution, type Attribution, type AttributionOptions } from "./attribution.js";
+export { sumUsage } from "./usage-sum.js";
+export { threadedMinBytes } from "./threaded-analysis.js";

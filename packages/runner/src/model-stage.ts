@@ -1,0 +1,270 @@
+import type { PluginRegistry, Profile } from "@profilekit/core";
+import type { SkipReport } from "@profilekit/data";
+import { type ModelClient, type UsageReport, UsageTracker } from "@profilekit/llm";
+import { type Pair, ProfilekitError, type TaskAdapter } from "@profilekit/spec";
+import { z } from "zod";
+import { type AnalysisResult, duplicatePairId, runAnalysis } from "./analysis.js";
+import { createBuiltinRegistry } from "./builtins.js";
+import {
+  requireExtractorFor,
+  type SelectedFactor,
+  selectFactors,
+  taskFactorIds,
+} from "./factor-selection.js";
+import { type Extraction, openExtraction } from "./model-extraction.js";
+import { ModelSpecSchema, openModelClient } from "./model-spec.js";
+import { PairSet, readPairSet } from "./pair-set.js";
+import { describeRun, inputName, type Provenance, ProvenanceSchema, studyMarks } from "./provenance.js";
+import { RunFolderWriter } from "./run-folder/writer.js";
+import { FactorStageFields, PairsInputSchema, type Scoring } from "./stage-request.js";
+import { resolveRunTask } from "./task-selection.js";
+
+/** Progress of a model stage: what is counted ("pairs judged", "responses", "pairs profiled"), how many of how many. */
+export type StageProgress = (event: {
+  readonly step: string;
+  readonly done: number;
+  readonly total: number;
+}) => void;
+
+/** The fields of every model stage (judge, generate). */
+export const ModelStageFields = {
+  pairs: PairsInputSchema,
+  ...FactorStageFields,
+  /** The stage's model: the judge, or the writer. */
+  model: ModelSpecSchema,
+  onProgress: z.custom<StageProgress>((value) => typeof value === "function").optional(),
+  provenance: ProvenanceSchema.default({ versions: {} }),
+};
+
+/** The fields shared by every parsed model-stage request. */
+export interface ModelStageRequest {
+  readonly pairs: string | Iterable<Pair> | AsyncIterable<Pair>;
+  readonly read?: Record<string, unknown> | undefined;
+  readonly factors?: readonly (string | import("@profilekit/spec").FactorPlugin)[] | undefined;
+  readonly factorOptions: Record<string, Record<string, unknown>>;
+  readonly extractor?: z.output<typeof ModelSpecSchema> | undefined;
+  readonly extraction: import("./model-extraction.js").ExtractionSettings;
+  readonly cache: import("./model-spec.js").CacheSpec;
+  readonly out?: string | undefined;
+  readonly registry?: PluginRegistry | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly variant: Scoring["variant"];
+  readonly bootstrap: number;
+  readonly permutations: number;
+  readonly seed: number;
+  readonly model: z.output<typeof ModelSpecSchema>;
+  readonly onProgress?: StageProgress | undefined;
+  readonly provenance: Provenance;
+}
+
+/** A model stage's input, resolved before any model is called: pairs, task, factors, scoring. */
+export interface StageInput {
+  readonly pairs: readonly Pair[];
+  /** The input as manifest.json names it. */
+  readonly name: string;
+  readonly read: Record<string, unknown>;
+  readonly skipped: SkipReport;
+  readonly task: TaskAdapter;
+  readonly factors: readonly SelectedFactor[];
+  readonly scoring: Scoring;
+}
+
+const emptySkips: SkipReport = { count: 0, byReason: {}, examples: [] };
+
+/** Pairs given in code, checked for repeated ids. */
+async function collectPairs(
+  source: Iterable<Pair> | AsyncIterable<Pair>,
+  where: string,
+  read: Record<string, unknown>,
+): Promise<PairSet> {
+  const pairs: Pair[] = [];
+  const seen = new Set<string>();
+  for await (const pair of source) {
+    if (seen.has(pair.id)) throw duplicatePairId(pair.id, where);
+    seen.add(pair.id);
+    pairs.push(pair);
+  }
+  return new PairSet(where, pairs, read, emptySkips);
+}
+
+/**
+ * Reads every pair of the request (in file order; ids must be unique, since results are keyed by
+ * them), resolves the one task they belong to, and selects the factors: named ones, or the task's
+ * (with its model-extracted factors when an extractor is given).
+ */
+export async function resolveStageInput(request: ModelStageRequest): Promise<StageInput> {
+  const registry = request.registry ?? createBuiltinRegistry();
+  const where = typeof request.pairs === "string" ? request.pairs : "the pairs given";
+  const set =
+    request.pairs instanceof PairSet
+      ? request.pairs
+      : typeof request.pairs === "string"
+        ? await readPairSet(request.pairs, { ...(request.read ?? {}), seed: request.seed })
+        : await collectPairs(request.pairs, where, { ...(request.read ?? {}), seed: request.seed });
+  const { pairs } = set;
+  const task = resolveRunTask(registry, pairs, where);
+  const factors = selectFactors(
+    registry,
+    request.factors ?? taskFactorIds(registry, task, request.extractor !== undefined),
+    request.factorOptions,
+  );
+  requireExtractorFor(
+    factors,
+    request.extractor,
+    "add an extractor (--extractor <model>, e.g. openai:gpt-4o-mini), or leave these factors out",
+  );
+  return {
+    pairs,
+    name:
+      request.provenance.input ??
+      (request.pairs instanceof PairSet ? set.name : inputName(request.pairs, request.provenance)),
+    read: set.read,
+    skipped: set.skipped,
+    task,
+    factors,
+    scoring: {
+      variant: request.variant,
+      bootstrap: request.bootstrap,
+      permutations: request.permutations,
+      seed: request.seed,
+    },
+  };
+}
+
+/** The clients of a model stage: the stage's model and the extractor, on one usage tracker. */
+export interface StageClients {
+  readonly client: ModelClient;
+  readonly extraction: Extraction | undefined;
+  close(): Promise<void>;
+}
+
+/** Opens the stage's model and its extractor on one usage tracker, so manifest.json's usage and the budget cover both. */
+export function openStageClients(request: ModelStageRequest, input: StageInput): StageClients {
+  const usage = new UsageTracker();
+  const client = openModelClient(request.model, request.cache, { usage });
+  let extraction: Extraction | undefined;
+  try {
+    extraction =
+      request.extractor !== undefined
+        ? openExtraction(
+            { model: request.extractor, settings: request.extraction },
+            request.cache,
+            usage,
+            input.scoring.seed,
+          )
+        : undefined;
+  } catch (error) {
+    void client.close();
+    throw error;
+  }
+  return {
+    client,
+    extraction,
+    async close() {
+      await client.close();
+      await extraction?.client.close();
+    },
+  };
+}
+
+/** Profiles the stage's pairs (labelled by `labelSource`), the extractor measuring the model factors. */
+export function profileStagePairs(
+  request: ModelStageRequest,
+  input: StageInput,
+  stage: { readonly clients: StageClients; readonly folder: RunFolderWriter },
+  pairs: readonly Pair[],
+  names: { readonly inputName: string; readonly labelSource: string },
+): Promise<AnalysisResult> {
+  const { extraction } = stage.clients;
+  return runAnalysis({
+    pairs,
+    ...names,
+    factors: input.factors,
+    scoring: input.scoring,
+    folder: stage.folder,
+    ...(extraction ? { modelExtractor: extraction.extractor } : {}),
+    onProgress: (done) => request.onProgress?.({ step: "pairs profiled", done, total: pairs.length }),
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+}
+
+/** What a stage's manifest.json says beyond what every run's does. */
+export interface StageManifestParts {
+  /** The command when run on its own ("judge", "generate"). */
+  readonly command: string;
+  /** The profile of the stage's pairs, as the analysis scored it. */
+  readonly profile: Profile;
+  /** The stage model's key in `models` ("judge", "generator"). */
+  readonly role: string;
+  /** How the stage ran, under its own key (`judge`, `generation`): written before `counts`. */
+  readonly stage: Readonly<Record<string, unknown>>;
+  /** The stage's counts, after those of every run. */
+  readonly counts: object;
+  /** The stage's own figures (judge's `agreement`): written after `counts`. */
+  readonly figures?: Readonly<Record<string, unknown>>;
+}
+
+/** manifest.json of a model stage: what ran, with which models, seeds, counts and usage. */
+export function stageManifest(
+  request: ModelStageRequest,
+  input: StageInput,
+  { client, extraction }: StageClients,
+  usage: UsageReport,
+  parts: StageManifestParts,
+): Record<string, unknown> {
+  const base = describeRun({
+    provenance: request.provenance,
+    command: parts.command,
+    input: input.name,
+    read: input.read,
+    factors: input.factors,
+    scoring: input.scoring,
+    profile: parts.profile,
+    skipped: input.skipped,
+    packages: [
+      "@profilekit/core",
+      "@profilekit/data",
+      "@profilekit/spec",
+      "@profilekit/llm",
+      `@profilekit/task-${input.task.id}`,
+    ],
+  });
+  return {
+    ...base,
+    ...studyMarks(request.provenance),
+    models: {
+      [parts.role]: client.modelName,
+      ...(extraction ? { extractor: extraction.client.modelName } : {}),
+    },
+    ...parts.stage,
+    counts: { ...base.counts, ...parts.counts },
+    ...parts.figures,
+    ...(extraction ? { extraction: extraction.extractor.stats() } : {}),
+    usage,
+  };
+}
+
+/** Opens the stage's folder (a writer of nothing without `out`) and runs `body`; a failed stage publishes nothing more. */
+export async function inStageFolder<T>(
+  out: string | undefined,
+  body: (folder: RunFolderWriter) => Promise<T>,
+): Promise<T> {
+  const folder = await RunFolderWriter.open(out);
+  try {
+    return await body(folder);
+  } catch (error) {
+    await folder.abandon();
+    throw error;
+  }
+}
+
+/** The task's prompt for a setting; a task without one cannot run that setting. */
+export function taskPrompt(task: TaskAdapter, setting: "judge" | "generation") {
+  const prompt = task.prompts[setting];
+  if (!prompt) {
+    throw new ProfilekitError("missing_task_prompt", `task "${task.id}" has no ${setting} prompt`, {
+      hint: `give the task adapter a prompts.${setting} template, or choose another task`,
+    });
+  }
+  return prompt;
+}

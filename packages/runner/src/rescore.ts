@@ -1,0 +1,137 @@
+import { join } from "node:path";
+import { computeProfile, type Profile, ProfileAccumulator, ProfileSchema } from "@profilekit/core";
+import { LabelRecordSchema, ManifestationSchema, ProfilekitError, type Sign } from "@profilekit/spec";
+import { z } from "zod";
+import { attributionDefaults, attributionOf, readAttributionInputs } from "./attribution.js";
+import { runRecords } from "./run-folder/line-files.js";
+import { readRunJson } from "./run-folder/reader.js";
+import { RunFolderWriter } from "./run-folder/writer.js";
+import { parseRequest, ScoringSchema } from "./stage-request.js";
+
+/** What `rescore` is asked: a run folder to score again, without reading its input or calling a model. */
+export const RescoreRequestSchema = z.strictObject({
+  /** The run folder (written by analyze, judge, generate, or a setting of run). */
+  run: z.string().min(1),
+  /** Where to write profile.json and profile.csv (default: the run folder itself); false: nowhere. */
+  out: z.union([z.string().min(1), z.literal(false)]).optional(),
+  attribution: z
+    .union([z.literal(false), z.strictObject({ maxPairs: z.int().min(1), bootstrap: z.int().min(0) })])
+    .default(attributionDefaults),
+  ...ScoringSchema.shape,
+});
+export type RescoreRequest = z.input<typeof RescoreRequestSchema>;
+
+/** Marks a pair/factor with no manifestation line (it counts as missing, like a null sign). */
+const absent = 2;
+
+/** Top-level blocks of profile.json that re-scoring recomputes; every other block is carried over. */
+const recomputed = new Set([
+  "schemaVersion",
+  "variant",
+  "pairs",
+  "preferenceTies",
+  "groups",
+  "seed",
+  "bootstrap",
+  "permutations",
+  "factors",
+  "attribution",
+]);
+
+/**
+ * Scores a run folder again from its labels.jsonl and manifestations.jsonl: another variant, B, R
+ * or seed, with no model call and without reading the original input. Only compact columns are
+ * kept (a label, a group and one sign per factor for every pair), so memory grows with the number
+ * of pairs, not with their text. Blocks of the folder's profile.json that do not come from the
+ * scores (a judge's agreement, a generation summary) are carried over unchanged.
+ */
+export async function rescore(
+  input: RescoreRequest,
+): Promise<{ profile: Profile & Record<string, unknown>; files: string[] }> {
+  const request = parseRequest(RescoreRequestSchema, input, "rescore");
+  const labelsFile = join(request.run, "labels.jsonl");
+  const index = new Map<string, number>();
+  const labels: ("a" | "b" | "tie")[] = [];
+  const groups: string[] = [];
+  for await (const { line, record } of runRecords(labelsFile, LabelRecordSchema)) {
+    if (index.has(record.pairId)) {
+      throw new ProfilekitError(
+        "duplicate_pair_id",
+        `${labelsFile}:${line} labels pair "${record.pairId}" a second time`,
+        {
+          location: { file: labelsFile, line, pairId: record.pairId },
+          hint: "labels.jsonl holds one line per pair; re-create the run folder rather than editing it",
+        },
+      );
+    }
+    index.set(record.pairId, labels.length);
+    labels.push(record.label);
+    groups.push(record.group ?? `pair:${record.pairId}`);
+  }
+  if (labels.length === 0) {
+    throw new ProfilekitError("empty_input", `${labelsFile} holds no pair`, {
+      location: { file: labelsFile },
+      hint: "give a run folder written by `profilekit analyze`, `judge` or `generate`",
+    });
+  }
+
+  const manifestationsFile = join(request.run, "manifestations.jsonl");
+  const factors = new Map<string, Int8Array>();
+  for await (const { line, record } of runRecords(manifestationsFile, ManifestationSchema)) {
+    const at = index.get(record.pairId);
+    if (at === undefined) {
+      throw new ProfilekitError(
+        "unknown_pair",
+        `${manifestationsFile}:${line} measures "${record.factor}" on pair "${record.pairId}", which labels.jsonl does not list`,
+        {
+          location: { file: manifestationsFile, line, pairId: record.pairId },
+          hint: "re-create the run folder",
+        },
+      );
+    }
+    let signs = factors.get(record.factor);
+    if (!signs) {
+      signs = new Int8Array(labels.length).fill(absent);
+      factors.set(record.factor, signs);
+    }
+    signs[at] = record.sign === null ? absent : record.sign;
+  }
+
+  const ids = [...factors.keys()];
+  const columns = [...factors.values()];
+  const accumulator = new ProfileAccumulator(ids);
+  const signs: Sign[] = new Array(ids.length);
+  for (let pair = 0; pair < labels.length; pair++) {
+    for (let f = 0; f < columns.length; f++) {
+      const sign = columns[f]![pair]!;
+      signs[f] = sign === absent ? null : (sign as -1 | 0 | 1);
+    }
+    accumulator.add(labels[pair]!, groups[pair]!, signs);
+  }
+  const scoring = {
+    variant: request.variant,
+    bootstrap: request.bootstrap,
+    permutations: request.permutations,
+    seed: request.seed,
+  };
+  const profile: Profile = computeProfile(accumulator, scoring);
+  // The folder's own profile.json, when it has a readable one, lends the blocks scores do not make.
+  const existing = await readRunJson(join(request.run, "profile.json"), z.looseObject({})).catch(
+    () => undefined,
+  );
+  const carried = Object.fromEntries(Object.entries(existing ?? {}).filter(([key]) => !recomputed.has(key)));
+  const { attribution } = request;
+  const computed =
+    attribution === false || profile.pairs > attribution.maxPairs
+      ? undefined
+      : attributionOf(await readAttributionInputs(request.run, attribution.maxPairs), {
+          seed: scoring.seed,
+          bootstrap: Math.min(attribution.bootstrap, scoring.bootstrap),
+          maxPairs: attribution.maxPairs,
+        });
+  const result = { ...carried, ...profile, ...(computed ? { attribution: computed } : {}) };
+  const out = request.out === undefined ? request.run : request.out;
+  const writer = await RunFolderWriter.open(out === false ? undefined : out);
+  await writer.profile(result, ProfileSchema.loose());
+  return { profile: result, files: [...writer.files] };
+}

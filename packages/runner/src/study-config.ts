@@ -1,0 +1,164 @@
+import { defaultPermutations, KendallVariantSchema } from "@profilekit/core";
+import { ReadPairsOptionsSchema } from "@profilekit/data";
+import { ProfilekitError } from "@profilekit/spec";
+import { z } from "zod";
+import { formatFieldPath } from "./field-path.js";
+import { ExtractionSettingsSchema } from "./model-extraction.js";
+import { CacheSpecSchema, ModelSettingsSchema, ModelSpecSchema } from "./model-spec.js";
+
+const DataSchema = ReadPairsOptionsSchema.omit({ task: true, seed: true }).extend({
+  path: z
+    .string()
+    .min(1)
+    .describe("The pairs: a file, or a dataset folder read through `preset`; relative to the config file."),
+});
+
+const SettingsSchema = z.strictObject({
+  human: z.boolean().default(true).describe("Profile the data's own (human) labels."),
+  evaluation: z
+    .strictObject({ allowTies: z.boolean().default(false).describe("Let the judge answer tie.") })
+    .optional()
+    .describe("The judge model labels every pair (in both orders); needs models.judge."),
+  generation: z
+    .strictObject({
+      levels: z.int().min(2).max(10).default(5).describe("K: responses per input, aimed at quality 1..K."),
+      selfCheck: z
+        .boolean()
+        .default(false)
+        .describe("The generator scores each response; off-target ones are dropped."),
+      delta: z.int().min(0).default(1).describe("With selfCheck: the largest |self-score - level| kept."),
+      limit: z.int().min(1).optional().describe("Use the first N distinct inputs of the data."),
+    })
+    .optional()
+    .describe("The generator writes K responses per input; needs models.generator."),
+});
+
+const ScoringSchema = z.strictObject({
+  variant: KendallVariantSchema.default("tau14"),
+  bootstrap: z.int().min(0).max(1_000_000).default(1000),
+  permutations: z.int().min(0).max(1_000_000).default(defaultPermutations),
+  seed: z
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
+  alignmentReplicates: z.int().min(0).max(1_000_000).default(2000),
+});
+
+export type ModelRef = z.output<typeof ModelSpecSchema>;
+
+/**
+ * profilekit.config.ts: what `profilekit run` does. Relative paths (data.path, plugins, out,
+ * cache) are resolved from the config file's folder.
+ */
+export const ConfigSchema = z
+  .strictObject({
+    task: z
+      .string()
+      .min(1)
+      .describe("The task id: its prompts, and its factor set when `factors` is not given."),
+    data: DataSchema,
+    factors: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe(
+        "Factor ids. Default: the task's factors that need no model (all of them with models.extractor), and its classical measures.",
+      ),
+    factorOptions: z
+      .record(z.string(), z.record(z.string(), z.unknown()))
+      .default({})
+      .describe("Options per factor id, e.g. { length: { unit: 'chars' } }."),
+    plugins: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("Modules to load and register: package names, or paths relative to the config file."),
+    models: z
+      .strictObject({
+        judge: ModelSpecSchema.optional(),
+        generator: ModelSpecSchema.optional(),
+        extractor: ModelSpecSchema.optional(),
+        defaults: ModelSettingsSchema.default({}).describe("Settings of every model; a model's own win."),
+      })
+      .default({ defaults: {} }),
+    settings: SettingsSchema.default({ human: true }),
+    scoring: ScoringSchema.default({
+      variant: "tau14",
+      bootstrap: 1000,
+      permutations: defaultPermutations,
+      seed: 1,
+      alignmentReplicates: 2000,
+    }),
+    out: z.string().min(1).optional().describe("The run folder. Default: runs/<task>."),
+    extraction: ExtractionSettingsSchema.default({
+      mode: "joint",
+      bothOrders: true,
+      sourceBudget: 24_000,
+    }).describe("How models.extractor is asked, in every setting."),
+    cache: CacheSpecSchema,
+  })
+  .superRefine((config, context) => {
+    const needs = (setting: "evaluation" | "generation", model: "judge" | "generator") => {
+      if (config.settings[setting] !== undefined && config.models[model] === undefined) {
+        context.addIssue({
+          code: "custom",
+          path: ["models", model],
+          message: `settings.${setting} needs a ${model} model, e.g. ${model}: "openai:gpt-4o-mini"`,
+        });
+      }
+    };
+    needs("evaluation", "judge");
+    needs("generation", "generator");
+    if (
+      !config.settings.human &&
+      config.settings.evaluation === undefined &&
+      config.settings.generation === undefined
+    ) {
+      context.addIssue({
+        code: "custom",
+        path: ["settings"],
+        message: "no setting to run: set human, evaluation or generation",
+      });
+    }
+  });
+
+/** A config as it is written (defaults still absent). */
+export type ConfigInput = z.input<typeof ConfigSchema>;
+/** A config after validation, with every default applied. */
+export type Config = z.output<typeof ConfigSchema>;
+
+/**
+ * Types a profilekit.config.ts. It returns the config unchanged: `profilekit run` validates
+ * it against ConfigSchema when it loads the file, so errors name the file and the field.
+ *
+ * ```ts
+ * import { defineConfig } from "profilekit";
+ * export default defineConfig({ task: "summarization", data: { path: "./pairs.jsonl" } });
+ * ```
+ */
+export function defineConfig(config: ConfigInput): ConfigInput {
+  return config;
+}
+
+/** Validates a config object; the error names the file and every field that is wrong. */
+export function parseConfig(value: unknown, file: string): Config {
+  const parsed = ConfigSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue: z.core.$ZodIssue) => {
+    // A misspelt key is reported on its parent object; name the key itself.
+    const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]!] : issue.path;
+    const field = formatFieldPath(path);
+    return { field, text: `${field === "" ? "(the config)" : field}: ${issue.message}` };
+  });
+  const first = issues[0]!;
+  throw new ProfilekitError(
+    "invalid_config",
+    issues.length === 1
+      ? `${file}: ${first.text}`
+      : `${file} has ${issues.length} problems:\n${issues.map((issue) => `  - ${issue.text}`).join("\n")}`,
+    {
+      location: { file, ...(first.field === "" ? {} : { field: first.field }) },
+      hint: "docs/configuration.md describes every field",
+    },
+  );
+}

@@ -1,0 +1,496 @@
+import { mkdir, rm } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import type { PluginRegistry, Profile } from "@profilekit/core";
+import { createLanguageModel, type UsageReport, UsageReportSchema } from "@profilekit/llm";
+import { canonicalHash, ProfilekitError, runFolderSchemaVersion, type TaskAdapter } from "@profilekit/spec";
+import { z } from "zod";
+import { type AlignmentFile, compareProfiles, writeAlignmentFile } from "./alignment-stage.js";
+import { createBuiltinRegistry } from "./builtins.js";
+import {
+  type SelectedFactor,
+  requireExtractorFor,
+  selectFactors,
+  taskFactorIds,
+} from "./factor-selection.js";
+import { hashPath } from "./fingerprint.js";
+import { generate } from "./generation-stage.js";
+import { analyze } from "./human-stage.js";
+import { judge } from "./judge-stage.js";
+import type { StageProgress } from "./model-stage.js";
+import type { ModelSpec } from "./model-spec.js";
+import { type PairSet, readPairSet } from "./pair-set.js";
+import { type LoadedPlugin, loadPlugins } from "./plugin-loading.js";
+import type { ProfileInput, ProfileRole } from "./profile-inputs.js";
+import { packageVersions } from "./provenance.js";
+import { finishedRunFolder, foundStageFolder } from "./run-folder/reader.js";
+import { RunFolderWriter } from "./run-folder/writer.js";
+import { selfScorePrompt } from "./self-score-prompt.js";
+import type { Config } from "./study-config.js";
+import { sumUsage } from "./usage-sum.js";
+
+/** A validated config and where it came from: relative paths in it are taken from `dir`. */
+export interface StudyConfig {
+  /** The config file, absolute (named in messages and in the run's manifest.json). */
+  readonly file: string;
+  /** Its folder: relative paths in the config are resolved from here. */
+  readonly dir: string;
+  /** Validated, every default applied, paths as written. */
+  readonly config: Config;
+}
+
+/** What one setting of a study produced, and whether it ran now or was already finished. */
+export interface StageOutcome {
+  readonly setting: ProfileRole;
+  /** Its folder, relative to the run folder. */
+  readonly folder: string;
+  /** ran now; resumed: finished earlier for the same inputs; found: written by `judge` or `generate`. */
+  readonly status: "ran" | "resumed" | "found";
+  /** The hash of the stage's inputs; absent for a found stage. */
+  readonly configHash?: string;
+  readonly profile: Profile;
+  readonly model?: string;
+  readonly usage?: UsageReport;
+}
+
+export interface StudyOutcome {
+  readonly outDir: string;
+  readonly stages: readonly StageOutcome[];
+  readonly alignment: AlignmentFile | undefined;
+  readonly plugins: readonly LoadedPlugin[];
+}
+
+export interface StudyOptions {
+  /** Run every stage, finished or not. */
+  readonly force?: boolean;
+  /** Where the config's factor ids and tasks are looked up; its plugins are registered here too. */
+  readonly registry?: PluginRegistry;
+  /** Versions of the app that runs the study, for the manifests. */
+  readonly versions?: Readonly<Record<string, string>>;
+  readonly onStage?: (setting: ProfileRole, status: "running" | "resumed" | "found") => void;
+  /** `step` names what is counted ("pairs", "pairs judged", "responses", "pairs profiled"). */
+  readonly onProgress?: (setting: ProfileRole, event: Parameters<StageProgress>[0]) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** What the study reads of a model setting's manifest.json (written by it, or by `judge` or `generate`). */
+const ModelStageManifestSchema = z.looseObject({
+  models: z.record(z.string(), z.string()).optional(),
+  usage: UsageReportSchema.optional(),
+});
+
+/** A config error naming the file and the field, from an error raised deeper down. */
+function atField(error: unknown, file: string, field: string, hint?: string): never {
+  if (!(error instanceof ProfilekitError)) throw error;
+  throw new ProfilekitError(error.code, `${file}: ${field}: ${error.message}`, {
+    location: { file, field },
+    ...((hint ?? error.hint) ? { hint: hint ?? error.hint } : {}),
+  });
+}
+
+function resolveTask(registry: PluginRegistry, config: Config, file: string): TaskAdapter {
+  try {
+    return registry.task(config.task);
+  } catch (error) {
+    atField(error, file, "task", "use a built-in task, or load a task adapter through plugins");
+  }
+}
+
+/** The factors of a config: `factors` when given, else the task's (all of them with models.extractor). */
+function configuredFactors(registry: PluginRegistry, task: TaskAdapter, config: Config, file: string) {
+  const extractor = config.models.extractor;
+  let factors: SelectedFactor[];
+  try {
+    factors = selectFactors(
+      registry,
+      config.factors ?? taskFactorIds(registry, task, extractor !== undefined),
+      config.factorOptions,
+      { prefix: `${file}: `, file },
+    );
+  } catch (error) {
+    if (error instanceof ProfilekitError && error.location?.file === file) throw error;
+    atField(error, file, "factors");
+  }
+  try {
+    requireExtractorFor(
+      factors,
+      extractor,
+      'set models.extractor, e.g. "openai:gpt-4o-mini", or leave these factors out',
+    );
+  } catch (error) {
+    atField(error, file, "models.extractor");
+  }
+  return factors;
+}
+
+/** A model setting needs its task's prompt; checked before anything runs. */
+function requireTaskPrompt(
+  task: TaskAdapter,
+  prompt: "judge" | "generation",
+  setting: "evaluation" | "generation",
+  file: string,
+): void {
+  if (task.prompts[prompt] !== undefined) return;
+  throw new ProfilekitError(
+    "missing_task_prompt",
+    `${file}: settings.${setting}: task "${task.id}" has no ${prompt} prompt`,
+    {
+      location: { file, field: `settings.${setting}` },
+      hint: `give the task adapter a prompts.${prompt} template, or remove settings.${setting}`,
+    },
+  );
+}
+
+/**
+ * Each model a configured setting will call can be created (a known provider, an API key or a
+ * local server): checked before any setting runs, so a missing key for the judge does not
+ * surface only after the human setting has spent the extractor's calls.
+ */
+function checkModels(
+  models: Record<"extractor" | "judge" | "generator", ModelSpec | undefined>,
+  file: string,
+): void {
+  for (const [role, spec] of Object.entries(models)) {
+    if (spec === undefined) continue;
+    try {
+      createLanguageModel(spec.id, spec.baseURL ? { baseURL: spec.baseURL } : {});
+    } catch (error) {
+      atField(error, file, `models.${role}`);
+    }
+  }
+}
+
+async function fingerprintData(path: string, file: string): Promise<string> {
+  try {
+    return await hashPath(path);
+  } catch (error) {
+    throw new ProfilekitError(
+      "file_not_found",
+      `${file}: data.path: ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`,
+      {
+        location: { file, field: "data.path" },
+        hint: "data.path is relative to the config file's folder",
+      },
+    );
+  }
+}
+
+/** A config's model, with the config's defaults under its own settings and its cache. */
+function modelOf(ref: ModelSpec, config: Config): ModelSpec {
+  return { ...config.models.defaults, ...ref };
+}
+
+/** What a setting produced when it ran. */
+interface StageRun {
+  readonly profile: Profile;
+  readonly usage?: UsageReport;
+  readonly model?: string;
+}
+
+/** Runs one setting into `stageDir`, its manifest.json carrying `configHash`. */
+type StageRunner = (stageDir: string, configHash: string) => Promise<StageRun>;
+
+/**
+ * One setting of the study: skipped, and its profile read, when its folder holds a finished run
+ * for the same `configHash` (unless `force`); otherwise run now.
+ */
+async function settleStage(
+  stage: {
+    readonly setting: ProfileRole;
+    readonly outDir: string;
+    readonly configHash: string;
+    /** The models entry of the stage's manifest.json that names its model. */
+    readonly modelRole?: "judge" | "generator";
+    readonly run: StageRunner;
+  },
+  options: StudyOptions,
+): Promise<StageOutcome> {
+  const { setting, configHash } = stage;
+  const stageDir = join(stage.outDir, setting);
+  const found = options.force ? undefined : await finishedRunFolder(stageDir);
+  const finished = found?.manifest?.configHash === configHash ? found : undefined;
+  let result: StageRun;
+  if (finished) {
+    options.onStage?.(setting, "resumed");
+    const { models, usage } = ModelStageManifestSchema.safeParse(finished.manifest).data ?? {};
+    const model = stage.modelRole ? models?.[stage.modelRole] : undefined;
+    result = { profile: finished.profile, ...(usage ? { usage } : {}), ...(model ? { model } : {}) };
+  } else {
+    options.onStage?.(setting, "running");
+    // manifest.json, written last, marks the stage finished: an older one must not outlive a
+    // run cut off before writing its own.
+    await rm(join(stageDir, "manifest.json"), { force: true });
+    result = await stage.run(stageDir, configHash);
+  }
+  return {
+    setting,
+    folder: setting,
+    status: finished ? "resumed" : "ran",
+    configHash,
+    profile: result.profile,
+    ...(result.model ? { model: result.model } : {}),
+    ...(result.usage ? { usage: result.usage } : {}),
+  };
+}
+
+const describeFactors = (factors: readonly SelectedFactor[]) =>
+  factors.map(({ plugin, options }) => ({
+    id: plugin.id,
+    method: plugin.method,
+    options,
+    ...(plugin.prompt ? { promptVersion: plugin.prompt.version } : {}),
+  }));
+
+/**
+ * A study, as `profilekit run` runs a profilekit.config.ts: loads the config's plugins, then runs
+ * each configured setting into its folder of the run folder (human/, evaluation/, generation/),
+ * skipping a setting that has already finished for the same inputs, then aligns every model
+ * profile with the human one (alignment/), and writes manifest.json at the top.
+ */
+export async function runStudy(study: StudyConfig, options: StudyOptions = {}): Promise<StudyOutcome> {
+  const { config, file, dir } = study;
+  const registry = options.registry ?? createBuiltinRegistry();
+  const plugins = await loadPlugins(config.plugins, study, registry);
+  const task = resolveTask(registry, config, file);
+  const factors = configuredFactors(registry, task, config, file);
+  const { evaluation, generation } = config.settings;
+  if (evaluation !== undefined) requireTaskPrompt(task, "judge", "evaluation", file);
+  if (generation !== undefined) requireTaskPrompt(task, "generation", "generation", file);
+  const extractor = config.models.extractor ? modelOf(config.models.extractor, config) : undefined;
+  // ConfigSchema refuses settings.evaluation without models.judge, and generation without a generator.
+  const judgeModel = evaluation !== undefined ? modelOf(config.models.judge!, config) : undefined;
+  const generator = generation !== undefined ? modelOf(config.models.generator!, config) : undefined;
+  checkModels({ extractor, judge: judgeModel, generator }, file);
+  const outDir = resolve(dir, config.out ?? join("runs", task.id));
+  const dataPath = resolve(dir, config.data.path);
+  const dataHash = await fingerprintData(dataPath, file);
+  const { path: _path, ...dataOptions } = config.data;
+  const read = { ...dataOptions, task: config.task };
+  const { alignmentReplicates, ...scoring } = config.scoring;
+  const cache: string | false = config.cache === false ? false : resolve(dir, config.cache);
+  await mkdir(outDir, { recursive: true });
+
+  // What every setting's results depend on; a model setting adds its model, prompt and options.
+  const inputs = {
+    data: dataHash,
+    read: { ...read, seed: scoring.seed },
+    factors: describeFactors(factors),
+    scoring,
+    extractor: extractor?.id ?? null,
+  };
+  // The model settings hold every pair in memory: read them once, and only if one runs.
+  let pairSet: Promise<PairSet> | undefined;
+  const pairs = () => {
+    pairSet ??= readPairSet(dataPath, { ...read, seed: scoring.seed }, config.data.path);
+    return pairSet;
+  };
+  const common = {
+    factors: factors.map(({ plugin }) => plugin),
+    factorOptions: Object.fromEntries(factors.map(({ plugin, options: o }) => [plugin.id, o])),
+    ...scoring,
+    ...(extractor ? { extractor } : {}),
+    extraction: config.extraction,
+    cache,
+    registry,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const provenance = (setting: ProfileRole, configHash: string) => ({
+    command: "run",
+    setting,
+    configHash,
+    input: config.data.path,
+    versions: { ...options.versions },
+  });
+  const progress = (setting: ProfileRole) => (event: Parameters<StageProgress>[0]) =>
+    options.onProgress?.(setting, event);
+
+  const stages: StageOutcome[] = [];
+  if (config.settings.human) {
+    stages.push(
+      await settleStage(
+        {
+          setting: "human",
+          outDir,
+          configHash: canonicalHash({ setting: "human", ...inputs }),
+          run: async (stageDir, configHash) => {
+            const result = await analyze({
+              ...common,
+              pairs: dataPath,
+              read,
+              out: stageDir,
+              pluginModules: plugins.map(({ module }) => module),
+              onProgress: (done) => options.onProgress?.("human", { step: "pairs", done, total: 0 }),
+              provenance: provenance("human", configHash),
+            });
+            return { profile: result.profile, ...(result.usage ? { usage: result.usage } : {}) };
+          },
+        },
+        options,
+      ),
+    );
+  }
+  if (evaluation !== undefined && judgeModel !== undefined) {
+    stages.push(
+      await settleStage(
+        {
+          setting: "evaluation",
+          outDir,
+          configHash: canonicalHash({
+            setting: "evaluation",
+            ...inputs,
+            judge: judgeModel.id,
+            prompt: task.prompts.judge!.version,
+            allowTies: evaluation.allowTies,
+          }),
+          modelRole: "judge",
+          run: async (stageDir, configHash) =>
+            judge({
+              ...common,
+              pairs: await pairs(),
+              model: judgeModel,
+              allowTies: evaluation.allowTies,
+              out: stageDir,
+              onProgress: progress("evaluation"),
+              provenance: provenance("evaluation", configHash),
+            }),
+        },
+        options,
+      ),
+    );
+  }
+  if (generation !== undefined && generator !== undefined) {
+    const selfCheck = generation.selfCheck ? { delta: generation.delta } : undefined;
+    stages.push(
+      await settleStage(
+        {
+          setting: "generation",
+          outDir,
+          configHash: canonicalHash({
+            setting: "generation",
+            ...inputs,
+            generator: generator.id,
+            prompt: task.prompts.generation!.version,
+            levels: generation.levels,
+            limit: generation.limit ?? null,
+            selfCheck: selfCheck ? { ...selfCheck, prompt: selfScorePrompt.version } : null,
+          }),
+          modelRole: "generator",
+          run: async (stageDir, configHash) =>
+            generate({
+              ...common,
+              pairs: await pairs(),
+              model: generator,
+              levels: generation.levels,
+              ...(generation.limit !== undefined ? { limit: generation.limit } : {}),
+              ...(selfCheck ? { selfCheck } : {}),
+              out: stageDir,
+              onProgress: progress("generation"),
+              provenance: provenance("generation", configHash),
+            }),
+        },
+        options,
+      ),
+    );
+  }
+
+  // A model setting the config does not run may have been written into the run folder by
+  // `profilekit judge` / `generate` (--out <run>/evaluation, <run>/generation): it is aligned too.
+  for (const setting of ["evaluation", "generation"] as const) {
+    if (config.settings[setting] !== undefined) continue;
+    const found = await foundStageFolder(join(outDir, setting));
+    if (found === undefined) continue;
+    options.onStage?.(setting, "found");
+    const { models: ids, usage } = ModelStageManifestSchema.safeParse(found.manifest).data ?? {};
+    const model = ids?.[setting === "evaluation" ? "judge" : "generator"];
+    stages.push({
+      setting,
+      folder: setting,
+      status: "found",
+      profile: found.profile,
+      ...(model ? { model } : {}),
+      ...(usage ? { usage } : {}),
+    });
+  }
+
+  const alignment = await alignStages(stages, outDir, {
+    replicates: alignmentReplicates,
+    seed: scoring.seed,
+  });
+  const top = await RunFolderWriter.open(outDir);
+  await top.json("manifest.json", {
+    schemaVersion: runFolderSchemaVersion,
+    command: "run",
+    config: { file: relative(outDir, file), hash: canonicalHash(config), resolved: config },
+    task: task.id,
+    data: { path: config.data.path, sha256: dataHash },
+    plugins: plugins.map(({ spec, factors: ids, tasks }) => ({ spec, factors: ids, tasks })),
+    factors: describeFactors(factors),
+    seed: scoring.seed,
+    models: Object.fromEntries(
+      (["judge", "generator", "extractor"] as const).flatMap((role) => {
+        const ref = config.models[role];
+        return ref ? [[role, ref.id]] : [];
+      }),
+    ),
+    stages: Object.fromEntries([
+      ...stages.map((stage) => [
+        stage.setting,
+        {
+          folder: stage.folder,
+          status: stage.status === "found" ? "found" : "run",
+          ...(stage.configHash ? { configHash: stage.configHash } : {}),
+          pairs: stage.profile.pairs,
+          preferenceTies: stage.profile.preferenceTies,
+          groups: stage.profile.groups,
+          ...(stage.model ? { model: stage.model } : {}),
+        },
+      ]),
+      ...(alignment
+        ? [["alignment", { folder: "alignment", comparisons: alignment.comparisons.length }]]
+        : []),
+    ]),
+    usage: usageOf(stages),
+    versions: {
+      ...options.versions,
+      ...packageVersions([
+        "@profilekit/core",
+        "@profilekit/data",
+        "@profilekit/llm",
+        "@profilekit/spec",
+        `@profilekit/task-${task.id}`,
+      ]),
+    },
+    node: process.versions.node,
+  });
+  return { outDir, stages, alignment, plugins };
+}
+
+/** alignment/alignment.json: every model setting's profile against the human one, when both ran. */
+async function alignStages(
+  stages: readonly StageOutcome[],
+  outDir: string,
+  options: { replicates: number; seed: number },
+): Promise<AlignmentFile | undefined> {
+  const human = stages.find((stage) => stage.setting === "human");
+  const models = stages.filter((stage) => stage.setting !== "human");
+  if (human === undefined || models.length === 0) return undefined;
+  const input = (stage: StageOutcome): ProfileInput => ({
+    file: join(stage.folder, "profile.json"),
+    label: stage.setting,
+    role: stage.setting,
+    ...(stage.model ? { model: stage.model } : {}),
+    profile: stage.profile,
+  });
+  const alignment = compareProfiles([human, ...models].map(input), options);
+  await writeAlignmentFile(join(outDir, "alignment"), alignment);
+  return alignment;
+}
+
+/**
+ * manifest.json's usage: each stage's report (from when it ran), and the sums over every
+ * stage and model: calls, tokens and cost (null when a model had no price).
+ */
+function usageOf(stages: readonly StageOutcome[]) {
+  const reports = stages.flatMap((stage) => (stage.usage ? [[stage.setting, stage.usage] as const] : []));
+  const summed = sumUsage(reports.map(([, report]) => report));
+  return { byStage: Object.fromEntries(reports), ...summed, costUsd: summed.total.costUsd };
+}
