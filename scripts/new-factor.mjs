@@ -78,11 +78,52 @@ export function scaffoldFactor({ root, id, method = "rule", level = "response" }
     writeFileSync(path, content);
     written.push(path);
   }
+  const builtin = registerBuiltin(root, names);
+  written.push(...builtin);
   const changeset = join(root, ".changeset", `factor-${id}.md`);
   mkdirSync(dirname(changeset), { recursive: true });
-  writeFileSync(changeset, changesetText(names));
+  writeFileSync(changeset, changesetText({ ...names, builtin: builtin.length > 0 }));
   written.push(changeset);
   return { directory, files: written };
+}
+
+/** The runner's list of built-in factors, and the markers between which the scaffold adds one. */
+const BUILTINS = join("packages", "runner", "src", "builtins.ts");
+const IMPORTS_END = "// scaffold:factor-imports (end)";
+const FACTORS_END = "  // scaffold:factors (end)";
+
+/**
+ * Adds the new factor to the runner's built-in list (packages/runner/src/builtins.ts) and to the
+ * runner's dependencies, so that `profilekit analyze --factors <id>` finds it by id with no other
+ * edit. A root without the runner (a scaffold outside the repository) is left as it is. Returns
+ * the files changed.
+ */
+function registerBuiltin(root, { id, camel }) {
+  const list = join(root, BUILTINS);
+  const manifest = join(root, "packages", "runner", "package.json");
+  if (!existsSync(list) || !existsSync(manifest)) return [];
+  const source = readFileSync(list, "utf8");
+  if (!source.includes(IMPORTS_END) || !source.includes(FACTORS_END)) {
+    throw new ScaffoldError(
+      "builtins_markers_missing",
+      `${BUILTINS} lacks the scaffold markers`,
+      `restore the "${IMPORTS_END}" and "${FACTORS_END.trim()}" lines, then scaffold again`,
+    );
+  }
+  writeFileSync(
+    list,
+    source
+      .replace(IMPORTS_END, `import ${camel} from "@profilekit/factor-${id}";\n${IMPORTS_END}`)
+      .replace(FACTORS_END, `  ${camel},\n${FACTORS_END}`),
+  );
+  const runner = JSON.parse(readFileSync(manifest, "utf8"));
+  runner.dependencies = Object.fromEntries(
+    Object.entries({ ...runner.dependencies, [`@profilekit/factor-${id}`]: "0.1.0" }).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    ),
+  );
+  writeFileSync(manifest, `${JSON.stringify(runner, null, 2)}\n`);
+  return [list, manifest];
 }
 
 /** What to do after scaffolding, for the CLI to print. */
@@ -96,7 +137,8 @@ export function nextSteps({ root, id, directory }) {
     `  2. cd ${where} && npx tsc -p tsconfig.build.json && npx vitest run`,
     "  3. Replace every TODO in src/index.ts, src/index.test.ts and README.md with your factor,",
     "     and its tests with hand-computed examples.",
-    `  4. Register it with the runner by id "${id}" (see docs/writing-a-factor.md).`,
+    `  4. npm run build, then: npx profilekit analyze data/summeval-subset.jsonl.gz --factors ${id}`,
+    "     (inside the repository the factor is already in the runner's built-in list).",
     `  5. Describe it for users in .changeset/factor-${id}.md.`,
   ].join("\n");
 }
@@ -364,7 +406,9 @@ import ${camelCase(id)}Factor from "@profilekit/factor-${id}";
 // TODO: a pair and the manifestation it gives
 \`\`\`
 
-In a run, the profilekit runner registers this factor by id: \`${id}\`.
+Scaffolded inside the profilekit repository, the factor is added to the runner's built-in list
+(\`packages/runner/src/builtins.ts\`), so every command finds it by id: \`--factors ${id}\`.
+Published on its own, it is loaded by a config's \`plugins\` (docs/writing-a-factor.md).
 
 ## Dependencies
 
@@ -373,9 +417,9 @@ TODO: one line per added dependency, on why it was picked.
 `;
 }
 
-function changesetText({ id }) {
+function changesetText({ id, builtin }) {
   return `---
-"@profilekit/factor-${id}": minor
+"@profilekit/factor-${id}": minor${builtin ? '\n"@profilekit/runner": minor' : ""}
 ---
 
 TODO: one paragraph for users on the new \`${id}\` factor: what it measures and how.

@@ -139,6 +139,47 @@ describe("scaffoldFactor", () => {
   });
 });
 
+describe("registration with the runner", () => {
+  /** A root holding copies of the runner's real built-in list and package.json. */
+  function rootWithRunner(): string {
+    const root = tempRoot();
+    mkdirSync(join(root, "packages", "runner", "src"), { recursive: true });
+    for (const file of ["src/builtins.ts", "package.json"]) {
+      writeFileSync(join(root, "packages", "runner", file), read(join(repo, "packages", "runner", file)));
+    }
+    return root;
+  }
+
+  it("adds the factor to the runner's built-in list and dependencies, and says so in the changeset", () => {
+    const root = rootWithRunner();
+    const { files } = scaffoldFactor({ root, id: "question-marks" });
+    expect(files.map((file) => relative(root, file))).toEqual(
+      expect.arrayContaining(["packages/runner/src/builtins.ts", "packages/runner/package.json"]),
+    );
+    const before = read(join(repo, "packages", "runner", "src", "builtins.ts"));
+    const after = read(join(root, "packages", "runner", "src", "builtins.ts"));
+    // Exactly two lines more: the import, and the entry at the end of the list.
+    expect(after.split("\n").length - before.split("\n").length).toBe(2);
+    expect(after).toContain('import questionMarks from "@profilekit/factor-question-marks";\n// scaffold:factor-imports (end)');
+    expect(after).toMatch(/ {2}questionMarks,\n {2}\/\/ scaffold:factors \(end\)/);
+    const runner = json(join(root, "packages", "runner", "package.json"));
+    expect(runner.dependencies["@profilekit/factor-question-marks"]).toBe("0.1.0");
+    const names = Object.keys(runner.dependencies);
+    expect(names).toEqual([...names].sort());
+    expect(read(join(root, ".changeset", "factor-question-marks.md"))).toMatch(
+      /^---\n"@profilekit\/factor-question-marks": minor\n"@profilekit\/runner": minor\n---\n/,
+    );
+  });
+
+  it("refuses a built-in list whose markers are gone, naming them", () => {
+    const root = rootWithRunner();
+    writeFileSync(join(root, "packages", "runner", "src", "builtins.ts"), "export const builtinFactors = [];\n");
+    expect(() => scaffoldFactor({ root, id: "question-marks" })).toThrow(
+      expect.objectContaining({ code: "builtins_markers_missing" }),
+    );
+  });
+});
+
 describe("new-factor CLI", () => {
   const run = (...args: string[]) => spawnSync(process.execPath, [script, ...args], { encoding: "utf8" });
 
@@ -150,7 +191,7 @@ describe("new-factor CLI", () => {
       "Created packages/factors/question-marks (@profilekit/factor-question-marks)",
     );
     expect(result.stdout).toContain("Next steps:");
-    expect(result.stdout).toContain('Register it with the runner by id "question-marks"');
+    expect(result.stdout).toContain("--factors question-marks");
     expect(existsSync(join(root, "packages", "factors", "question-marks", "src", "index.ts"))).toBe(true);
   });
 

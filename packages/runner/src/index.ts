@@ -56,6 +56,8 @@ export {
   type StudyOutcome,
 } from "./study.js";
 export { loadPlugins, type LoadedPlugin } from "./plugin-loading.js";
+export { configFileNames, findConfigFile, loadConfig } from "./config-file.js";
+export { bundledDataFor, starterConfig } from "./config-template.js";
 
 // Inputs, models and factors
 export { PairSet, readPairSet } from "./pair-set.js";

@@ -3,7 +3,7 @@ import { dirname, relative, resolve, sep } from "node:path";
 import type { PluginRegistry } from "@profilekit/core";
 import { ProfilekitError } from "@profilekit/spec";
 import { Command } from "commander";
-import { bundledDataFor, starterConfig } from "../config-template.js";
+import { bundledDataFor, starterConfig } from "@profilekit/runner";
 import type { CliIo } from "../io.js";
 
 interface InitFlags {

@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import { runStudy } from "@profilekit/runner";
 import { Command } from "commander";
 import { renderAlignment } from "../alignment-summary.js";
-import { findConfigFile, loadConfig } from "../config-file.js";
+import { findConfigFile, loadConfig } from "@profilekit/runner";
 import type { CliIo } from "../io.js";
 import { renderProfileTable } from "../profile-table.js";
 import { createStepProgress } from "../progress.js";

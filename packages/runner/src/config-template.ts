@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defaultPermutations, type PluginRegistry } from "@profilekit/core";
-import { taskFactorIds } from "@profilekit/runner";
 import type { TaskAdapter } from "@profilekit/spec";
+import { taskFactorIds } from "./factor-selection.js";
 
 /** The bundled subset (in the repository's data/ folder) that suits each built-in task. */
 const bundledData: Record<string, string> = {

@@ -1,7 +1,8 @@
 import { readFile, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseConfig, type StudyConfig } from "@profilekit/runner";
+import { parseConfig } from "./study-config.js";
+import type { StudyConfig } from "./study.js";
 import { canonicalHash, ProfilekitError } from "@profilekit/spec";
 
 /** The names `profilekit run` looks for, in this order, when --config is not given. */
