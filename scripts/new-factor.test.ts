@@ -160,7 +160,9 @@ describe("registration with the runner", () => {
     const after = read(join(root, "packages", "runner", "src", "builtins.ts"));
     // Exactly two lines more: the import, and the entry at the end of the list.
     expect(after.split("\n").length - before.split("\n").length).toBe(2);
-    expect(after).toContain('import questionMarks from "@profilekit/factor-question-marks";\n// scaffold:factor-imports (end)');
+    expect(after).toContain(
+      'import questionMarks from "@profilekit/factor-question-marks";\n// scaffold:factor-imports (end)',
+    );
     expect(after).toMatch(/ {2}questionMarks,\n {2}\/\/ scaffold:factors \(end\)/);
     const runner = json(join(root, "packages", "runner", "package.json"));
     expect(runner.dependencies["@profilekit/factor-question-marks"]).toBe("0.1.0");
@@ -173,7 +175,10 @@ describe("registration with the runner", () => {
 
   it("refuses a built-in list whose markers are gone, naming them", () => {
     const root = rootWithRunner();
-    writeFileSync(join(root, "packages", "runner", "src", "builtins.ts"), "export const builtinFactors = [];\n");
+    writeFileSync(
+      join(root, "packages", "runner", "src", "builtins.ts"),
+      "export const builtinFactors = [];\n",
+    );
     expect(() => scaffoldFactor({ root, id: "question-marks" })).toThrow(
       expect.objectContaining({ code: "builtins_markers_missing" }),
     );
