@@ -64,7 +64,9 @@ afterAll(async () => {
 describe("docs/library.md", () => {
   it("has the examples this test runs", () => {
     expect(blocks.length).toBeGreaterThanOrEqual(5);
-    expect(blocks[0]).toContain('analyze({ pairs: "pairs.jsonl", factors: ["length", questionMarks], seed: 1 })');
+    expect(blocks[0]).toContain(
+      'analyze({ pairs: "pairs.jsonl", factors: ["length", questionMarks], seed: 1 })',
+    );
   });
 
   it("every example runs as written", async () => {

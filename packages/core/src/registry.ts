@@ -137,7 +137,7 @@ function unknown(
   });
   const suggestion = suggestions.length > 0 ? ` Did you mean ${suggestions.join(", ")}?` : "";
   return new ProfilekitError(
-    `unknown_${kind}`,
+    kind === "factor" ? ("unknown_factor" as const) : ("unknown_task" as const),
     `Unknown ${ids.length > 1 ? plural : kind} ${names}. ${known}${suggestion}`,
     {
       hint: `Use one of the registered ${plural}, or register a plugin that provides it.`,

@@ -26,6 +26,13 @@ describe("the default factors of judge and generate", () => {
     ]);
   });
 
+  it("refuses a task whose classical factor needs a model, by the factor's own declaration", () => {
+    const task = { ...registry.task("summarization"), classicalFactors: ["novelty", "coherence"] };
+    expect(() => taskFactorIds(registry, task, true)).toThrow(
+      expect.objectContaining({ code: "invalid_task", message: expect.stringContaining('"coherence"') }),
+    );
+  });
+
   it("analyze's default: every registered factor that needs no model, by its own declaration", () => {
     expect(modelFreeFactorIds(registry)).toEqual([
       "length",

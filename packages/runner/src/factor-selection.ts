@@ -29,6 +29,17 @@ export function modelFreeFactorIds(registry: PluginRegistry): string[] {
  * when one extractor measures them all.
  */
 export function taskFactorIds(registry: PluginRegistry, task: TaskAdapter, withExtractor: boolean): string[] {
+  for (const id of task.classicalFactors) {
+    if (needsModel(registry.factor(id))) {
+      throw new ProfilekitError(
+        "invalid_task",
+        `task "${task.id}" lists "${id}" among its classical factors, and "${id}" is measured by a language model`,
+        {
+          hint: "a task's classical factors are the measures that need no model; list model factors in its factors",
+        },
+      );
+    }
+  }
   return [
     ...task.factors.filter((id) => withExtractor || !needsModel(registry.factor(id))),
     ...task.classicalFactors,

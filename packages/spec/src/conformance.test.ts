@@ -218,10 +218,9 @@ describe("taskAdapterProblems", () => {
     ]);
   });
 
-  it("reports classical factors that need a model or are PROFILE factors", () => {
+  it("reports classical factors that are PROFILE factors", () => {
     const classicalFactors = ["coherence", "length"];
     expect(taskAdapterProblems({ ...adapter, classicalFactors }, { ...task, classicalFactors })).toEqual([
-      'classical factor "coherence" is not measured without a model',
       'classical factor "length" is also a PROFILE factor',
     ]);
   });

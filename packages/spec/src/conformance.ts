@@ -46,9 +46,6 @@ export interface TaskAdapterExpectation {
   readonly judgeAvoids: RegExp;
 }
 
-/** The factors measured without a model (the rule-based packages); only these may be a task's classical factors. */
-const modelFreeFactors = ["length", "novelty", "source-overlap", "readability", "formality"];
-
 /** Deep equality of plain data (JSON values), key order ignored. */
 function sameData(a: unknown, b: unknown): boolean {
   return canonical(a) === canonical(b);
@@ -202,7 +199,7 @@ async function extractionProblems(plugin: FactorPlugin, task: string): Promise<s
 
 /**
  * Checks a task adapter: parsing leaves it unchanged, its factor set, classical
- * factors (model-free, never PROFILE factors) and presets are as expected, each
+ * factors (never PROFILE factors) and presets are as expected, each
  * prompt is versioned `<task>-<setting>@<n>`, the judge prompt names no quality
  * factor and offers "tie" only when ties are allowed, and every prompt renders with
  * the given variables and fails on a missing or an unknown one.
@@ -221,9 +218,9 @@ export function taskAdapterProblems(adapter: TaskAdapter, expected: TaskAdapterE
       `classicalFactors are ${show(adapter.classicalFactors)}, expected ${show(expected.classicalFactors)}`,
     );
   }
+  // Whether a classical factor needs a model follows from the factor's own declaration: the
+  // runner refuses a task whose classical factor is model-extracted when it resolves the task.
   for (const id of adapter.classicalFactors ?? []) {
-    if (!modelFreeFactors.includes(id))
-      problems.push(`classical factor "${id}" is not measured without a model`);
     if (adapter.factors.includes(id)) problems.push(`classical factor "${id}" is also a PROFILE factor`);
   }
   if (!sameData(adapter.presets, expected.presets)) {

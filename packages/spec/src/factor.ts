@@ -4,7 +4,8 @@ import { signOfDifference } from "./manifestation.js";
 import type { Pair } from "./pair.js";
 import { specificationVersion } from "./version.js";
 
-export const FactorMethodSchema = z.enum(["rule", "llm", "model"]);
+/** `rule`: computed by the plugin itself; `llm`: measured by a language model through the run's extractor. */
+export const FactorMethodSchema = z.enum(["rule", "llm"]);
 export type FactorMethod = z.infer<typeof FactorMethodSchema>;
 
 /** `response`: a value per response, compared by sign. `pair`: the pair is judged as a whole. */
