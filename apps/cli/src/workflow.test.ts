@@ -370,7 +370,7 @@ for (const dataset of datasets) {
       // The stages are judge's and generate's: the same results, byte for byte.
       const cli = dir("cli-1");
       for (const [setting, files] of [
-        ["human", ["profile.csv", "manifestations.jsonl", "labels.jsonl"]],
+        ["human", ["profile.json", "profile.csv", "manifestations.jsonl", "labels.jsonl"]],
         [
           "evaluation",
           ["profile.json", "profile.csv", "judgements.jsonl", "labels.jsonl", "manifestations.jsonl"],
