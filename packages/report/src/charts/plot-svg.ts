@@ -12,9 +12,12 @@ export type ChartMarkup = string;
 export function plotSvg(options: Plot.PlotOptions & { ariaLabel: string }): ChartMarkup {
   const { document } = parseHTML("<!doctype html><html><body></body></html>");
   const node = Plot.plot({ ...options, document: document as unknown as Plot.PlotOptions["document"] });
+  // With a legend, Plot wraps the chart in a <figure>: the chart is its <svg> child.
   const svg =
-    node.tagName.toLowerCase() === "svg" ? node : node.querySelector("svg.plot-d6a7b5, svg:last-of-type");
-  if (svg !== null) {
+    node.tagName.toLowerCase() === "svg"
+      ? node
+      : [...node.children].find((child) => child.tagName.toLowerCase() === "svg");
+  if (svg !== undefined) {
     svg.setAttribute("xmlns", "http://www.w3.org/2000/svg");
     svg.setAttribute("role", "img");
   }
