@@ -36,7 +36,10 @@ try {
   await writeFile(join(work, "profilekit.config.json"), JSON.stringify(config, null, 2));
   process.env.OPENAI_API_KEY ??= "fake-key-for-the-mock-server";
   const quiet = { write: () => true };
-  const code = await main(["run", "--config", join(work, "profilekit.config.json")], { stdout: quiet, stderr: process.stderr });
+  const code = await main(["run", "--config", join(work, "profilekit.config.json")], {
+    stdout: quiet,
+    stderr: process.stderr,
+  });
   if (code !== 0) throw new Error(`profilekit run exited with ${code}`);
   const report = await writeReport([join(work, "study")], {
     out: join(work, "report.html"),
@@ -46,11 +49,22 @@ try {
   });
   const browser = await chromium.launch({
     executablePath: process.env.PROFILEKIT_CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.route("**/*", (route) => (route.request().url().startsWith("file:") ? route.continue() : route.abort()));
+    await page.route("**/*", (route) =>
+      route.request().url().startsWith("file:") ? route.continue() : route.abort(),
+    );
     await page.goto(pathToFileURL(report.html).href);
     // The header, the summary and the first charts.
     await page.screenshot({ path: out, clip: { x: 0, y: 0, width: 1280, height: 2000 }, fullPage: true });
