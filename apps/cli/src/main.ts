@@ -8,6 +8,7 @@ import { generateCommand } from "./commands/generate.js";
 import { initCommand } from "./commands/init.js";
 import { judgeCommand } from "./commands/judge.js";
 import { presetsCommand } from "./commands/presets.js";
+import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { ExitCode, reportError } from "./error-report.js";
 import type { CliIo } from "./io.js";
@@ -37,6 +38,7 @@ export function createProgram(io: CliIo): Command {
   program.addCommand(judgeCommand(io));
   program.addCommand(generateCommand(io));
   program.addCommand(alignCommand(io));
+  program.addCommand(reportCommand(io));
   program.addCommand(runCommand(io));
   program.addCommand(initCommand(registry, io));
   program.addCommand(factorsCommand(registry, io));

@@ -1,0 +1,99 @@
+import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildReport } from "./build-report.js";
+import { readRunFolders } from "./run-folder-input.js";
+
+const fixtures = fileURLToPath(new URL("../test/fixtures/", import.meta.url));
+const study = join(fixtures, "project/study");
+
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "profilekit-report-input-"));
+});
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+const readJson = async (path: string) => JSON.parse(await readFile(path, "utf8"));
+const lines = async (path: string) =>
+  (await readFile(path, "utf8"))
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line));
+
+describe("readRunFolders", () => {
+  it("reads a `run` study: its three stages in order, with roles and models, its alignment and manifest", async () => {
+    const input = await readRunFolders([study], { displayBase: fixtures });
+    expect(input.sources.map((s) => [s.label, s.role, s.model, s.folder])).toEqual([
+      ["human", "human", undefined, "project/study/human"],
+      ["evaluation", "evaluation", "openai:gpt-4o-mini", "project/study/evaluation"],
+      ["generation", "generation", "openai:gpt-4o-mini", "project/study/generation"],
+    ]);
+    const profile = await readJson(join(study, "human/profile.json"));
+    expect(input.sources[0]!.profile.factors.map((f) => f.tau)).toEqual(
+      profile.factors.map((f: { tau: number }) => f.tau),
+    );
+    expect(input.alignments.map((a) => a.folder)).toEqual(["project/study/alignment"]);
+    expect(input.studies.map((s) => s.manifest.command)).toEqual(["run"]);
+  });
+
+  it("reads each folder once, however it is given; an improvement folder is an `improved` source", async () => {
+    const input = await readRunFolders(
+      [join(study, "generation"), study, join(study, "human", "profile.json"), join(fixtures, "improve")],
+      { displayBase: fixtures },
+    );
+    expect(input.sources.map((s) => s.label)).toEqual(["human", "evaluation", "generation", "improved"]);
+    expect(input.improvements).toHaveLength(1);
+    expect(input.improvements[0]!.revision?.factors.length).toBeGreaterThan(0);
+  });
+
+  it("refuses a folder that is not a run folder, and one that does not exist, with a code and a hint", async () => {
+    await expect(readRunFolders([fixtures])).rejects.toMatchObject({
+      code: "invalid_run_folder",
+      hint: expect.any(String),
+    });
+    await expect(readRunFolders([join(fixtures, "nope")])).rejects.toMatchObject({ code: "file_not_found" });
+    await expect(readRunFolders([])).rejects.toMatchObject({ code: "invalid_option" });
+  });
+});
+
+describe("pair texts for the drill-downs", () => {
+  const humanIds = async (dir: string) =>
+    new Set((await lines(join(dir, "human/labels.jsonl"))).map((l) => l.pairId as string));
+
+  it("human has no pairs.jsonl: its texts come from the sibling evaluation/pairs.jsonl, which holds the same pairs", async () => {
+    const input = await readRunFolders([study], { displayBase: fixtures });
+    const ids = await humanIds(study);
+    const texts = await input.sources[0]!.records.pairTexts(ids);
+    expect(texts.unavailable).toBeUndefined();
+    expect(texts.from).toEqual(["project/study/evaluation/pairs.jsonl"]);
+    const pairs = await lines(join(fixtures, "project/pairs.jsonl"));
+    for (const pair of pairs) expect(texts.texts.get(pair.id)?.a).toBe(pair.a);
+  });
+
+  it("without any pairs.jsonl, from the input file named in manifest.json (relative to the study's config)", async () => {
+    const project = join(work, "no-pairs");
+    await cp(join(fixtures, "project"), project, { recursive: true });
+    await rm(join(project, "study/evaluation/pairs.jsonl"));
+    await rm(join(project, "study/generation/pairs.jsonl"));
+    const input = await readRunFolders([join(project, "study")], { displayBase: project });
+    const texts = await input.sources[0]!.records.pairTexts(await humanIds(join(project, "study")));
+    expect(texts.unavailable).toBeUndefined();
+    expect(texts.from).toEqual(["pairs.jsonl"]);
+  });
+
+  it("when nothing holds them, says so, and the report is still written and says the texts are not available", async () => {
+    const project = join(work, "no-texts");
+    await cp(join(fixtures, "project"), project, { recursive: true });
+    for (const file of ["pairs.jsonl", "study/evaluation/pairs.jsonl", "study/generation/pairs.jsonl"])
+      await rm(join(project, file));
+    const input = await readRunFolders([join(project, "study")]);
+    const texts = await input.sources[0]!.records.pairTexts(await humanIds(join(project, "study")));
+    expect(texts.texts.size).toBe(0);
+    expect(texts.unavailable).toContain("cannot be found");
+    const report = await buildReport([join(project, "study")]);
+    expect(report.html).toContain("The texts of this pair are not available.");
+    expect(report.html).toContain("Some texts are not available");
+  });
+});
