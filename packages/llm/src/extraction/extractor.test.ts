@@ -207,7 +207,7 @@ describe("joint mode", () => {
     expect(inputs!.content).toMatch(
       /^<source>\nThe source document\.\n<\/source>\n\n<prompt>\nWhat does it say\?\n<\/prompt>\n\n<checklist factor="source-coverage">\nitem_1: /,
     );
-    expect(closing!.content).toMatch(/^<response>\n[^]*\n<\/response>\n\nMeasure the response above/);
+    expect(closing!.content).toMatch(/^<response>\n[\s\S]*\n<\/response>\n\nMeasure the response above/);
     expect(closing!.content).toContain('"atomic_facts", "source-coverage", "examples" and "fluency"');
   });
 
@@ -403,7 +403,7 @@ describe("salvage", () => {
     expect(broken!.sign).toBeNull();
     expect(broken!.valueA).toBeUndefined();
     expect(broken!.error).toMatch(
-      /^response a: no valid answer for fluency: the re-ask of the failed parts [^]*fluency\.rating/,
+      /^response a: no valid answer for fluency: the re-ask of the failed parts [\s\S]*fluency\.rating/,
     );
     expect(results.get("hallucination")![0]).toMatchObject({ valueA: 1, valueB: 0, sign: 1 });
   });

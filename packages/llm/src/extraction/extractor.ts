@@ -205,7 +205,7 @@ export function createModelFactorExtractor(
     const name = shape === "response" ? "response_reading" : shape === "pair" ? "pair_reading" : "pair_joint";
     tally.sourceCut(inputs.removed);
     const first = schemasOf(layout);
-    const kind = shape === "pair" ? "pair" : "reading";
+    const kind = shape === "response" ? "reading" : "pair";
     const answer = await ask(
       kind,
       first.schema,
