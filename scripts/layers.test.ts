@@ -92,6 +92,24 @@ describe("the dependency direction", () => {
     );
   });
 
+  it("lets tests, fixtures and benchmarks use a peer of their layer, never what ships", async () => {
+    const root = workspace([
+      { dir: "packages/spec", name: "@profilekit/spec" },
+      { dir: "packages/factor-x", name: "@profilekit/factor-x" },
+      {
+        dir: "packages/llm",
+        name: "@profilekit/llm",
+        files: {
+          "src/prompts.test.ts": 'import x from "@profilekit/factor-x";\n',
+          "src/client.ts": 'import x from "@profilekit/factor-x";\n',
+        },
+      },
+    ]);
+    const problems = await layerViolations(root);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^packages\/llm\/src\/client\.ts: /);
+  });
+
   it("reads imports from the module syntax, not from strings or comments", async () => {
     const text = [
       'import type { X } from "@profilekit/core";',

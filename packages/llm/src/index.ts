@@ -51,13 +51,32 @@ export {
 export {
   createModelFactorExtractor,
   EXTRACTION_STAGE,
-  type ExtractionMode,
   type ModelFactorExtractorOptions,
   type ModelFactorExtractorWithStats,
 } from "./extraction/extractor.js";
 export { DEFAULT_SOURCE_MAX_CHARS } from "./extraction/inputs.js";
 export { planExtraction } from "./extraction/plan.js";
-export { JOINT_TEMPLATE_VERSION, SINGLE_TEMPLATE_VERSION } from "./extraction/messages.js";
+export { measureModeAgreement, ModeAgreementSchema, type ModeAgreement } from "./extraction/agreement.js";
+export {
+  CHECKLIST_TEMPLATE_VERSION,
+  EXTRACTION_TEMPLATE_VERSIONS,
+  FACT_LEDGER_VERSION,
+  JOINT_TEMPLATE_VERSION,
+  SINGLE_TEMPLATE_VERSION,
+} from "./extraction/templates.js";
+export {
+  ChecklistRecordSchema,
+  ExtractionModeSchema,
+  ExtractionRecordSchema,
+  LedgerFactRecordSchema,
+  ReadingRecordSchema,
+  ResponseRefSchema,
+  type ChecklistRecord,
+  type ExtractionMode,
+  type ExtractionRecord,
+  type ReadingRecord,
+  type ResponseRef,
+} from "./extraction/records.js";
 export {
   ExtractionStatsSchema,
   FactorExtractionStatsSchema,

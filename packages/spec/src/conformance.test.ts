@@ -7,16 +7,17 @@ import {
   taskPromptDocumentationProblems,
 } from "./conformance.js";
 import { ProfilekitError } from "./errors.js";
-import type { FactorPlugin } from "./factor.js";
+import type { FactorPlugin, FactorPrompt } from "./factor.js";
 import type { Manifestation } from "./manifestation.js";
 import { defineModelFactor } from "./model-factor.js";
 import type { PromptTemplate, TaskAdapter } from "./task.js";
 
-const prompt = {
+const prompt: FactorPrompt = {
   version: "unsupported@2",
   output: "count",
+  inputs: ["source"],
   instructions: "List each fact in the response that the source document does not support, then count them.",
-} as const;
+};
 const factor = defineModelFactor({
   id: "unsupported",
   title: "Unsupported facts",
@@ -31,6 +32,7 @@ const expected: ModelFactorExpectation = {
   level: "response",
   output: "count",
   requires: ["source"],
+  inputs: ["source"],
   tasks: ["document-qa", "summarization"],
   prompt,
 };
@@ -74,6 +76,9 @@ describe("modelFactorProblems", () => {
     expect(await modelFactorProblems(factor, { ...expected, requires: [] })).toEqual([
       'requires ["source"], expected []',
     ]);
+    expect(await modelFactorProblems(factor, { ...expected, inputs: ["source", "prompt"] })).toEqual([
+      'the prompt reads ["source"], expected ["source","prompt"]',
+    ]);
     expect(await modelFactorProblems(factor, { ...expected, tasks: ["summarization"] })).toEqual([
       'tasks are ["summarization","document-qa"], expected ["summarization"]',
     ]);
@@ -90,7 +95,7 @@ describe("modelFactorProblems", () => {
     expect(await problemsWith({ prompt: unnamed }, { ...expected, prompt: undefined })).toEqual([
       'a response-level prompt never says "the response"',
       'a response-level prompt names "response A" or "B"',
-      'requires the source, and the prompt never says "source document"',
+      'reads the source, and the prompt never says "source document"',
     ]);
     const pairFactor = defineModelFactor({
       id: "kinder",
@@ -98,7 +103,12 @@ describe("modelFactorProblems", () => {
       definition: "Kinder.",
       level: "pair",
       requires: ["prompt"],
-      prompt: { version: "kinder@1", output: "comparison", instructions: "Is the response kind?" },
+      prompt: {
+        version: "kinder@1",
+        output: "comparison",
+        inputs: ["prompt"],
+        instructions: "Is the response kind to the source document?",
+      },
     });
     expect(
       await modelFactorProblems(pairFactor, {
@@ -106,10 +116,12 @@ describe("modelFactorProblems", () => {
         level: "pair",
         output: "comparison",
         requires: ["prompt"],
+        inputs: ["prompt"],
       }),
     ).toEqual([
       'a pair-level prompt says "the response" (the runner shows response A and response B)',
-      'requires the prompt, and the prompt never says "prompt"',
+      'says "source document", and does not declare the source among its inputs',
+      'reads the prompt, and the prompt never says "prompt"',
     ]);
   });
 
@@ -281,6 +293,24 @@ describe("factorPromptDocumentationProblems", () => {
     expect(problems).toHaveLength(4);
     expect(problems.join("\n")).toMatch(/README has no "## Prompt `tone@2`"/);
     expect(problems.join("\n")).toMatch(/docs\/factors\.md does not quote/);
+  });
+
+  it("reports a checklist or a verdict missing from either file", () => {
+    const ledger: FactorPrompt = {
+      version: "tone@1",
+      instructions: "Rate the tone from 1 to 5.",
+      output: "count",
+      facts: { label: { verdicts: ["warm", "cold"], counted: ["cold"] } },
+    };
+    const listed = factorPromptDocumentationProblems(ledger, { readme, docs: `${docs}\n"warm", "cold"` });
+    expect(listed).toEqual([
+      'README does not name the verdict "warm"',
+      'README does not name the verdict "cold"',
+    ]);
+    const checklist: FactorPrompt = { ...prompt, output: "percentage", checklist: "List the key points." };
+    expect(
+      factorPromptDocumentationProblems(checklist, { readme, docs: `${docs}List the key points.` }),
+    ).toEqual(["README does not quote the tone@1 checklist word for word"]);
   });
 });
 

@@ -25,6 +25,8 @@ export interface ModelFactorExpectation {
   readonly level: FactorLevel;
   readonly output: FactorOutput;
   readonly requires?: readonly FactorInput[];
+  /** The inputs the prompt declares it reads (besides the responses), in any order. */
+  readonly inputs?: readonly FactorInput[];
   /** The default task sets that list the factor, in any order. */
   readonly tasks?: readonly string[];
   /** The prompt the package exports, which the plugin must carry unchanged. */
@@ -82,9 +84,10 @@ function errorCode(run: () => unknown): string | undefined {
 
 /**
  * Checks a model-extracted factor plugin: valid `llm` metadata, a prompt versioned
- * `<id>@<n>`, level/output/requires/tasks as expected, a prompt naming its inputs the
- * way the runner presents them, `model_required` without a model extractor, and
- * extraction handed to the extractor with the manifestations returned in pair order.
+ * `<id>@<n>`, level/output/requires/inputs/tasks as expected, a prompt that names the
+ * inputs it declares (and no other) the way the runner presents them, `model_required`
+ * without a model extractor, and extraction handed to the extractor with the
+ * manifestations returned in pair order.
  */
 export async function modelFactorProblems(
   plugin: FactorPlugin,
@@ -121,34 +124,44 @@ export async function modelFactorProblems(
   if (!sortedSame(plugin.requires ?? [], requires)) {
     problems.push(`requires ${show(plugin.requires ?? [])}, expected ${show(requires)}`);
   }
+  const inputs = expected.inputs ?? [];
+  if (!sortedSame(prompt.inputs ?? [], inputs)) {
+    problems.push(`the prompt reads ${show(prompt.inputs ?? [])}, expected ${show(inputs)}`);
+  }
   if (!sortedSame(plugin.tasks ?? [], expected.tasks ?? [])) {
     problems.push(`tasks are ${show(plugin.tasks ?? [])}, expected ${show(expected.tasks ?? [])}`);
   }
-  problems.push(...inputNamingProblems(prompt.instructions, plugin.level, requires));
+  problems.push(...inputNamingProblems(promptText(prompt), plugin.level, prompt.inputs ?? []));
   problems.push(...(await extractionProblems(plugin, expected.tasks?.[0] ?? "summarization")));
   return problems;
 }
 
-/** The runner shows one response as "the response", a pair as "response A" and "response B". */
-function inputNamingProblems(
-  instructions: string,
-  level: FactorLevel,
-  requires: readonly FactorInput[],
-): string[] {
+/** Every text of a prompt that reaches the model, in one string. */
+function promptText(prompt: FactorPrompt): string {
+  return [prompt.instructions, prompt.checklist ?? ""].join("\n");
+}
+
+/**
+ * The runner shows one response as "the response", a pair as "response A" and "response B",
+ * and exactly the inputs the prompt declares: the prompt names each of them and no other.
+ */
+function inputNamingProblems(text: string, level: FactorLevel, inputs: readonly FactorInput[]): string[] {
   const problems: string[] = [];
   if (level === "response") {
-    if (!instructions.includes("the response"))
-      problems.push('a response-level prompt never says "the response"');
-    if (/response [AB]\b/.test(instructions))
-      problems.push('a response-level prompt names "response A" or "B"');
-  } else if (/\bthe response\b/.test(instructions)) {
+    if (!text.includes("the response")) problems.push('a response-level prompt never says "the response"');
+    if (/response [AB]\b/.test(text)) problems.push('a response-level prompt names "response A" or "B"');
+  } else if (/\bthe response\b/.test(text)) {
     problems.push('a pair-level prompt says "the response" (the runner shows response A and response B)');
   }
-  if (requires.includes("source") && !instructions.includes("source document")) {
-    problems.push('requires the source, and the prompt never says "source document"');
-  }
-  if (requires.includes("prompt") && !instructions.includes("prompt")) {
-    problems.push('requires the prompt, and the prompt never says "prompt"');
+  const names = { source: "source document", prompt: "prompt" } as const;
+  for (const input of ["source", "prompt"] as const) {
+    const named = input === "source" ? text.includes(names.source) : /\bprompt\b/.test(text);
+    if (inputs.includes(input) && !named) {
+      problems.push(`reads the ${input}, and the prompt never says "${names[input]}"`);
+    }
+    if (!inputs.includes(input) && named) {
+      problems.push(`says "${names[input]}", and does not declare the ${input} among its inputs`);
+    }
   }
   return problems;
 }
@@ -304,7 +317,8 @@ function renderProblems(
 
 /**
  * A model factor's prompt must be documented word for word: under `## Prompt \`<version>\`` in the
- * package README, and after `Prompt \`<version>\`:` in docs/factors.md. Pass the two files' text.
+ * package README, and after `Prompt \`<version>\`:` in docs/factors.md. Its instructions, its
+ * checklist and its verdicts must all appear. Pass the two files' text.
  */
 export function factorPromptDocumentationProblems(
   prompt: FactorPrompt,
@@ -315,6 +329,11 @@ export function factorPromptDocumentationProblems(
     if (!text.includes(heading)) problems.push(`${name} has no "${heading}"`);
     if (!text.includes(prompt.instructions))
       problems.push(`${name} does not quote the ${prompt.version} instructions word for word`);
+    if (prompt.checklist !== undefined && !text.includes(prompt.checklist))
+      problems.push(`${name} does not quote the ${prompt.version} checklist word for word`);
+    for (const verdict of prompt.facts?.label?.verdicts ?? []) {
+      if (!text.includes(`"${verdict}"`)) problems.push(`${name} does not name the verdict "${verdict}"`);
+    }
   };
   check("README", documents.readme, `## Prompt \`${prompt.version}\``);
   check("docs/factors.md", documents.docs, `Prompt \`${prompt.version}\`:`);

@@ -12,16 +12,18 @@ export type FactorMethod = z.infer<typeof FactorMethodSchema>;
 export const FactorLevelSchema = z.enum(["response", "pair"]);
 export type FactorLevel = z.infer<typeof FactorLevelSchema>;
 
-/** Inputs a factor reads besides the two responses. */
+/** Inputs a model can be shown besides the responses: the source document and the prompt. */
 export const FactorInputSchema = z.enum(["source", "prompt"]);
 export type FactorInput = z.infer<typeof FactorInputSchema>;
 
 /**
  * What a model-extracted factor asks the model. It is data, versioned: a change
- * to the text must change `version`, and the version is part of every cache key.
+ * to any field must change `version`, and the version is part of every cache key.
  * - `count`: a non-negative integer per response (e.g. unsupported facts).
  * - `rating`: 1..5 per response (e.g. fluency).
- * - `percentage`: 0..100 per response (e.g. share of the source's key points covered).
+ * - `percentage`: 0..100 per response: the share of a checklist's items the response
+ *   meets; the checklist is drawn up once per input (`checklist`), so every response of
+ *   an input is marked against the same items (e.g. the source's key points).
  * - `comparison`: which response shows more of it: a, b or same.
  *
  * `instructions` name the inputs as "the source document", "the prompt" (the
@@ -31,11 +33,58 @@ export type FactorInput = z.infer<typeof FactorInputSchema>;
 export const FactorOutputSchema = z.enum(["count", "rating", "percentage", "comparison"]);
 export type FactorOutput = z.infer<typeof FactorOutputSchema>;
 
-export const FactorPromptSchema = z.object({
-  version: z.string().min(1),
-  instructions: z.string().min(1),
-  output: FactorOutputSchema,
+/**
+ * A count read off the response's fact ledger: the response's atomic facts are listed once
+ * per reading, and every ledger factor of the run labels each of them. Without `label`, every
+ * fact counts (number-of-facts); with it, the facts this factor labels with a `counted` verdict.
+ */
+export const FactCountSchema = z.object({
+  label: z
+    .object({
+      verdicts: z
+        .array(z.string().min(1))
+        .min(2)
+        .describe("The verdicts a fact can get, in the order shown."),
+      counted: z.array(z.string().min(1)).min(1).describe("The verdicts that count."),
+    })
+    .optional(),
 });
+export type FactCount = z.infer<typeof FactCountSchema>;
+
+export const FactorPromptSchema = z
+  .object({
+    version: z.string().min(1),
+    instructions: z.string().min(1),
+    output: FactorOutputSchema,
+    /** The inputs the model is shown besides the response(s), the same in every mode; none when absent. */
+    inputs: z.array(FactorInputSchema).optional(),
+    /** percentage only: how to draw up, from the inputs alone, the items each response is marked against. */
+    checklist: z.string().min(1).optional(),
+    /** count only: the count is read off the fact ledger rather than from items of the factor's own. */
+    facts: FactCountSchema.optional(),
+  })
+  .superRefine((prompt, context) => {
+    const problem = (path: string, message: string) =>
+      context.addIssue({ code: "custom", path: [path], message });
+    if (prompt.output === "percentage" && prompt.checklist === undefined)
+      problem("checklist", "a percentage prompt says how to draw up its checklist");
+    if (prompt.output === "percentage" && (prompt.inputs ?? []).length === 0)
+      problem("inputs", "a percentage prompt reads an input: its checklist is drawn up from the inputs");
+    if (prompt.output !== "percentage" && prompt.checklist !== undefined)
+      problem("checklist", "only a percentage prompt has a checklist");
+    if (prompt.output !== "count" && prompt.facts !== undefined)
+      problem("facts", "only a count prompt is read off the fact ledger");
+    const inputs = prompt.inputs ?? [];
+    if (new Set(inputs).size !== inputs.length) problem("inputs", "an input is listed twice");
+    const label = prompt.facts?.label;
+    if (label) {
+      if (new Set(label.verdicts).size !== label.verdicts.length)
+        problem("facts", "a verdict is listed twice");
+      const stray = label.counted.find((verdict) => !label.verdicts.includes(verdict));
+      if (stray !== undefined) problem("facts", `the counted verdict "${stray}" is not one of the verdicts`);
+      if (label.counted.length === label.verdicts.length) problem("facts", "every verdict counts");
+    }
+  });
 export type FactorPrompt = z.infer<typeof FactorPromptSchema>;
 
 /** The declarative part of a factor plugin, validated when it is registered. */
@@ -47,7 +96,10 @@ export const FactorMetadataSchema = z.object({
   method: FactorMethodSchema,
   level: FactorLevelSchema,
   tasks: z.array(z.string().min(1)).optional().describe("Tasks it applies to; all when absent."),
-  requires: z.array(FactorInputSchema).optional(),
+  requires: z
+    .array(FactorInputSchema)
+    .optional()
+    .describe("Inputs the factor cannot be measured without; a pair lacking one gets a null sign."),
   reference: z.string().optional().describe("Where the measure comes from."),
   prompt: FactorPromptSchema.optional(),
 });
@@ -56,7 +108,7 @@ export type FactorMetadata = z.infer<typeof FactorMetadataSchema>;
 /**
  * Runs model-extracted factors. The runner provides one when a model is
  * configured; a factor with method `llm` delegates its extraction to it, so
- * several factors can share one call per pair (joint mode).
+ * several factors can share one reading of each response, and one call per pair.
  */
 export interface ModelFactorExtractor {
   extract(

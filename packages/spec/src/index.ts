@@ -18,6 +18,7 @@ export {
   type Sign,
 } from "./manifestation.js";
 export {
+  FactCountSchema,
   FactorInputSchema,
   FactorLevelSchema,
   FactorMetadataSchema,
@@ -26,6 +27,7 @@ export {
   FactorPromptSchema,
   definePairFactor,
   defineResponseFactor,
+  type FactCount,
   type FactorContext,
   type FactorInput,
   type FactorLevel,
@@ -36,19 +38,7 @@ export {
   type FactorPrompt,
   type ModelFactorExtractor,
 } from "./factor.js";
-export {
-  ComparisonAnswerSchema,
-  CountAnswerSchema,
-  FactorAnswerSchemas,
-  PercentageAnswerSchema,
-  RatingAnswerSchema,
-  defineModelFactor,
-  type ComparisonAnswer,
-  type CountAnswer,
-  type ModelFactorDescription,
-  type PercentageAnswer,
-  type RatingAnswer,
-} from "./model-factor.js";
+export { defineModelFactor, type ModelFactorDescription } from "./model-factor.js";
 export {
   PromptTemplateSchema,
   TaskAdapterSchema,

@@ -3,13 +3,7 @@ import { isProfilekitError } from "./errors.js";
 import type { FactorPlugin, ModelFactorExtractor } from "./factor.js";
 import { FactorMetadataSchema } from "./factor.js";
 import type { Manifestation } from "./manifestation.js";
-import {
-  ComparisonAnswerSchema,
-  CountAnswerSchema,
-  PercentageAnswerSchema,
-  RatingAnswerSchema,
-  defineModelFactor,
-} from "./model-factor.js";
+import { defineModelFactor } from "./model-factor.js";
 import type { Pair } from "./pair.js";
 
 const pair = (id: string): Pair => ({ id, task: "summarization", source: "s", a: "x", b: "y", label: "a" });
@@ -24,6 +18,7 @@ const unsupported = defineModelFactor({
     version: "unsupported@1",
     instructions: "List the unsupported facts, then count them.",
     output: "count",
+    inputs: ["source"],
   },
 });
 
@@ -133,19 +128,42 @@ describe("defineModelFactor", () => {
   });
 });
 
-describe("answer schemas", () => {
-  it("accept well-formed answers and reject out-of-range ones", () => {
-    expect(CountAnswerSchema.safeParse({ items: ["a fact"], count: 1 }).success).toBe(true);
-    expect(CountAnswerSchema.safeParse({ items: [], count: -1 }).success).toBe(false);
-    expect(CountAnswerSchema.safeParse({ items: [], count: 0.5 }).success).toBe(false);
-    expect(RatingAnswerSchema.safeParse({ reasons: "", rating: 5 }).success).toBe(true);
-    expect(RatingAnswerSchema.safeParse({ reasons: "", rating: 6 }).success).toBe(false);
-    expect(RatingAnswerSchema.safeParse({ reasons: "", rating: 0 }).success).toBe(false);
-    expect(
-      PercentageAnswerSchema.safeParse({ items: [{ item: "p", counted: true }], percentage: 100 }).success,
-    ).toBe(true);
-    expect(PercentageAnswerSchema.safeParse({ items: [], percentage: 101 }).success).toBe(false);
-    expect(ComparisonAnswerSchema.safeParse({ reasons: "", answer: "same" }).success).toBe(true);
-    expect(ComparisonAnswerSchema.safeParse({ reasons: "", answer: "tie" }).success).toBe(false);
+describe("model factor prompts", () => {
+  const make = (prompt: Record<string, unknown>, requires?: ("source" | "prompt")[]) => () =>
+    defineModelFactor({
+      id: "x",
+      title: "X",
+      definition: "d",
+      level: "response",
+      ...(requires ? { requires } : {}),
+      prompt: { version: "x@1", instructions: "i", output: "count", ...prompt } as never,
+    });
+
+  it("refuses a required input the prompt does not declare it reads", () => {
+    expect(make({}, ["source"])).toThrow(/requires the source, and its prompt does not declare it/);
+    expect(make({ inputs: ["prompt"] }, ["source"])).toThrow(/requires the source/);
+    expect(make({ inputs: ["source", "prompt"] }, ["source"])).not.toThrow();
+  });
+
+  it("needs a checklist on a percentage prompt and nowhere else", () => {
+    expect(make({ output: "percentage" })).toThrow(/how to draw up its checklist/);
+    expect(make({ output: "percentage", checklist: "List the key points." })).toThrow(/reads an input/);
+    const percentage = { output: "percentage", checklist: "List the key points.", inputs: ["source"] };
+    expect(make(percentage)).not.toThrow();
+    expect(make({ checklist: "List the key points." })).toThrow(/only a percentage prompt has a checklist/);
+  });
+
+  it("reads a count off the fact ledger only when the verdicts make sense", () => {
+    expect(make({ facts: {} })).not.toThrow();
+    const label = (verdicts: string[], counted: string[]) =>
+      make({ facts: { label: { verdicts, counted } } });
+    expect(label(["kept", "counted"], ["counted"])).not.toThrow();
+    expect(label(["kept", "counted"], ["other"])).toThrow(
+      /counted verdict .*other.* is not one of the verdicts/,
+    );
+    expect(label(["kept", "counted"], ["kept", "counted"])).toThrow(/every verdict counts/);
+    expect(label(["same", "same"], ["same"])).toThrow(/listed twice/);
+    expect(make({ output: "rating", facts: {} })).toThrow(/only a count prompt/);
+    expect(make({ inputs: ["source", "source"] })).toThrow(/an input is listed twice/);
   });
 });

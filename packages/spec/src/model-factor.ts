@@ -1,41 +1,7 @@
-import { z } from "zod";
 import { ProfilekitError } from "./errors.js";
-import type { FactorMetadata, FactorOutput, FactorPlugin, FactorPrompt } from "./factor.js";
+import type { FactorMetadata, FactorPlugin, FactorPrompt } from "./factor.js";
 import { FactorPromptSchema } from "./factor.js";
 import { specificationVersion } from "./version.js";
-
-/**
- * The answer a model gives for one factor, by the prompt's `output`. Counts and
- * percentages list what they counted first, so every answer can be checked.
- */
-export const CountAnswerSchema = z.object({
-  items: z.array(z.string()).describe("Each thing counted, one per item, in the response's order."),
-  count: z.number().int().nonnegative().describe("The number of items listed."),
-});
-export const RatingAnswerSchema = z.object({
-  reasons: z.string().describe("Why this rating, citing the response."),
-  rating: z.number().int().min(1).max(5),
-});
-export const PercentageAnswerSchema = z.object({
-  items: z
-    .array(z.object({ item: z.string(), counted: z.boolean() }))
-    .describe("Each thing considered (e.g. a key point of the source) and whether it counts (is covered)."),
-  percentage: z.number().min(0).max(100).describe("100 times the counted items over all items."),
-});
-export const ComparisonAnswerSchema = z.object({
-  reasons: z.string().describe("Why this answer, citing both responses."),
-  answer: z.enum(["a", "b", "same"]).describe("Which response shows more of the factor."),
-});
-export const FactorAnswerSchemas = {
-  count: CountAnswerSchema,
-  rating: RatingAnswerSchema,
-  percentage: PercentageAnswerSchema,
-  comparison: ComparisonAnswerSchema,
-} as const satisfies Record<FactorOutput, z.ZodType>;
-export type CountAnswer = z.infer<typeof CountAnswerSchema>;
-export type RatingAnswer = z.infer<typeof RatingAnswerSchema>;
-export type PercentageAnswer = z.infer<typeof PercentageAnswerSchema>;
-export type ComparisonAnswer = z.infer<typeof ComparisonAnswerSchema>;
 
 export type ModelFactorDescription = Omit<FactorMetadata, "specificationVersion" | "method" | "prompt"> & {
   prompt: FactorPrompt;
@@ -44,8 +10,9 @@ export type ModelFactorDescription = Omit<FactorMetadata, "specificationVersion"
 /**
  * Defines a factor measured by a language model. The plugin is data (its
  * definition and versioned prompt); `extract` hands the pairs to the run's
- * model extractor, which may measure several factors in one call per pair.
+ * model extractor, which may measure several factors in one reading.
  * A `comparison` prompt needs level `pair`; every other output needs `response`.
+ * Every input the factor `requires` must be one its prompt declares in `inputs`.
  */
 export function defineModelFactor(description: ModelFactorDescription): FactorPlugin<Record<string, never>> {
   const prompt = FactorPromptSchema.parse(description.prompt);
@@ -57,6 +24,17 @@ export function defineModelFactor(description: ModelFactorDescription): FactorPl
       {
         location: { factor: description.id },
         hint: 'use output "comparison" with level "pair", and count, rating or percentage with level "response"',
+      },
+    );
+  }
+  const unread = (description.requires ?? []).find((input) => !(prompt.inputs ?? []).includes(input));
+  if (unread !== undefined) {
+    throw new ProfilekitError(
+      "invalid_factor",
+      `factor "${description.id}" requires the ${unread}, and its prompt does not declare it among its inputs`,
+      {
+        location: { factor: description.id },
+        hint: `add "${unread}" to the prompt's inputs (a new prompt version), or drop it from requires`,
       },
     );
   }

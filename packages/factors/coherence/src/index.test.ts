@@ -14,14 +14,17 @@ describe("coherence", () => {
         output: "rating",
         tasks: ["summarization", "instruction-following", "document-qa"],
         requires: [],
+        inputs: [],
         prompt,
       }),
     ).toEqual([]);
   });
 
-  it("anchors every point of the 1 to 5 scale", () => {
+  it("anchors every point of the 1 to 5 scale on how much of the text is affected, not a number of flaws", () => {
     for (const point of [1, 2, 3, 4, 5]) expect(prompt.instructions).toMatch(new RegExp(`^${point}: `, "m"));
     expect(prompt.instructions).toMatch(/a whole number from 1 to 5/);
+    expect(prompt.instructions).toMatch(/relative to its length, not how many there are/);
+    expect(prompt.instructions).not.toMatch(/one or two/);
   });
 
   it("documents the current prompt word for word in its README and in docs/factors.md", () => {

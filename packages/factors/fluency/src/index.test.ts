@@ -14,14 +14,17 @@ describe("fluency", () => {
         output: "rating",
         tasks: ["summarization", "instruction-following", "document-qa"],
         requires: [],
+        inputs: [],
         prompt,
       }),
     ).toEqual([]);
   });
 
-  it("anchors every point of the 1 to 5 scale", () => {
+  it("anchors every point of the 1 to 5 scale on a share of sentences, not a number of errors", () => {
     for (const point of [1, 2, 3, 4, 5]) expect(prompt.instructions).toMatch(new RegExp(`^${point}: `, "m"));
     expect(prompt.instructions).toMatch(/a whole number from 1 to 5/);
+    expect(prompt.instructions).toMatch(/share of sentences that have a problem, not the number of problems/);
+    expect(prompt.instructions).not.toMatch(/one or two/);
   });
 
   it("documents the current prompt word for word in its README and in docs/factors.md", () => {

@@ -14,6 +14,7 @@ describe("formality-alignment", () => {
         output: "comparison",
         tasks: ["summarization", "instruction-following"],
         requires: [],
+        inputs: ["source", "prompt"],
         prompt,
       }),
     ).toEqual([]);

@@ -14,15 +14,20 @@ describe("hallucination", () => {
         output: "count",
         tasks: ["summarization", "document-qa"],
         requires: ["source"],
+        inputs: ["source"],
         prompt,
       }),
     ).toEqual([]);
   });
 
-  it("asks for the atomic facts it counts, then their number", () => {
-    expect(prompt.instructions).toMatch(/atomic fact is a short statement/);
-    expect(prompt.instructions).toMatch(/\blist (every|each) [^.]*atomic fact/i);
-    expect(prompt.instructions).toMatch(/then give the count, which equals the number of items listed/);
+  it("labels each fact of the ledger against the source document, and counts the unsupported ones", () => {
+    expect(prompt.facts?.label).toEqual({
+      verdicts: ["supported", "not in the source", "contradicted"],
+      counted: ["not in the source", "contradicted"],
+    });
+    for (const verdict of prompt.facts!.label!.verdicts)
+      expect(prompt.instructions).toContain(`"${verdict}"`);
+    expect(prompt.instructions).toMatch(/source document alone, not your own knowledge/);
   });
 
   it("documents the current prompt word for word in its README and in docs/factors.md", () => {

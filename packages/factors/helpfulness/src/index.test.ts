@@ -14,6 +14,7 @@ describe("helpfulness", () => {
         output: "comparison",
         tasks: ["instruction-following", "document-qa"],
         requires: ["prompt"],
+        inputs: ["source", "prompt"],
         prompt,
       }),
     ).toEqual([]);

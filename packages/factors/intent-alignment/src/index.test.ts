@@ -14,6 +14,7 @@ describe("intent-alignment", () => {
         output: "comparison",
         tasks: ["summarization", "instruction-following", "document-qa"],
         requires: [],
+        inputs: ["source", "prompt"],
         prompt,
       }),
     ).toEqual([]);
@@ -23,6 +24,13 @@ describe("intent-alignment", () => {
     for (const answer of ['"a" if response A', '"b" if response B', 'or "same"']) {
       expect(prompt.instructions).toContain(answer);
     }
+  });
+
+  it("names the input's purpose from categories before comparing, and says nothing of depth", () => {
+    expect(prompt.instructions).toMatch(
+      /asking for advice or help, asking a question, sharing an experience/,
+    );
+    expect(prompt.instructions).not.toMatch(/depth/);
   });
 
   it("documents the current prompt word for word in its README and in docs/factors.md", () => {

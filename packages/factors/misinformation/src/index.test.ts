@@ -14,15 +14,15 @@ describe("misinformation", () => {
         output: "count",
         tasks: ["instruction-following"],
         requires: [],
+        inputs: ["prompt"],
         prompt,
       }),
     ).toEqual([]);
   });
 
-  it("asks for the atomic facts it counts, then their number", () => {
-    expect(prompt.instructions).toMatch(/atomic fact is a short statement/);
-    expect(prompt.instructions).toMatch(/\blist (every|each) [^.]*atomic fact/i);
-    expect(prompt.instructions).toMatch(/then give the count, which equals the number of items listed/);
+  it("labels each fact of the ledger by world knowledge, and counts the false ones", () => {
+    expect(prompt.facts?.label).toEqual({ verdicts: ["not false", "false"], counted: ["false"] });
+    expect(prompt.instructions).toMatch(/no source is given/);
   });
 
   it("documents the current prompt word for word in its README and in docs/factors.md", () => {

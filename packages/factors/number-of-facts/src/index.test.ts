@@ -14,15 +14,15 @@ describe("number-of-facts", () => {
         output: "count",
         tasks: ["summarization", "instruction-following", "document-qa"],
         requires: [],
+        inputs: [],
         prompt,
       }),
     ).toEqual([]);
   });
 
-  it("asks for the atomic facts it counts, then their number", () => {
-    expect(prompt.instructions).toMatch(/atomic fact is a short statement/);
-    expect(prompt.instructions).toMatch(/\blist (every|each) [^.]*atomic fact/i);
-    expect(prompt.instructions).toMatch(/then give the count, which equals the number of items listed/);
+  it("counts every fact of the response's fact ledger", () => {
+    expect(prompt.facts).toEqual({});
+    expect(prompt.instructions).toMatch(/every atomic fact listed counts/);
   });
 
   it("documents the current prompt word for word in its README and in docs/factors.md", () => {

@@ -14,15 +14,17 @@ describe("off-focus", () => {
         output: "count",
         tasks: ["summarization", "document-qa"],
         requires: ["source"],
+        inputs: ["source", "prompt"],
         prompt,
       }),
     ).toEqual([]);
   });
 
-  it("asks for the atomic facts it counts, then their number", () => {
-    expect(prompt.instructions).toMatch(/atomic fact is a short statement/);
-    expect(prompt.instructions).toMatch(/\blist (every|each) [^.]*atomic fact/i);
-    expect(prompt.instructions).toMatch(/then give the count, which equals the number of items listed/);
+  it("labels each fact of the ledger by the main focus, not by how specific it is", () => {
+    expect(prompt.facts?.label).toEqual({ verdicts: ["on focus", "off focus"], counted: ["off focus"] });
+    expect(prompt.instructions).toMatch(/main focus is the core subject/);
+    expect(prompt.instructions).toMatch(/not how specific it is/);
+    expect(prompt.instructions).not.toMatch(/secondary names, dates and numbers/);
   });
 
   it("documents the current prompt word for word in its README and in docs/factors.md", () => {

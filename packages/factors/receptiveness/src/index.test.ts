@@ -14,6 +14,7 @@ describe("receptiveness", () => {
         output: "comparison",
         tasks: ["instruction-following"],
         requires: ["prompt"],
+        inputs: ["prompt"],
         prompt,
       }),
     ).toEqual([]);

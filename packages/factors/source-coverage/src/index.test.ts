@@ -14,14 +14,16 @@ describe("source-coverage", () => {
         output: "percentage",
         tasks: ["summarization", "document-qa"],
         requires: ["source"],
+        inputs: ["source", "prompt"],
         prompt,
       }),
     ).toEqual([]);
   });
 
-  it("lists the source's key points before giving the share covered", () => {
-    expect(prompt.instructions).toMatch(/from the source document alone and before reading the response/);
-    expect(prompt.instructions).toMatch(/each marked covered or not, then give the percentage covered/);
+  it("draws up the key points once per source and question, then marks each response against them", () => {
+    expect(prompt.checklist).toMatch(/^List the key points of the source document/);
+    expect(prompt.checklist).toMatch(/no response is shown/);
+    expect(prompt.instructions).toMatch(/as listed in the checklist/);
   });
 
   it("documents the current prompt word for word in its README and in docs/factors.md", () => {

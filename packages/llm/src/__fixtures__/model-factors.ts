@@ -26,8 +26,9 @@ export const hallucination = defineModelFactor({
   prompt: {
     version: "hallucination@1",
     output: "count",
-    instructions:
-      "List the facts of the response that the source document does not support, then count them.",
+    inputs: ["source"],
+    facts: { label: { verdicts: ["supported", "unsupported"], counted: ["unsupported"] } },
+    instructions: "Label each fact of the response by whether the source document supports it.",
   },
 });
 
@@ -40,7 +41,9 @@ export const coverage = defineModelFactor({
   prompt: {
     version: "source-coverage@1",
     output: "percentage",
-    instructions: "List the key points of the source document and mark those the response covers.",
+    inputs: ["source", "prompt"],
+    checklist: "List the key points of the source document that answer the prompt.",
+    instructions: "Mark the key points of the source document the response covers.",
   },
 });
 
@@ -53,19 +56,55 @@ export const helpfulness = defineModelFactor({
   prompt: {
     version: "helpfulness@1",
     output: "comparison",
+    inputs: ["prompt"],
     instructions: 'Answer "a" if response A helps more with the prompt, "b" if response B does, else "same".',
   },
 });
 
+export const numberOfFacts = defineModelFactor({
+  id: "number-of-facts",
+  title: "Number of facts",
+  definition: "More facts.",
+  level: "response",
+  prompt: { version: "number-of-facts@1", output: "count", facts: {}, instructions: "Every fact counts." },
+});
+
+export const offFocus = defineModelFactor({
+  id: "off-focus",
+  title: "Off focus",
+  definition: "More off-focus facts.",
+  level: "response",
+  requires: ["source"],
+  prompt: {
+    version: "off-focus@1",
+    output: "count",
+    inputs: ["source", "prompt"],
+    facts: { label: { verdicts: ["on focus", "off focus"], counted: ["off focus"] } },
+    instructions: "Label each fact of the response by whether it is about what the prompt asks.",
+  },
+});
+
+/** Counts its own items, not from the ledger. */
+export const examples = defineModelFactor({
+  id: "examples",
+  title: "Examples",
+  definition: "More examples given.",
+  level: "response",
+  prompt: { version: "examples@1", output: "count", instructions: "List the examples the response gives." },
+});
+
 export const ALL = [fluency, hallucination, coverage, helpfulness];
+/** One factor of every answer shape. */
+export const EVERY_SHAPE = [fluency, hallucination, numberOfFacts, offFocus, coverage, examples, helpfulness];
 
 /**
  * A scripted measure for createFakeModel: a response states its own values as
- * `factor=number` (e.g. "hallucination=2"); an absent factor reads 0.
+ * `factor=number` (e.g. "hallucination=2"); an absent factor reads 0, except the
+ * number of facts, which reads 12 (so that no labelled count is clamped).
  */
 export function scripted(key: string, response: string): number {
   const found = new RegExp(`${key}=(\\d+)`).exec(response);
-  return found ? Number(found[1]) : 0;
+  return found ? Number(found[1]) : key === "number-of-facts" ? 12 : 0;
 }
 
 export function pair(id: string, a: string, b: string, extra: Partial<Pair> = {}): Pair {

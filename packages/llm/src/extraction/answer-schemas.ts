@@ -1,134 +1,109 @@
-import {
-  ComparisonAnswerSchema,
-  CountAnswerSchema,
-  type FactorOutput,
-  type FactorPlugin,
-  PercentageAnswerSchema,
-  RatingAnswerSchema,
-} from "@profilekit/spec";
+import type { FactorPlugin } from "@profilekit/spec";
 import { z } from "zod";
+import { SCHEMA_TEXT } from "./templates.js";
 
 /**
- * A percentage answered for one response (per-factor mode): the spec's answer,
- * with at least one item, since a share of nothing is not a measurement.
+ * The answer schemas the extractor sends. Each says everything JSON schema can
+ * say about a valid answer, in the subset every structured-output provider keeps
+ * (no string lengths, no uniqueness, no refinements): any instance of the schema
+ * sent is an answer the extractor reads. Rules JSON schema cannot express (a
+ * stated count against its items, a fact listed twice) are counted, never a reason
+ * to drop an answer.
  */
-export const ResponsePercentageAnswerSchema = PercentageAnswerSchema.extend({
-  items: PercentageAnswerSchema.shape.items.min(1),
+
+/** How a factor's answer is given and read. */
+export type AnswerShape = "ledger" | "checklist" | "count" | "rating" | "comparison";
+
+export function shapeOf(factor: FactorPlugin): AnswerShape {
+  const prompt = factor.prompt!;
+  switch (prompt.output) {
+    case "count":
+      return prompt.facts ? "ledger" : "count";
+    case "percentage":
+      return "checklist";
+    default:
+      return prompt.output;
+  }
+}
+
+/** Evidence first (the fact ledger, checklist marks, listed items), then ratings, then comparisons. */
+const SHAPE_ORDER: readonly AnswerShape[] = ["ledger", "checklist", "count", "rating", "comparison"];
+
+/** Factors in the order their answers are written: by shape, then by id. */
+export function answerOrder(factors: readonly FactorPlugin[]): FactorPlugin[] {
+  return [...factors].sort(
+    (x, y) =>
+      SHAPE_ORDER.indexOf(shapeOf(x)) - SHAPE_ORDER.indexOf(shapeOf(y)) ||
+      (x.id < y.id ? -1 : x.id > y.id ? 1 : 0),
+  );
+}
+
+/** The verdicts a ledger factor labels each fact with; undefined when it counts every fact. */
+export function labelOf(factor: FactorPlugin) {
+  return factor.prompt!.facts?.label;
+}
+
+/** The field of the fact ledger, named so that no factor id (kebab-case) can take it. */
+export const LEDGER_FIELD = "atomic_facts";
+export const FACT_FIELD = "atomic_fact";
+export const checklistItemKey = (index: number) => `item_${index + 1}`;
+export const factKey = (index: number) => `fact_${index + 1}`;
+
+export const RatingAnswerSchema = z.object({
+  reasons: z.string().describe(SCHEMA_TEXT.reasons),
+  rating: z.number().int().min(1).max(5).describe(SCHEMA_TEXT.rating),
 });
+export const ComparisonAnswerSchema = z.object({
+  reasons: z.string().describe(SCHEMA_TEXT.reasons),
+  answer: z.enum(["a", "b", "same"]).describe(SCHEMA_TEXT.comparison),
+});
+export const CountAnswerSchema = z.object({
+  items: z.array(z.string()).describe(SCHEMA_TEXT.items),
+  count: z.number().int().min(0).describe(SCHEMA_TEXT.count),
+});
+export const MarkSchema = z.object({
+  reason: z.string().describe(SCHEMA_TEXT.reason),
+  covered: z.boolean().describe(SCHEMA_TEXT.covered),
+});
+/** A checklist: at least one item (a share of nothing is not a measurement), at most 20. */
+export const ChecklistAnswerSchema = z.object({
+  items: z.array(z.string()).min(1).max(20).describe(SCHEMA_TEXT.checklist),
+});
+export type RatingAnswer = z.infer<typeof RatingAnswerSchema>;
+export type ComparisonAnswer = z.infer<typeof ComparisonAnswerSchema>;
+export type CountAnswer = z.infer<typeof CountAnswerSchema>;
+export type Mark = z.infer<typeof MarkSchema>;
 
-/**
- * A percentage answered for both responses at once (joint mode). The items
- * considered (e.g. the source's key points) come from the inputs, not from a
- * response, so they are listed once and each response marks them: both
- * percentages then share one denominator, and the model does its reading of
- * the source once. The percentages are computed from the marks.
- */
-export const SharedPercentageAnswerSchema = z
-  .object({
-    items: z
-      .array(z.string())
-      .min(1)
-      .describe(
-        "The things considered (e.g. the source's key points), listed once for both responses: they come from the inputs, not from a response.",
-      ),
-    a: z
-      .array(z.boolean())
-      .describe("One mark per item, in the order of items: true when response A counts for it (covers it)."),
-    b: z
-      .array(z.boolean())
-      .describe("One mark per item, in the order of items: true when response B counts for it (covers it)."),
-  })
-  .superRefine((answer, context) => {
-    for (const side of ["a", "b"] as const) {
-      if (answer[side].length !== answer.items.length) {
-        context.addIssue({
-          code: "custom",
-          path: [side],
-          message: `${side} has ${answer[side].length} marks for ${answer.items.length} items: give exactly one per item`,
-        });
-      }
-    }
+/** One fact's label for one ledger factor: a short reason, then the verdict. */
+export function labelSchema(factor: FactorPlugin) {
+  const verdicts = labelOf(factor)!.verdicts as [string, ...string[]];
+  return z.object({
+    reason: z.string().describe(SCHEMA_TEXT.reason),
+    verdict: z.enum(verdicts).describe(SCHEMA_TEXT.verdict),
   });
-
-const perResponse = <S extends z.ZodType>(schema: S) => z.object({ a: schema, b: schema });
-
-/** One factor's part of the joint answer, by its output kind. */
-const JOINT_PARTS = {
-  count: perResponse(CountAnswerSchema),
-  rating: perResponse(RatingAnswerSchema),
-  percentage: SharedPercentageAnswerSchema,
-  comparison: ComparisonAnswerSchema,
-} as const satisfies Record<FactorOutput, z.ZodType>;
-
-/** The answer for one factor asked on its own (per-factor mode), by its output kind. */
-export const SINGLE_ANSWERS = {
-  count: CountAnswerSchema,
-  rating: RatingAnswerSchema,
-  percentage: ResponsePercentageAnswerSchema,
-  comparison: ComparisonAnswerSchema,
-} as const satisfies Record<FactorOutput, z.ZodType>;
-
-/** The joint answer: one field per factor, named by its id, each the factor's answer schema. */
-export function jointAnswerSchema(factors: readonly FactorPlugin[]): z.ZodObject {
-  return z.object(Object.fromEntries(factors.map((factor) => [factor.id, JOINT_PARTS[outputOf(factor)]])));
 }
 
-export function outputOf(factor: FactorPlugin): FactorOutput {
-  return factor.prompt!.output;
+/** The fact ledger: each fact once, with the label of every labelling factor, in order. */
+export function ledgerSchema(labelling: readonly FactorPlugin[]) {
+  const fact = z.object({
+    [FACT_FIELD]: z.string().describe(SCHEMA_TEXT.atomicFact),
+    ...Object.fromEntries(labelling.map((factor) => [factor.id, labelSchema(factor)])),
+  });
+  return z.array(fact).describe(SCHEMA_TEXT.atomicFacts);
 }
 
-/**
- * What an answer says, in the orientation it was asked in: a value per
- * response, or which response shows more. `inconsistent` counts answers whose
- * stated count or percentage disagreed with the items they listed.
- */
-export type Reading =
-  | { readonly kind: "values"; readonly a: number; readonly b: number; readonly inconsistent: number }
-  | { readonly kind: "comparison"; readonly answer: "a" | "b" | "same" };
-
-/** A response's value from a per-response answer, and whether its stated number disagreed. */
-export function responseValue(
-  output: Exclude<FactorOutput, "comparison">,
-  answer: unknown,
-): { value: number; inconsistent: boolean } {
-  switch (output) {
-    case "count": {
-      // The listed items are the evidence: the count is their number.
-      const { items, count } = answer as z.infer<typeof CountAnswerSchema>;
-      return { value: items.length, inconsistent: count !== items.length };
-    }
-    case "rating":
-      return { value: (answer as z.infer<typeof RatingAnswerSchema>).rating, inconsistent: false };
-    case "percentage": {
-      const { items, percentage } = answer as z.infer<typeof ResponsePercentageAnswerSchema>;
-      const value = (100 * items.filter((item) => item.counted).length) / items.length;
-      // The model is asked to round to a whole number; more than a point off is a miscount.
-      return { value, inconsistent: Math.abs(percentage - value) > 1 };
-    }
-  }
+/** Labels for facts already listed: fact_1 ... fact_n, each the factor's label. */
+export function relabelSchema(factor: FactorPlugin, facts: number) {
+  const label = labelSchema(factor);
+  return z.object(Object.fromEntries(Array.from({ length: facts }, (_, i) => [factKey(i), label])));
 }
 
-/** A factor's reading from its part of a joint answer. */
-export function jointReading(factor: FactorPlugin, part: unknown): Reading {
-  const output = outputOf(factor);
-  switch (output) {
-    case "comparison":
-      return { kind: "comparison", answer: (part as z.infer<typeof ComparisonAnswerSchema>).answer };
-    case "percentage": {
-      const { items, a, b } = part as z.infer<typeof SharedPercentageAnswerSchema>;
-      const share = (marks: boolean[]) => (100 * marks.filter(Boolean).length) / items.length;
-      return { kind: "values", a: share(a), b: share(b), inconsistent: 0 };
-    }
-    default: {
-      const { a, b } = part as { a: unknown; b: unknown };
-      const readA = responseValue(output, a);
-      const readB = responseValue(output, b);
-      return {
-        kind: "values",
-        a: readA.value,
-        b: readB.value,
-        inconsistent: Number(readA.inconsistent) + Number(readB.inconsistent),
-      };
-    }
-  }
+/** One mark per checklist item, each a property of its own: the count of marks is exact. */
+export function marksSchema(items: number) {
+  return z.object(
+    Object.fromEntries(Array.from({ length: items }, (_, i) => [checklistItemKey(i), MarkSchema])),
+  );
 }
+
+/** The ledger's base, read apart from the labels: facts that are objects with a text. */
+export const LedgerBaseSchema = z.array(z.looseObject({ [FACT_FIELD]: z.string() }));

@@ -6,17 +6,26 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   ALL,
   coverage,
+  examples,
   fluency,
   hallucination,
   helpfulness,
+  numberOfFacts,
+  offFocus,
   pair,
   scripted,
 } from "../__fixtures__/model-factors.js";
 import { createModelClient, type ModelClientOptions } from "../client.js";
 import { createLanguageModel } from "../providers/registry.js";
 import { createFakeModel } from "../testing/fake-model.js";
-import { type MockHandler, type MockServer, startMockServer } from "../testing/mock-server.js";
+import {
+  type MockHandler,
+  type MockRequest,
+  type MockServer,
+  startMockServer,
+} from "../testing/mock-server.js";
 import { createModelFactorExtractor, type ModelFactorExtractorOptions } from "./extractor.js";
+import type { ExtractionRecord } from "./records.js";
 
 let dir: string;
 let server: MockServer | undefined;
@@ -106,120 +115,354 @@ function signs(results: ReadonlyMap<string, readonly Manifestation[]>): Record<s
   return Object.fromEntries([...results].map(([factor, list]) => [factor, list.map((m) => m.sign)]));
 }
 
+const user = (request: MockRequest) =>
+  request.messages
+    .filter((message) => message.role === "user")
+    .map((message) => message.content)
+    .join("\n\n");
+const isResponseReading = (request: MockRequest) => user(request).includes("<response>\n");
+const isChecklist = (request: MockRequest) => request.responseSchema?.name === "checklist";
+const isPairCall = (request: MockRequest) => user(request).includes("<response_a>\n");
+const properties = (request: MockRequest) =>
+  Object.keys((request.responseSchema!.jsonSchema as { properties: Record<string, unknown> }).properties);
+
 describe("joint mode", () => {
-  it("makes one call per pair for all factors, two with both orders, and reads every factor", async () => {
+  it("reads each distinct response once for every response-level factor, and asks comparisons per pair", async () => {
     const mock = await serve();
-    const single = extractor(mock, { bothOrders: false, cacheFile: false });
-    const once = await single.extract(ALL, PAIRS);
-    expect(mock.stats.requests).toBe(PAIRS.length);
-    expect(signs(once)).toEqual(EXPECTED_SIGNS);
-    for (const [factor, values] of Object.entries(EXPECTED_VALUES)) {
-      expect(once.get(factor)!.map((m) => [m.valueA, m.valueB])).toEqual(values);
-    }
-    expect(once.get("helpfulness")!.map((m) => m.pairId)).toEqual(["p1", "p2", "p3"]);
-
-    mock.reset();
-    const both = extractor(mock, { cacheFile: false });
-    const twice = await both.extract(ALL, PAIRS);
-    expect(mock.stats.requests).toBe(2 * PAIRS.length);
-    expect(signs(twice)).toEqual(EXPECTED_SIGNS);
-    expect(twice.get("hallucination")![0]!.meta).toEqual({ readings: { a: [2, 2], b: [0, 0] } });
-    expect(twice.get("helpfulness")![0]!.meta).toEqual({ answers: ["b", "b"] });
-    const stats = both.stats();
-    expect(stats).toMatchObject({ mode: "joint", bothOrders: true, calls: 6, cacheHits: 0, failures: 0 });
-    for (const factor of ["fluency", "hallucination", "source-coverage", "helpfulness"]) {
-      expect(stats.factors[factor]).toEqual({
-        pairs: 3,
-        missing: 0,
-        positionConsistency: { pairs: 3, consistent: 3, rate: 1 },
-      });
-    }
-  });
-
-  it("sends one schema with a field per factor and each factor's instructions", async () => {
-    const mock = await serve();
-    await extractor(mock, { bothOrders: false, cacheFile: false }).extract(ALL, PAIRS.slice(0, 1));
-    const [request] = mock.log;
-    const schema = request!.responseSchema!.jsonSchema as { properties: Record<string, unknown> };
-    expect(Object.keys(schema.properties).sort()).toEqual(
-      ["fluency", "hallucination", "helpfulness", "source-coverage"].sort(),
-    );
-    const user = request!.messages.find((message) => message.role === "user")!.content;
-    for (const factor of ALL) expect(user).toContain(factor.prompt!.instructions);
-    expect(user).toContain("<source>\nThe source document.\n</source>");
-    expect(user).toContain("<prompt>\nWhat does it say?\n</prompt>");
-  });
-
-  it("issues all calls of a batch at once (the client's scheduler bounds them)", async () => {
-    const mock = await serve(createFakeModel({ measure: scripted }), 50);
-    // Distinct texts: identical calls would be merged by the client.
-    const pairs = Array.from({ length: 20 }, (_, i) => pair(`c${i}`, `#${i} fluency=${i % 5}`, "fluency=2"));
-    await extractor(mock, { cacheFile: false }).extract(ALL, pairs);
-    expect(mock.stats.requests).toBe(40);
-    expect(mock.stats.maxInFlight).toBe(40);
-  });
-});
-
-describe("per-factor mode", () => {
-  it("makes factors x 2 calls per pair and agrees with joint mode", async () => {
-    const mock = await serve();
-    const perFactor = extractor(mock, { mode: "per-factor", cacheFile: false });
-    const results = await perFactor.extract(ALL, PAIRS);
-    expect(mock.stats.requests).toBe(ALL.length * 2 * PAIRS.length);
+    const joint = extractor(mock, { cacheFile: false });
+    const results = await joint.extract(ALL, PAIRS);
+    // One checklist for the shared source and prompt, six distinct responses, three pairs in two orders.
+    expect(mock.log.filter(isChecklist)).toHaveLength(1);
+    expect(mock.log.filter(isResponseReading)).toHaveLength(6);
+    expect(mock.log.filter(isPairCall)).toHaveLength(6);
+    expect(mock.stats.requests).toBe(13);
     expect(signs(results)).toEqual(EXPECTED_SIGNS);
     for (const [factor, values] of Object.entries(EXPECTED_VALUES)) {
       expect(results.get(factor)!.map((m) => [m.valueA, m.valueB])).toEqual(values);
     }
-    // Only the comparison is asked in two orders; the responses of the others are asked separately.
-    const stats = perFactor.stats();
+    const meta = results.get("fluency")![0]!.meta as {
+      readFrom: string;
+      responses: { a: string; b: string };
+    };
+    expect(meta.readFrom).toBe("responses");
+    expect(meta.responses.a).toMatch(/^[0-9a-f]{32}$/);
+    expect(meta.responses.a).not.toBe(meta.responses.b);
+    expect(results.get("helpfulness")![0]!.meta).toEqual({ answers: ["b", "b"] });
+    const stats = joint.stats();
+    expect(stats).toMatchObject({
+      mode: "joint",
+      calls: 13,
+      responseReadings: 6,
+      checklists: 1,
+      failures: 0,
+    });
+    expect(stats.factors.fluency).toEqual({ pairs: 3, missing: 0, positionConsistency: null });
     expect(stats.factors.helpfulness!.positionConsistency).toEqual({ pairs: 3, consistent: 3, rate: 1 });
-    expect(stats.factors.fluency!.positionConsistency).toBeNull();
-
-    mock.reset();
-    await extractor(mock, { mode: "per-factor", bothOrders: false, cacheFile: false }).extract(ALL, PAIRS);
-    // Three response-level factors x 2 responses + one comparison in one order.
-    expect(mock.stats.requests).toBe((3 * 2 + 1) * PAIRS.length);
   });
 
-  it("shows each factor only the inputs it reads, and each response on its own", async () => {
+  it("gives a response that appears in several pairs one reading and the same values in each", async () => {
     const mock = await serve();
-    await extractor(mock, { mode: "per-factor", bothOrders: false, cacheFile: false }).extract(
-      [fluency, hallucination],
+    const shared = "fluency=4 hallucination=2 source-coverage=50";
+    const pairs = [
+      pair("s1", shared, "fluency=1 hallucination=0"),
+      pair("s2", "fluency=5 hallucination=3", shared),
+      pair("s3", shared, "fluency=2 hallucination=1"),
+    ];
+    const results = await extractor(mock, { cacheFile: false }).extract(
+      [fluency, hallucination, coverage],
+      pairs,
+    );
+    const readings = mock.log.filter(isResponseReading);
+    expect(readings.filter((request) => user(request).includes(`<response>\n${shared}\n`))).toHaveLength(1);
+    expect(readings).toHaveLength(4);
+    const valueOfShared = (factor: string) =>
+      results.get(factor)!.map((m, i) => (pairs[i]!.a === shared ? m.valueA : m.valueB));
+    expect(valueOfShared("fluency")).toEqual([4, 4, 4]);
+    expect(valueOfShared("hallucination")).toEqual([2, 2, 2]);
+    expect(valueOfShared("source-coverage")).toEqual([50, 50, 50]);
+  });
+
+  it("orders the answer evidence first, then values, with comparisons in a call of their own", async () => {
+    const mock = await serve();
+    await extractor(mock, { cacheFile: false, bothOrders: false }).extract(
+      [helpfulness, fluency, examples, coverage, numberOfFacts, hallucination],
       PAIRS.slice(0, 1),
     );
-    const users = mock.log.map((request) => request.messages.find((m) => m.role === "user")!.content);
-    const fluencyCalls = users.filter((text) => text.includes("Rate the fluency"));
-    expect(fluencyCalls).toHaveLength(2);
-    for (const text of fluencyCalls) {
-      expect(text).not.toContain("<source>");
-      expect(text).not.toContain("<prompt>");
-      expect(text).toContain("<response>\n");
-      expect(text).not.toContain("<response_a>");
+    const reading = mock.log.find(isResponseReading)!;
+    expect(properties(reading)).toEqual(["atomic_facts", "source-coverage", "examples", "fluency"]);
+    const fact = (reading.responseSchema!.jsonSchema as any).properties.atomic_facts.items;
+    expect(Object.keys(fact.properties)).toEqual(["atomic_fact", "hallucination"]);
+    expect(Object.keys(fact.properties.hallucination.properties)).toEqual(["reason", "verdict"]);
+    expect(properties(mock.log.find(isPairCall)!)).toEqual(["helpfulness"]);
+    // System and definitions; then source, prompt and checklist, ending the shared prefix; then the response.
+    const [system, inputs, closing] = reading.messages;
+    expect(system!.role).toBe("system");
+    for (const factor of [fluency, examples, coverage, numberOfFacts, hallucination]) {
+      expect(system!.content).toContain(factor.prompt!.instructions);
     }
-    for (const text of users.filter((t) => t.includes("does not support"))) {
-      expect(text).toContain("<source>\nThe source document.\n</source>");
-      expect(text).not.toContain("<prompt>");
+    expect(system!.content).not.toContain(helpfulness.prompt!.instructions);
+    expect(system!.content.indexOf("## atomic_facts")).toBeLessThan(
+      system!.content.indexOf("## hallucination"),
+    );
+    expect(inputs!.content).toMatch(
+      /^<source>\nThe source document\.\n<\/source>\n\n<prompt>\nWhat does it say\?\n<\/prompt>\n\n<checklist factor="source-coverage">\nitem_1: /,
+    );
+    expect(closing!.content).toMatch(/^<response>\n[\s\S]*\n<\/response>\n\nMeasure the response above/);
+    expect(closing!.content).toContain('"atomic_facts", "source-coverage", "examples" and "fluency"');
+  });
+
+  it("averages several readings of a response, each sampled apart", async () => {
+    let call = 0;
+    const fake = createFakeModel({ measure: scripted });
+    const mock = await serve((request) => {
+      const reply = fake(request) as { json: Record<string, any> };
+      // Each reading of the a response rates one higher than the last.
+      if (isResponseReading(request) && user(request).includes("FIRST"))
+        reply.json.fluency.rating = 2 + call++;
+      return reply;
+    });
+    const three = extractor(mock, { cacheFile: false, readings: 3 });
+    const [only] = (await three.extract([fluency], [pair("r", "FIRST fluency=1", "fluency=3")])).get(
+      "fluency",
+    )!;
+    expect(mock.log.filter(isResponseReading).map((request) => request.body.temperature)).toEqual([
+      0, 0, 0, 0, 0, 0,
+    ]);
+    expect(only).toMatchObject({ valueA: 3, valueB: 3, sign: 0 });
+    expect((only!.meta as { readings: unknown }).readings).toEqual({ a: [2, 3, 4], b: [3, 3, 3] });
+    expect(three.stats()).toMatchObject({ readings: 3, responseReadings: 6 });
+  });
+
+  it("issues all calls of a batch at once (the client's scheduler bounds them)", async () => {
+    const mock = await serve(createFakeModel({ measure: scripted }), 50);
+    const pairs = Array.from({ length: 15 }, (_, i) => pair(`c${i}`, `#${i} fluency=${i % 5}`, `#${i} b`));
+    await extractor(mock, { cacheFile: false }).extract([fluency, helpfulness], pairs);
+    // 30 response readings and 30 pair calls, all in flight together.
+    expect(mock.stats.requests).toBe(60);
+    expect(mock.stats.maxInFlight).toBe(60);
+  });
+});
+
+describe("pair-joint mode", () => {
+  it("asks every factor in one call per pair and order, both responses in context", async () => {
+    const mock = await serve();
+    const pairJoint = extractor(mock, { mode: "pair-joint", cacheFile: false });
+    const results = await pairJoint.extract(ALL, PAIRS);
+    expect(mock.log.filter(isChecklist)).toHaveLength(1);
+    expect(mock.log.filter(isPairCall)).toHaveLength(6);
+    expect(mock.stats.requests).toBe(7);
+    expect(signs(results)).toEqual(EXPECTED_SIGNS);
+    const call = mock.log.find(isPairCall)!;
+    expect(properties(call)).toEqual(["atomic_facts", "source-coverage", "fluency", "helpfulness"]);
+    expect(results.get("hallucination")![0]!.meta).toEqual({ readings: { a: [2, 2], b: [0, 0] } });
+    expect(pairJoint.stats().factors.fluency!.positionConsistency).toEqual({
+      pairs: 3,
+      consistent: 3,
+      rate: 1,
+    });
+    expect(() => extractor(mock, { mode: "pair-joint", readings: 2 })).toThrow(
+      /readings must be 1 in pair-joint/,
+    );
+  });
+});
+
+describe("per-factor mode", () => {
+  it("reads each factor on its own, per distinct response or per pair and order, and agrees with joint mode", async () => {
+    const mock = await serve();
+    const perFactor = extractor(mock, { mode: "per-factor", cacheFile: false });
+    const results = await perFactor.extract(ALL, PAIRS);
+    // Three response-level factors x six responses, one checklist, one comparison x 3 pairs x 2 orders.
+    expect(mock.stats.requests).toBe(3 * 6 + 1 + 6);
+    expect(signs(results)).toEqual(EXPECTED_SIGNS);
+    for (const [factor, values] of Object.entries(EXPECTED_VALUES)) {
+      expect(results.get(factor)!.map((m) => [m.valueA, m.valueB])).toEqual(values);
     }
+    for (const request of mock.log.filter(isResponseReading)) expect(properties(request)).toHaveLength(1);
+  });
+});
+
+describe("inputs", () => {
+  it("shows each factor exactly the inputs it declares, with the same definition, in every mode", async () => {
+    const mock = await serve();
+    const factors = [fluency, hallucination, coverage, helpfulness, numberOfFacts, offFocus];
+    await extractor(mock, { mode: "per-factor", cacheFile: false }).extract(factors, PAIRS.slice(0, 1));
+    const perFactor = [...mock.log];
+    mock.reset();
+    await extractor(mock, { cacheFile: false }).extract(factors, PAIRS.slice(0, 1));
+    const joint = [...mock.log];
+    const shown = (request: MockRequest) => ({
+      source: user(request).includes("<source>\nThe source document.\n</source>"),
+      prompt: user(request).includes("<prompt>\nWhat does it say?\n</prompt>"),
+    });
+    for (const factor of factors) {
+      const declared = factor.prompt!.inputs ?? [];
+      const measures = (request: MockRequest) =>
+        !isChecklist(request) && request.messages[0]!.content.includes(factor.prompt!.instructions);
+      const own = perFactor.filter(measures);
+      expect(own.length, factor.id).toBeGreaterThan(0);
+      for (const request of own) {
+        expect(shown(request), factor.id).toEqual({
+          source: declared.includes("source"),
+          prompt: declared.includes("prompt"),
+        });
+      }
+      // In joint mode its calls show at least what it reads, and its definition, the same text, says which.
+      const block = (request: MockRequest) =>
+        request.messages[0]!.content.slice(request.messages[0]!.content.indexOf(`## ${factor.id}:`))
+          .split("\n## ")[0]!
+          .trim();
+      for (const request of joint.filter(measures)) {
+        const seen = shown(request);
+        for (const input of declared) expect(seen[input], `${factor.id} ${input}`).toBe(true);
+        expect(block(request)).toBe(block(own[0]!));
+      }
+    }
+  });
+});
+
+describe("salvage", () => {
+  /** The fake model's answers, with `edit` applied to the first answer of each response reading. */
+  function editing(edit: (json: Record<string, any>, request: MockRequest) => void) {
+    const fake = createFakeModel({ measure: scripted });
+    return (request: MockRequest) => {
+      const reply = fake(request) as { json: Record<string, any> };
+      if (isResponseReading(request) && !user(request).includes("earlier answer")) edit(reply.json, request);
+      return reply;
+    };
+  }
+
+  it("keeps the valid parts of an answer and re-asks only the invalid one, with a schema of just it", async () => {
+    const mock = await serve(
+      editing((json) => {
+        json.fluency.rating = 9;
+      }),
+    );
+    const salvaging = extractor(mock, { cacheFile: false, bothOrders: false });
+    const results = await salvaging.extract([fluency, hallucination, coverage], PAIRS.slice(0, 1));
+    const reasks = mock.log.filter((request) => user(request).includes("earlier answer"));
+    expect(reasks).toHaveLength(2);
+    for (const request of reasks) expect(properties(request)).toEqual(["fluency"]);
+    expect(results.get("fluency")![0]).toMatchObject({ valueA: 4, valueB: 5, sign: -1 });
+    expect(results.get("hallucination")![0]).toMatchObject({ valueA: 2, valueB: 0 });
+    expect(salvaging.stats()).toMatchObject({ reasks: 2, recoveredParts: 2, failures: 0 });
+  });
+
+  it("has a ledger factor whose labels failed label the same facts again, so the counts share one list", async () => {
+    const mock = await serve(
+      editing((json) => {
+        json.atomic_facts[0]["off-focus"].verdict = "elsewhere";
+      }),
+    );
+    const results = await extractor(mock, { cacheFile: false, bothOrders: false }).extract(
+      [numberOfFacts, hallucination, offFocus],
+      [pair("l", "hallucination=2 off-focus=1 number-of-facts=5", "number-of-facts=1")],
+    );
+    const reask = mock.log.find(
+      (request) => user(request).includes("earlier answer") && user(request).includes("number-of-facts=5"),
+    )!;
+    expect(properties(reask)).toEqual(["off-focus"]);
+    expect(Object.keys((reask.responseSchema!.jsonSchema as any).properties["off-focus"].properties)).toEqual(
+      ["fact_1", "fact_2", "fact_3", "fact_4", "fact_5"],
+    );
+    expect(user(reask)).toContain("<atomic_facts>\nfact_1: Fact 1 of the response.\n");
+    expect(results.get("number-of-facts")![0]).toMatchObject({ valueA: 5, valueB: 1 });
+    expect(results.get("hallucination")![0]).toMatchObject({ valueA: 2, valueB: 0 });
+    expect(results.get("off-focus")![0]).toMatchObject({ valueA: 1, valueB: 0 });
+  });
+
+  it("asks the whole ledger again when its list of facts failed", async () => {
+    const mock = await serve(
+      editing((json) => {
+        json.atomic_facts = "none";
+      }),
+    );
+    const results = await extractor(mock, { cacheFile: false, bothOrders: false }).extract(
+      [numberOfFacts, hallucination, fluency],
+      [pair("w", "hallucination=1 number-of-facts=2 fluency=3", "number-of-facts=0 fluency=2")],
+    );
+    const reasks = mock.log.filter((request) => user(request).includes("earlier answer"));
+    expect(reasks.map(properties)).toEqual([["atomic_facts"], ["atomic_facts"]]);
+    expect(results.get("number-of-facts")![0]).toMatchObject({ valueA: 2, valueB: 0 });
+    expect(results.get("fluency")![0]).toMatchObject({ valueA: 3, valueB: 2 });
+  });
+
+  it("leaves only the factor that still fails missing, with the error, and never guesses", async () => {
+    const fake = createFakeModel({ measure: scripted });
+    const mock = await serve((request) => {
+      const reply = fake(request) as { json: Record<string, any> };
+      if (isResponseReading(request) && user(request).includes("BROKEN")) {
+        if (reply.json.fluency) reply.json.fluency.rating = 0;
+      }
+      return reply;
+    });
+    const results = await extractor(mock, { cacheFile: false, bothOrders: false }).extract(
+      [fluency, hallucination],
+      [pair("f", "BROKEN fluency=3 hallucination=1", "fluency=2")],
+    );
+    const [broken] = results.get("fluency")!;
+    expect(broken!.sign).toBeNull();
+    expect(broken!.valueA).toBeUndefined();
+    expect(broken!.error).toMatch(
+      /^response a: no valid answer for fluency: the re-ask of the failed parts [\s\S]*fluency\.rating/,
+    );
+    expect(results.get("hallucination")![0]).toMatchObject({ valueA: 1, valueB: 0, sign: 1 });
+  });
+
+  it("has the client re-ask an answer with nothing readable, then counts every factor of it missing", async () => {
+    const fake = createFakeModel({ measure: scripted });
+    const mock = await serve((request) =>
+      isResponseReading(request) && user(request).includes("BROKEN") ? { json: { nope: 1 } } : fake(request),
+    );
+    const failing = extractor(mock, { cacheFile: false, bothOrders: false });
+    const results = await failing.extract([fluency, hallucination], [pair("n", "BROKEN", "fluency=2")]);
+    for (const factor of ["fluency", "hallucination"]) {
+      expect(results.get(factor)![0]!.sign).toBeNull();
+      expect(results.get(factor)![0]!.error).toMatch(/^response a: no valid answer for .*after one re-ask/);
+    }
+    expect(failing.stats()).toMatchObject({ failures: 1, invalidOutputs: 1 });
   });
 
   it("uses the listed items when a stated count disagrees, and counts the disagreement", async () => {
+    const fake = createFakeModel();
     const mock = await serve((request) => {
-      const user = request.messages.find((m) => m.role === "user")!.content;
-      return user.includes("<response>\nA\n")
-        ? { json: { items: ["x", "y"], count: 5 } }
-        : { json: { items: [], count: 0 } };
+      const reply = fake(request) as { json: Record<string, any> };
+      if (user(request).includes("<response>\nA\n")) reply.json.examples = { items: ["x", "y"], count: 5 };
+      return reply;
     });
-    const single = extractor(mock, { mode: "per-factor", cacheFile: false });
-    const results = await single.extract([hallucination], [pair("q", "A", "B")]);
-    expect(results.get("hallucination")).toEqual([
-      { pairId: "q", factor: "hallucination", valueA: 2, valueB: 0, sign: 1 },
-    ]);
-    expect(single.stats().inconsistentAnswers).toBe(1);
+    const counting = extractor(mock, { cacheFile: false });
+    const results = await counting.extract([examples], [pair("q", "A", "B")]);
+    expect(results.get("examples")![0]!.valueA).toBe(2);
+    expect(counting.stats().consistency).toEqual({ countMismatches: 1, repeatedFacts: 0 });
+  });
+});
+
+describe("records", () => {
+  it("hands over each checklist and reading once, with the facts and marks every value was counted from", async () => {
+    const mock = await serve();
+    const records: ExtractionRecord[] = [];
+    const recording = extractor(mock, { cacheFile: false, onRecord: (record) => records.push(record) });
+    await recording.extract([numberOfFacts, hallucination, coverage, helpfulness], PAIRS);
+    await recording.extract([numberOfFacts, hallucination, coverage, helpfulness], PAIRS);
+    const checklists = records.filter((record) => record.kind === "checklist");
+    const readings = records.filter((record) => record.kind === "reading");
+    expect(checklists).toHaveLength(1);
+    expect(readings).toHaveLength(6);
+    for (const reading of readings) {
+      const counted = reading.facts!.filter((fact) => fact.labels.hallucination!.verdict === "unsupported");
+      expect(reading.values.hallucination).toBe(counted.length);
+      expect(reading.values["number-of-facts"]).toBe(reading.facts!.length);
+      const marks = reading.checklists["source-coverage"]!;
+      expect(marks.input).toBe(checklists[0]!.input);
+      expect(marks.marks.map((mark) => mark.item)).toEqual(checklists[0]!.items);
+      expect(reading.values["source-coverage"]).toBe(
+        (100 * marks.marks.filter((mark) => mark.covered).length) / marks.marks.length,
+      );
+    }
   });
 });
 
 describe("both orders", () => {
-  it("a position-biased model gives sign 0 and consistency 0 on comparisons", async () => {
+  it("a position-biased model gives sign 0 and consistency 0 on comparisons; readings stand", async () => {
     const mock = await serve(createFakeModel({ measure: scripted, positionBias: true }));
     const both = extractor(mock, { cacheFile: false });
     const results = await both.extract(ALL, PAIRS);
@@ -230,38 +473,7 @@ describe("both orders", () => {
       consistent: 0,
       rate: 0,
     });
-    // Ratings, counts and percentages follow the texts, so their signs stand.
     expect(results.get("fluency")!.map((m) => m.sign)).toEqual(EXPECTED_SIGNS.fluency);
-  });
-
-  it("averages the two readings of a response-level factor", async () => {
-    // The model adds 1 to whatever stands in the first position.
-    const fake = createFakeModel();
-    const mock = await serve((request) => {
-      const reply = fake(request) as { json: Record<string, any> };
-      const user = request.messages.find((m) => m.role === "user")!.content;
-      const shownA = /<response_a>\n(.*)\n/.exec(user)![1]!;
-      const shownB = /<response_b>\n(.*)\n/.exec(user)![1]!;
-      const rating = (text: string) => Number(/fluency=(\d)/.exec(text)![1]);
-      reply.json.fluency.a.rating = rating(shownA) + 1;
-      reply.json.fluency.b.rating = rating(shownB);
-      return reply;
-    });
-    const both = extractor(mock, { cacheFile: false });
-    const results = await both.extract([fluency], [pair("r", "fluency=3", "fluency=4")]);
-    // Given order: a 4, b 4. Swapped: b (shown first) 5, a 3. Means: a 3.5, b 4.5.
-    expect(results.get("fluency")).toEqual([
-      {
-        pairId: "r",
-        factor: "fluency",
-        valueA: 3.5,
-        valueB: 4.5,
-        sign: -1,
-        meta: { readings: { a: [4, 3], b: [4, 5] } },
-      },
-    ]);
-    // Given order: sign 0; swapped: sign -1; they disagree.
-    expect(both.stats().factors.fluency!.positionConsistency).toEqual({ pairs: 1, consistent: 0, rate: 0 });
   });
 
   it("without both orders, each pair's one order comes from seed + pair id, not from call order", async () => {
@@ -272,90 +484,52 @@ describe("both orders", () => {
     const shownOrders = () => {
       const orders = new Map<string, string>();
       for (const request of mock.log) {
-        const shown = /<response_a>\nid (s\d+) (a|b)/.exec(request.messages.at(-1)!.content)!;
+        const shown = /<response_a>\nid (s\d+) (a|b)/.exec(user(request))!;
         orders.set(shown[1]!, shown[2] === "a" ? "given" : "swapped");
       }
       return orders;
     };
-    const first = extractor(mock, { bothOrders: false, cacheFile: false, seed: 7 });
-    const results = await first.extract([helpfulness], pairs);
+    const results = await extractor(mock, { bothOrders: false, cacheFile: false, seed: 7 }).extract(
+      [helpfulness],
+      pairs,
+    );
     const orders = shownOrders();
     const swapped = [...orders.values()].filter((order) => order === "swapped").length;
     expect(swapped).toBeGreaterThan(10);
     expect(swapped).toBeLessThan(30);
-    // Whatever the order shown, the sign is in the pair's orientation: a helps more.
     expect(results.get("helpfulness")!.every((m) => m.sign === 1)).toBe(true);
     expect(results.get("helpfulness")!.map((m) => (m.meta as { order: string }).order)).toEqual(
       pairs.map((p) => orders.get(p.id)),
     );
-
     mock.reset();
     await extractor(mock, { bothOrders: false, cacheFile: false, seed: 7 }).extract(
       [helpfulness],
       [...pairs].reverse(),
     );
     expect(shownOrders()).toEqual(orders);
-
     mock.reset();
     await extractor(mock, { bothOrders: false, cacheFile: false, seed: 8 }).extract([helpfulness], pairs);
     expect(shownOrders()).not.toEqual(orders);
   });
-});
 
-describe("failures", () => {
-  it("re-asks an invalid answer once, then counts the pair missing with the error, never a sign", async () => {
+  it("when one order of a comparison fails, the other is not used alone", async () => {
     const fake = createFakeModel({ measure: scripted });
     const mock = await serve((request) =>
-      request.messages.some((m) => m.content.includes("BROKEN")) ? { json: { nope: 1 } } : fake(request),
-    );
-    const both = extractor(mock, { cacheFile: false });
-    const pairs = [...PAIRS, pair("bad", "BROKEN fluency=5", "fluency=1")];
-    const results = await both.extract(ALL, pairs);
-    // 3 good pairs x 2 orders, and the bad pair's 2 orders each asked twice.
-    expect(mock.stats.requests).toBe(6 + 4);
-    for (const factor of ["fluency", "hallucination", "source-coverage", "helpfulness"]) {
-      const bad = results.get(factor)![3]!;
-      expect(bad.sign).toBeNull();
-      expect(bad.valueA).toBeUndefined();
-      expect(bad.error).toMatch(/gave no valid factors after one re-ask/);
-      expect(
-        results
-          .get(factor)!
-          .slice(0, 3)
-          .map((m) => m.sign),
-      ).toEqual(EXPECTED_SIGNS[factor]);
-    }
-    const stats = both.stats();
-    expect(stats).toMatchObject({ calls: 8, failures: 2, invalidOutputs: 2 });
-    expect(stats.factors.fluency).toEqual({
-      pairs: 4,
-      missing: 1,
-      positionConsistency: { pairs: 3, consistent: 3, rate: 1 },
-    });
-  });
-
-  it("when one order fails, the other is not used alone", async () => {
-    const fake = createFakeModel({ measure: scripted });
-    // Fails whenever the response marked SECOND is shown first, i.e. in the swapped order.
-    const mock = await serve((request) =>
-      request.messages.at(-1)!.content.includes("<response_a>\nSECOND")
-        ? { fault: "server-error" }
-        : fake(request),
+      user(request).includes("<response_a>\nSECOND") ? { fault: "server-error" } : fake(request),
     );
     const both = extractor(mock, { cacheFile: false, clientOptions: { maxRetries: 0 } });
     const results = await both.extract(
-      [fluency, helpfulness],
-      [pair("half", "FIRST fluency=5 helpfulness=3", "SECOND fluency=1 helpfulness=1")],
+      [helpfulness],
+      [pair("half", "FIRST helpfulness=3", "SECOND helpfulness=1")],
     );
-    for (const factor of ["fluency", "helpfulness"]) {
-      const [only] = results.get(factor)!;
-      expect(only!.sign).toBeNull();
-      expect(only!.error).toContain("the swapped order");
-      expect(only!.error).toContain("the given order was answered, and is not used alone");
-    }
-    expect(both.stats()).toMatchObject({ calls: 2, failures: 1, invalidOutputs: 0 });
+    const [only] = results.get("helpfulness")!;
+    expect(only!.sign).toBeNull();
+    expect(only!.error).toContain("the swapped order");
+    expect(only!.error).toContain("the given order was answered, and is not used alone");
   });
+});
 
+describe("failures and options", () => {
   it("a pair without an input a factor requires gets null for that factor, and no call for it", async () => {
     const mock = await serve();
     const results = await extractor(mock, { bothOrders: false, cacheFile: false }).extract(ALL, [
@@ -372,9 +546,8 @@ describe("failures", () => {
     expect(results.get("source-coverage")![0]!.sign).toBeNull();
     expect(results.get("fluency")![0]!.sign).toBe(1);
     expect(results.get("helpfulness")![0]!.sign).toBe(-1);
-    const schema = mock.log[0]!.responseSchema!.jsonSchema as { properties: Record<string, unknown> };
-    expect(Object.keys(schema.properties).sort()).toEqual(["fluency", "helpfulness"]);
-    expect(mock.log[0]!.messages.at(-1)!.content).not.toContain("<source>");
+    expect(mock.log.some(isChecklist)).toBe(false);
+    expect(mock.log.every((request) => !user(request).includes("<source>"))).toBe(true);
   });
 
   it("rejects factors it cannot measure, bad options, and an aborted signal", async () => {
@@ -390,17 +563,18 @@ describe("failures", () => {
     await expect(ready.extract([fluency, fluency], PAIRS)).rejects.toMatchObject({
       code: "duplicate_factor",
     });
-    expect(() => extractor(mock, { mode: "both" as never })).toThrow(/mode must be "joint" or "per-factor"/);
+    expect(() => extractor(mock, { mode: "both" as never })).toThrow(
+      /mode must be "joint", "pair-joint", "per-factor"/,
+    );
+    expect(() => extractor(mock, { readings: 0 })).toThrow(/readings must be a positive integer/);
     expect(() => extractor(mock, { sourceBudget: { maxChars: 0 } })).toThrow(/maxChars must be/);
     const controller = new AbortController();
     const pending = ready.extract(ALL, PAIRS, { signal: controller.signal });
     setTimeout(() => controller.abort(new Error("stopped by the user")), 20);
     await expect(pending).rejects.toThrow("stopped by the user");
   });
-});
 
-describe("source budget", () => {
-  it("cuts a long source to its head, marks the cut, and counts it", async () => {
+  it("cuts a long source to its head, marks the cut, and counts each call that shows it", async () => {
     const mock = await serve();
     const long = "0123456789".repeat(25);
     const budget = extractor(mock, { bothOrders: false, cacheFile: false, sourceBudget: { maxChars: 100 } });
@@ -408,19 +582,15 @@ describe("source budget", () => {
       [hallucination],
       [pair("long", "hallucination=1", "hallucination=2", { source: long }), pair("short", "x", "y")],
     );
-    const shown = mock.log
-      .map((request) => request.messages.at(-1)!.content)
-      .find((text) => text.includes("0123456789"))!;
+    const shown = mock.log.map(user).find((text) => text.includes("0123456789"))!;
     expect(shown).toContain(
       `<source>\n${long.slice(0, 100)}\n[… the source document is cut here: its first 100 of 250 characters are shown, 150 are left out]\n</source>`,
     );
-    expect(budget.stats().sourcesCut).toEqual({ maxChars: 100, count: 1, charsRemoved: 150 });
-
-    // A factor that does not read the source neither sees it nor counts a cut.
+    expect(budget.stats().sourcesCut).toEqual({ maxChars: 100, count: 2, charsRemoved: 300 });
     mock.reset();
     const unread = extractor(mock, { bothOrders: false, cacheFile: false, sourceBudget: { maxChars: 100 } });
     await unread.extract([fluency], [pair("long", "a", "b", { source: long })]);
-    expect(mock.log[0]!.messages.at(-1)!.content).not.toContain("<source>");
+    expect(mock.log.every((request) => !user(request).includes("<source>"))).toBe(true);
     expect(unread.stats().sourcesCut.count).toBe(0);
   });
 });
@@ -428,20 +598,18 @@ describe("source budget", () => {
 describe("cache", () => {
   it("a second run over the same pairs makes no request; a new prompt version does", async () => {
     const mock = await serve();
-    const cold = extractor(mock);
-    const first = await cold.extract(ALL, PAIRS);
-    expect(mock.stats.requests).toBe(6);
-
+    const first = await extractor(mock).extract(ALL, PAIRS);
+    expect(mock.stats.requests).toBe(13);
     mock.reset();
     const warm = extractor(mock);
     const second = await warm.extract(ALL, PAIRS);
     expect(mock.stats.requests).toBe(0);
     expect(second).toEqual(first);
-    expect(warm.stats()).toMatchObject({ calls: 6, cacheHits: 6 });
-
+    expect(warm.stats()).toMatchObject({ calls: 13, cacheHits: 13 });
     mock.reset();
     const revised = defineModelFactor({ ...fluency, prompt: { ...fluency.prompt!, version: "fluency@2" } });
     await extractor(mock).extract([revised, hallucination, coverage, helpfulness], PAIRS);
+    // The response readings hold fluency; the checklist and the pair calls do not.
     expect(mock.stats.requests).toBe(6);
   });
 });
@@ -451,7 +619,7 @@ describe("providers and plugins", () => {
     const mock = await serve();
     const results = await extractor(mock, { provider: "anthropic", cacheFile: false }).extract(ALL, PAIRS);
     expect(mock.log.every((request) => request.api === "anthropic")).toBe(true);
-    expect(mock.log[0]!.responseSchema!.name).toBe("factors");
+    expect(mock.log.find(isResponseReading)!.responseSchema!.name).toBe("response_reading");
     expect(signs(results)).toEqual(EXPECTED_SIGNS);
   });
 

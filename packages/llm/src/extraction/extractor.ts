@@ -1,48 +1,70 @@
 import { setImmediate } from "node:timers/promises";
 import {
   type ChatMessage,
-  type FactorInput,
-  type FactorOutput,
   type FactorPlugin,
   type Manifestation,
   type ModelFactorExtractor,
   type Pair,
   ProfilekitError,
+  signOfDifference,
 } from "@profilekit/spec";
 import type { z } from "zod";
 import type { ModelClient } from "../client.js";
 import { ModelConfigurationError } from "../errors.js";
 import {
-  jointAnswerSchema,
-  jointReading,
-  outputOf,
-  type Reading,
-  responseValue,
-  SINGLE_ANSWERS,
-} from "./answer-schemas.js";
-import { type CallInputs, cutSource, DEFAULT_SOURCE_MAX_CHARS, inputsRead, missingInput } from "./inputs.js";
+  type AnswerLayout,
+  acceptSchema,
+  type FactorRead,
+  type LayoutRead,
+  layoutFactors,
+  layoutFor,
+  layoutSchema,
+  mergeReads,
+  readLayout,
+  reaskLayout,
+  type Side,
+} from "./answer-layout.js";
+import { ChecklistAnswerSchema, shapeOf } from "./answer-schemas.js";
+import { type CallInputs, callInputs, DEFAULT_SOURCE_MAX_CHARS, missingInput } from "./inputs.js";
 import {
-  comparisonMessages,
-  jointMessages,
-  jointPromptVersion,
+  type CallShape,
+  callPromptVersion,
+  checklistMessages,
+  checklistPromptVersion,
   type Order,
-  responseMessages,
-  singlePromptVersion,
+  readingMessages,
+  type Shown,
 } from "./messages.js";
 import { ordersFor } from "./orders.js";
 import { type Outcome, type Reconciled, reconcile } from "./reconcile.js";
+import {
+  type ExtractionMode,
+  ExtractionModeSchema,
+  type ExtractionRecord,
+  inputKey,
+  type ReadingRecord,
+  type ResponseRef,
+  responseRef,
+} from "./records.js";
 import { type ExtractionStats, ExtractionTally } from "./stats.js";
 
-/** `joint`: one call per pair and order for all factors. `per-factor`: separate calls per factor. */
-export type ExtractionMode = "joint" | "per-factor";
+export type { ExtractionMode } from "./records.js";
 
 export interface ModelFactorExtractorOptions {
   /** The client every call goes through (cache, scheduler, retries, usage). */
   readonly client: ModelClient;
-  /** Default `joint`. */
+  /**
+   * - `joint` (default): each distinct response is read once, in one call holding every
+   *   response-level factor of the run; pair-level factors are asked per pair, in one call
+   *   holding only them.
+   * - `pair-joint`: one call per pair and order holds every factor, both responses in context.
+   * - `per-factor`: one call per factor: per distinct response, or per pair and order.
+   */
   readonly mode?: ExtractionMode;
-  /** Ask every comparison (and, in joint mode, every call) in both orders. Default true. */
+  /** Ask every pair call in both orders. Default true. */
   readonly bothOrders?: boolean;
+  /** Readings of each distinct response, averaged (joint and per-factor mode). Default 1. */
+  readonly readings?: number;
   /** Longer sources are cut to their first `maxChars` characters. Default 24,000. */
   readonly sourceBudget?: { readonly maxChars: number };
   /** Decides the one order a pair is asked in when bothOrders is off (with the pair id). Default 0. */
@@ -51,6 +73,12 @@ export interface ModelFactorExtractorOptions {
   readonly temperature?: number;
   /** Passed to every call; default: the provider's (4,096 for Anthropic). */
   readonly maxOutputTokens?: number;
+  /**
+   * Gets every checklist drawn up and every response reading (its fact ledger, checklist
+   * marks and values), each once per extractor, for the run folder: every count can then be
+   * checked against what it was counted from. Must not throw.
+   */
+  readonly onRecord?: (record: ExtractionRecord) => void;
 }
 
 /** The run's model extractor, with what it did so far. */
@@ -65,18 +93,22 @@ const ISSUE_CHUNK = 16;
 /** Stage label of every call, for the client's usage report. */
 export const EXTRACTION_STAGE = "extract";
 
-/** The answer schema and the promptVersion of a joint call, for one set of factors (in id order). */
-interface JointPlan {
-  readonly schema: z.ZodObject;
-  readonly promptVersion: string;
-}
+/** A response-level factor's value on one response: the mean of its readings, or why none. */
+type ResponseValue =
+  | { readonly value: number; readonly samples: readonly number[] }
+  | { readonly error: string };
+
+/** A checklist drawn up for one factor and input, or why none. */
+type Checklist = { readonly items: readonly string[]; readonly input: string } | { readonly error: string };
+
+const noAnswer = (what: string, error: string) => `no valid answer for ${what}: ${error}`;
 
 /**
- * Measures PROFILE's model-extracted factors (`defineModelFactor`) through a
- * ModelClient. Every call of an extract call is issued at once; the client's
- * scheduler bounds the concurrency. A call that fails (still invalid after the
- * client's re-ask, or no answer after its retries) leaves a null sign with the
- * error: a value is never guessed.
+ * Measures PROFILE's model-extracted factors (`defineModelFactor`) through a ModelClient.
+ * Every call of an extract call is issued at once; the client's scheduler bounds the
+ * concurrency. A factor whose answer fails (after the client's re-ask and one re-ask of the
+ * failed parts, or with no answer after the retries) gets a null sign with the error; the other
+ * factors of the call keep theirs. A value is never guessed.
  */
 export function createModelFactorExtractor(
   options: ModelFactorExtractorOptions,
@@ -84,137 +116,410 @@ export function createModelFactorExtractor(
   const { client } = options;
   const mode = options.mode ?? "joint";
   const bothOrders = options.bothOrders ?? true;
+  const readings = options.readings ?? 1;
   const maxChars = options.sourceBudget?.maxChars ?? DEFAULT_SOURCE_MAX_CHARS;
   const seed = options.seed ?? 0;
   const temperature = options.temperature ?? 0;
-  checkOptions(mode, maxChars, seed, temperature, options.maxOutputTokens);
-  const tally = new ExtractionTally(mode, bothOrders, maxChars);
-  // One schema object per factor set: the client converts each schema to JSON Schema once.
-  const jointPlans = new Map<string, JointPlan>();
+  checkOptions(mode, readings, maxChars, seed, temperature, options.maxOutputTokens);
+  const tally = new ExtractionTally(mode, bothOrders, readings, maxChars);
+  const recorded = new Set<string>();
+  // One schema object per layout: the client converts each schema to JSON Schema once.
+  const schemas = new Map<string, { schema: z.ZodObject; accept: z.ZodType }>();
 
-  function jointPlan(factors: readonly FactorPlugin[]): JointPlan {
-    const key = factors.map((factor) => `${factor.id}\u0000${factor.prompt!.version}`).join("\u0001");
-    let plan = jointPlans.get(key);
-    if (!plan) {
-      plan = { schema: jointAnswerSchema(factors), promptVersion: jointPromptVersion(factors) };
-      jointPlans.set(key, plan);
-    }
-    return plan;
+  function record(id: string, make: () => ExtractionRecord): void {
+    if (!options.onRecord || recorded.has(id)) return;
+    recorded.add(id);
+    options.onRecord(make());
   }
 
-  const failure = (error: string, what: string) => `no answer for ${what}: ${error}`;
+  function schemasOf(layout: AnswerLayout) {
+    const key = JSON.stringify([
+      layout.sides,
+      layoutFactors(layout).map((factor) => `${factor.id}\u0000${factor.prompt!.version}`),
+      layout.ledger.map((factor) => factor.id),
+      layout.givenFacts.map((facts) => facts.length),
+      layout.checklists.map((entry) => entry.items.length),
+    ]);
+    let known = schemas.get(key);
+    if (!known) {
+      known = { schema: layoutSchema(layout), accept: acceptSchema(layout) };
+      schemas.set(key, known);
+    }
+    return known;
+  }
 
-  async function ask<S extends z.ZodType>(
-    schema: S,
+  async function ask(
+    kind: "reading" | "pair" | "checklist" | "reask",
+    schema: z.ZodObject,
+    accept: z.ZodType,
     schemaName: string,
     messages: readonly ChatMessage[],
     promptVersion: string,
-    order: Order | undefined,
+    sampleIndex: number,
     signal: AbortSignal | undefined,
   ) {
     const result = await client.generateObject({
       schema,
+      accept,
       schemaName,
       messages,
       promptVersion,
       stage: EXTRACTION_STAGE,
-      // The order marker: the swapped order is cached apart even when a and b are equal.
-      sampleIndex: order === "swapped" ? 1 : 0,
+      sampleIndex,
       temperature,
       maxOutputTokens: options.maxOutputTokens,
       signal,
     });
-    tally.call(result);
+    tally.call(result, kind);
     return result;
   }
 
-  function shown(pair: Pair, order: Order): [string, string] {
-    return order === "given" ? [pair.a, pair.b] : [pair.b, pair.a];
+  /** A layout whose every factor failed with one error. */
+  function failedRead(layout: AnswerLayout, error: string): LayoutRead {
+    const reads = new Map<string, FactorRead>(
+      layoutFactors(layout).map((factor) => [factor.id, { ok: false, error }]),
+    );
+    return {
+      reads,
+      evidence: layout.sides.map(() => ({ facts: undefined, marks: {} })),
+      countMismatches: 0,
+      repeatedFacts: 0,
+    };
   }
 
-  async function jointCall(
-    factors: readonly FactorPlugin[],
-    inputs: CallInputs,
-    pair: Pair,
-    order: Order,
-    signal: AbortSignal | undefined,
-  ): Promise<Map<string, Outcome>> {
-    const plan = jointPlan(factors);
-    const result = await ask(
-      plan.schema,
-      "factors",
-      jointMessages(factors, inputs, ...shown(pair, order)),
-      plan.promptVersion,
-      order,
+  /**
+   * One reading call, salvaged per factor: every part that validates is kept, and the parts
+   * that are missing or invalid are asked again once, with a schema of just those.
+   */
+  async function readWithSalvage(call: {
+    readonly shape: CallShape;
+    readonly group: readonly FactorPlugin[];
+    readonly layout: AnswerLayout;
+    readonly inputs: CallInputs & { readonly removed: number };
+    readonly shown: Shown;
+    readonly sampleIndex: number;
+    readonly signal: AbortSignal | undefined;
+  }): Promise<LayoutRead> {
+    const { shape, group, layout, inputs, shown, sampleIndex, signal } = call;
+    const promptVersion = callPromptVersion(group, mode === "per-factor");
+    const name = shape === "response" ? "response_reading" : shape === "pair" ? "pair_reading" : "pair_joint";
+    tally.sourceCut(inputs.removed);
+    const first = schemasOf(layout);
+    const kind = shape === "response" ? "reading" : "pair";
+    const answer = await ask(
+      kind,
+      first.schema,
+      first.accept,
+      name,
+      readingMessages(shape, group, layout, inputs, shown, false),
+      promptVersion,
+      sampleIndex,
       signal,
     );
-    const outcomes = new Map<string, Outcome>();
-    for (const factor of factors) {
-      if (!result.ok) {
-        outcomes.set(factor.id, { order, error: failure(result.error, `the ${order} order`) });
-        continue;
+    if (!answer.ok) return failedRead(layout, answer.error);
+    let read = readLayout(layout, answer.value);
+    tally.consistency(read.countMismatches, read.repeatedFacts);
+    const again = reaskLayout(layout, read);
+    if (!again) return read;
+    const second = schemasOf(again);
+    tally.sourceCut(inputs.removed);
+    const retry = await ask(
+      "reask",
+      second.schema,
+      second.accept,
+      name,
+      readingMessages(shape, group, again, inputs, shown, true),
+      promptVersion,
+      sampleIndex,
+      signal,
+    );
+    if (!retry.ok) {
+      const failed = failedRead(again, `the re-ask of the failed parts got no valid answer: ${retry.error}`);
+      return mergeReads(read, failed);
+    }
+    const reread = readLayout(again, retry.value);
+    tally.consistency(reread.countMismatches, reread.repeatedFacts);
+    tally.recovered([...reread.reads.values()].filter((entry) => entry.ok).length);
+    read = mergeReads(read, reread);
+    return read;
+  }
+
+  /** Everything memoised for one extract call: every pair of the batch shares these readings. */
+  function session(signal: AbortSignal | undefined) {
+    const checklists = new Map<string, Promise<Checklist>>();
+    const responses = new Map<string, Promise<Map<string, ResponseValue>>>();
+    const pairOf = (pair: Pair, order: Order): Shown =>
+      order === "given" ? { a: pair.a, b: pair.b } : { a: pair.b, b: pair.a };
+
+    function checklistFor(factor: FactorPlugin, pair: Pair): Promise<Checklist> {
+      const inputs = callInputs([factor], pair, maxChars);
+      const input = inputKey(inputs.source, inputs.prompt);
+      const key = `${factor.id}\u0000${factor.prompt!.version}\u0000${input}`;
+      let pending = checklists.get(key);
+      if (!pending) {
+        pending = (async (): Promise<Checklist> => {
+          tally.sourceCut(inputs.removed);
+          const promptVersion = checklistPromptVersion(factor);
+          const result = await ask(
+            "checklist",
+            ChecklistAnswerSchema,
+            ChecklistAnswerSchema,
+            "checklist",
+            checklistMessages(factor, inputs),
+            promptVersion,
+            0,
+            signal,
+          );
+          if (!result.ok) return { error: noAnswer(`the ${factor.id} checklist`, result.error) };
+          const { items } = result.value as z.infer<typeof ChecklistAnswerSchema>;
+          record(`checklist\u0000${key}`, () => ({
+            kind: "checklist",
+            factor: factor.id,
+            input,
+            promptVersion,
+            items,
+          }));
+          return { items, input };
+        })();
+        checklists.set(key, pending);
       }
-      const reading = jointReading(factor, result.value[factor.id]);
-      if (reading.kind === "values") tally.inconsistentAnswers(reading.inconsistent);
-      outcomes.set(factor.id, { order, reading });
+      return pending;
+    }
+
+    /** The checklists a group marks against; the factors whose checklist failed, with why. */
+    async function checklistsOf(group: readonly FactorPlugin[], pair: Pair) {
+      const items = new Map<string, readonly string[]>();
+      const inputs = new Map<string, string>();
+      const failed = new Map<string, string>();
+      for (const factor of group.filter((each) => shapeOf(each) === "checklist")) {
+        const checklist = await checklistFor(factor, pair);
+        if ("error" in checklist) failed.set(factor.id, checklist.error);
+        else {
+          items.set(factor.id, checklist.items);
+          inputs.set(factor.id, checklist.input);
+        }
+      }
+      return { items, inputs, failed };
+    }
+
+    function readingRecord(
+      ref: ResponseRef,
+      group: readonly FactorPlugin[],
+      layout: AnswerLayout,
+      read: LayoutRead,
+      side: number,
+      checklistInputs: ReadonlyMap<string, string>,
+      extra: { reading: number; pairId?: string; order?: Order },
+    ): ReadingRecord {
+      const evidence = read.evidence[side]!;
+      const values: Record<string, number | null> = {};
+      const errors: Record<string, string> = {};
+      for (const factor of layoutFactors(layout)) {
+        const entry = read.reads.get(factor.id);
+        if (entry?.ok && "values" in entry) values[factor.id] = entry.values[side]!;
+        else {
+          values[factor.id] = null;
+          errors[factor.id] = entry && !entry.ok ? entry.error : "not read";
+        }
+      }
+      return {
+        kind: "reading",
+        mode,
+        response: ref,
+        ...(extra.pairId === undefined ? {} : { pairId: extra.pairId, order: extra.order }),
+        reading: extra.reading,
+        promptVersion: callPromptVersion(group, mode === "per-factor"),
+        factors: layoutFactors(layout).map((factor) => factor.id),
+        ...(evidence.facts ? { facts: evidence.facts } : {}),
+        checklists: Object.fromEntries(
+          layout.checklists.map(({ factor, items }) => [
+            factor.id,
+            {
+              input: checklistInputs.get(factor.id)!,
+              marks: (evidence.marks[factor.id] ?? []).map((mark, i) => ({ item: items[i]!, ...mark })),
+            },
+          ]),
+        ),
+        values,
+        errors,
+      };
+    }
+
+    /** Joint and per-factor mode: a response's values for a group of response-level factors. */
+    function readResponse(
+      group: readonly FactorPlugin[],
+      pair: Pair,
+      text: string,
+    ): Promise<Map<string, ResponseValue>> {
+      const ref = responseRef(pair, text);
+      const key = `${group.map((factor) => factor.id).join(",")}\u0000${ref.key}`;
+      let pending = responses.get(key);
+      if (!pending) {
+        pending = (async () => {
+          const { items, inputs: checklistInputs, failed } = await checklistsOf(group, pair);
+          const values = new Map<string, ResponseValue>();
+          for (const [id, error] of failed) values.set(id, { error });
+          const layout = layoutFor(
+            group.filter((factor) => !failed.has(factor.id)),
+            [undefined],
+            items,
+          );
+          if (layoutFactors(layout).length === 0) return values;
+          const inputs = callInputs(group, pair, maxChars);
+          const reads = await Promise.all(
+            Array.from({ length: readings }, (_, reading) =>
+              readWithSalvage({
+                shape: "response",
+                group,
+                layout,
+                inputs,
+                shown: { response: text },
+                sampleIndex: reading,
+                signal,
+              }),
+            ),
+          );
+          for (const [reading, read] of reads.entries()) {
+            record(`reading\u0000${key}\u0000${reading}`, () =>
+              readingRecord(ref, group, layout, read, 0, checklistInputs, { reading }),
+            );
+          }
+          for (const factor of layoutFactors(layout)) {
+            const samples: number[] = [];
+            let error: string | undefined;
+            for (const read of reads) {
+              const entry = read.reads.get(factor.id);
+              if (entry?.ok && "values" in entry) samples.push(entry.values[0]!);
+              else error ??= entry && !entry.ok ? entry.error : "not read";
+            }
+            values.set(
+              factor.id,
+              error !== undefined
+                ? { error: noAnswer(factor.id, error) }
+                : { value: samples.reduce((sum, x) => sum + x, 0) / samples.length, samples },
+            );
+          }
+          return values;
+        })();
+        responses.set(key, pending);
+      }
+      return pending;
+    }
+
+    /** Joint and per-factor mode: a pair's comparisons in one order. */
+    async function readPair(group: readonly FactorPlugin[], pair: Pair, order: Order) {
+      const layout = layoutFor(group, [], new Map());
+      const read = await readWithSalvage({
+        shape: "pair",
+        group,
+        layout,
+        inputs: callInputs(group, pair, maxChars),
+        shown: pairOf(pair, order),
+        sampleIndex: order === "swapped" ? 1 : 0,
+        signal,
+      });
+      return outcomesOf(layout, read, order);
+    }
+
+    /** Pair-joint mode: every factor of a pair in one order. */
+    async function readPairJoint(group: readonly FactorPlugin[], pair: Pair, order: Order) {
+      const { items, inputs: checklistInputs, failed } = await checklistsOf(group, pair);
+      const layout = layoutFor(
+        group.filter((factor) => !failed.has(factor.id)),
+        ["a", "b"],
+        items,
+      );
+      const shown = pairOf(pair, order) as { a: string; b: string };
+      const read = await readWithSalvage({
+        shape: "pair-joint",
+        group,
+        layout,
+        inputs: callInputs(group, pair, maxChars),
+        shown,
+        sampleIndex: order === "swapped" ? 1 : 0,
+        signal,
+      });
+      if (
+        layout.ledger.length + layout.checklists.length + layout.counts.length + layout.ratings.length >
+        0
+      ) {
+        (["a", "b"] as Side[]).forEach((side, index) => {
+          const ref = responseRef(pair, shown[side]);
+          record(`pair-joint\u0000${pair.id}\u0000${order}\u0000${side}`, () =>
+            readingRecord(ref, group, { ...layout, comparisons: [] }, read, index, checklistInputs, {
+              reading: 0,
+              pairId: pair.id,
+              order,
+            }),
+          );
+        });
+      }
+      const outcomes = outcomesOf(layout, read, order);
+      for (const [id, error] of failed) outcomes.set(id, { order, error });
+      return outcomes;
+    }
+
+    return { readResponse, readPair, readPairJoint };
+  }
+
+  function outcomesOf(layout: AnswerLayout, read: LayoutRead, order: Order): Map<string, Outcome> {
+    const outcomes = new Map<string, Outcome>();
+    for (const factor of layoutFactors(layout)) {
+      const entry = read.reads.get(factor.id);
+      if (!entry?.ok) {
+        const error = entry && !entry.ok ? entry.error : "not read";
+        outcomes.set(factor.id, { order, error: noAnswer(`${factor.id} in the ${order} order`, error) });
+      } else if ("answer" in entry) {
+        outcomes.set(factor.id, { order, reading: { kind: "comparison", answer: entry.answer } });
+      } else {
+        outcomes.set(factor.id, {
+          order,
+          reading: { kind: "values", a: entry.values[0]!, b: entry.values[1]! },
+        });
+      }
     }
     return outcomes;
   }
 
-  /** Per-factor mode, response level: each response asked on its own, so order does not apply. */
-  async function responseCalls(
-    factor: FactorPlugin,
-    output: Exclude<FactorOutput, "comparison">,
-    inputs: CallInputs,
+  /** A response-level manifestation from the two responses' readings. */
+  function fromResponses(
     pair: Pair,
-    signal: AbortSignal | undefined,
-  ): Promise<Outcome> {
-    const schema = SINGLE_ANSWERS[output];
-    const promptVersion = singlePromptVersion(factor);
-    const [answerA, answerB] = await Promise.all(
-      [pair.a, pair.b].map((response) =>
-        ask(schema, factor.id, responseMessages(factor, inputs, response), promptVersion, undefined, signal),
-      ),
-    );
-    if (!answerA!.ok) return { order: undefined, error: failure(answerA!.error, "response a") };
-    if (!answerB!.ok) return { order: undefined, error: failure(answerB!.error, "response b") };
-    const valueA = responseValue(output, answerA!.value);
-    const valueB = responseValue(output, answerB!.value);
-    const reading: Reading = {
-      kind: "values",
-      a: valueA.value,
-      b: valueB.value,
-      inconsistent: Number(valueA.inconsistent) + Number(valueB.inconsistent),
+    factor: FactorPlugin,
+    a: ResponseValue | undefined,
+    b: ResponseValue | undefined,
+  ): Manifestation {
+    for (const [side, value] of [
+      ["a", a],
+      ["b", b],
+    ] as const) {
+      if (!value || "error" in value) {
+        return {
+          pairId: pair.id,
+          factor: factor.id,
+          sign: null,
+          error: `response ${side}: ${value && "error" in value ? value.error : "not read"}`,
+        };
+      }
+    }
+    const [readA, readB] = [a, b] as { value: number; samples: readonly number[] }[];
+    return {
+      pairId: pair.id,
+      factor: factor.id,
+      valueA: readA!.value,
+      valueB: readB!.value,
+      sign: signOfDifference(readA!.value, readB!.value),
+      meta: {
+        readFrom: "responses",
+        responses: { a: responseRef(pair, pair.a).key, b: responseRef(pair, pair.b).key },
+        ...(readings > 1 ? { readings: { a: readA!.samples, b: readB!.samples } } : {}),
+      },
     };
-    tally.inconsistentAnswers(reading.inconsistent);
-    return { order: undefined, reading };
-  }
-
-  /** Per-factor mode, pair level: one call per order. */
-  async function comparisonCall(
-    factor: FactorPlugin,
-    inputs: CallInputs,
-    pair: Pair,
-    order: Order,
-    signal: AbortSignal | undefined,
-  ): Promise<Outcome> {
-    const result = await ask(
-      SINGLE_ANSWERS.comparison,
-      factor.id,
-      comparisonMessages(factor, inputs, ...shown(pair, order)),
-      singlePromptVersion(factor),
-      order,
-      signal,
-    );
-    if (!result.ok) return { order, error: failure(result.error, `the ${order} order`) };
-    return { order, reading: { kind: "comparison", answer: result.value.answer } };
   }
 
   async function extractPair(
     factors: readonly FactorPlugin[],
-    reads: ReadonlyMap<FactorPlugin, ReadonlySet<FactorInput>>,
     pair: Pair,
-    signal: AbortSignal | undefined,
+    reader: ReturnType<typeof session>,
   ): Promise<Map<string, Reconciled>> {
     const results = new Map<string, Reconciled>();
     const measurable: FactorPlugin[] = [];
@@ -234,44 +539,49 @@ export function createModelFactorExtractor(
       }
     }
     if (measurable.length === 0) return results;
-
-    const source = pair.source ? cutSource(pair.source, maxChars) : undefined;
-    const inputsFor = (group: readonly FactorPlugin[]): CallInputs => {
-      const read = new Set(group.flatMap((factor) => [...reads.get(factor)!]));
-      return {
-        source: read.has("source") ? source?.text : undefined,
-        prompt: read.has("prompt") && pair.prompt ? pair.prompt : undefined,
-      };
-    };
-    if (source && measurable.some((factor) => reads.get(factor)!.has("source"))) {
-      tally.sourceCut(source.removed);
-    }
-
     const orders = ordersFor(pair.id, seed, bothOrders);
-    if (mode === "joint") {
-      const inputs = inputsFor(measurable);
-      const calls = await Promise.all(
-        orders.map((order) => jointCall(measurable, inputs, pair, order, signal)),
-      );
-      for (const factor of measurable) {
-        const outcomes = calls.map((call) => call.get(factor.id)!) as [Outcome] | [Outcome, Outcome];
-        results.set(factor.id, reconcile(pair.id, factor.id, outcomes));
-      }
+    const reconciled = (factor: FactorPlugin, outcomes: Outcome[]) =>
+      results.set(factor.id, reconcile(pair.id, factor.id, outcomes as [Outcome] | [Outcome, Outcome]));
+
+    if (mode === "pair-joint") {
+      const calls = await Promise.all(orders.map((order) => reader.readPairJoint(measurable, pair, order)));
+      for (const factor of measurable)
+        reconciled(
+          factor,
+          calls.map((call) => call.get(factor.id)!),
+        );
       return results;
     }
-    await Promise.all(
-      measurable.map(async (factor) => {
-        const inputs = inputsFor([factor]);
-        const output = outputOf(factor);
-        const outcomes: [Outcome] | [Outcome, Outcome] =
-          output !== "comparison"
-            ? [await responseCalls(factor, output, inputs, pair, signal)]
-            : ((await Promise.all(
-                orders.map((order) => comparisonCall(factor, inputs, pair, order, signal)),
-              )) as [Outcome] | [Outcome, Outcome]);
-        results.set(factor.id, reconcile(pair.id, factor.id, outcomes));
-      }),
-    );
+    const responseLevel = measurable.filter((factor) => factor.level === "response");
+    const pairLevel = measurable.filter((factor) => factor.level === "pair");
+    const groups = mode === "joint" ? [responseLevel] : responseLevel.map((factor) => [factor]);
+    const pairGroups = mode === "joint" ? [pairLevel] : pairLevel.map((factor) => [factor]);
+    await Promise.all([
+      ...groups
+        .filter((group) => group.length > 0)
+        .map(async (group) => {
+          const [a, b] = await Promise.all([
+            reader.readResponse(group, pair, pair.a),
+            reader.readResponse(group, pair, pair.b),
+          ]);
+          for (const factor of group) {
+            results.set(factor.id, {
+              manifestation: fromResponses(pair, factor, a.get(factor.id), b.get(factor.id)),
+              consistent: undefined,
+            });
+          }
+        }),
+      ...pairGroups
+        .filter((group) => group.length > 0)
+        .map(async (group) => {
+          const calls = await Promise.all(orders.map((order) => reader.readPair(group, pair, order)));
+          for (const factor of group)
+            reconciled(
+              factor,
+              calls.map((call) => call.get(factor.id)!),
+            );
+        }),
+    ]);
     return results;
   }
 
@@ -282,11 +592,11 @@ export function createModelFactorExtractor(
   ): Promise<ReadonlyMap<string, readonly Manifestation[]>> {
     const { signal } = extractOptions;
     const ordered = checkFactors(factors);
-    const reads = new Map(ordered.map((factor) => [factor, inputsRead(factor)]));
     signal?.throwIfAborted();
+    const reader = session(signal);
     const byFactor = new Map(factors.map((factor) => [factor.id, new Array<Manifestation>(pairs.length)]));
     const measure = async (pair: Pair, index: number) => {
-      const results = await extractPair(ordered, reads, pair, signal);
+      const results = await extractPair(ordered, pair, reader);
       for (const [factor, { manifestation, consistent }] of results) {
         byFactor.get(factor)![index] = manifestation;
         tally.manifestation(factor, manifestation.sign === null, consistent);
@@ -345,16 +655,25 @@ function checkFactors(factors: readonly FactorPlugin[]): FactorPlugin[] {
 
 function checkOptions(
   mode: string,
+  readings: number,
   maxChars: number,
   seed: number,
   temperature: number,
   maxOutputTokens: number | undefined,
 ): void {
+  const modes = ExtractionModeSchema.options;
   const problems: [string, boolean, string][] = [
     [
       "mode",
-      mode === "joint" || mode === "per-factor",
-      `"joint" or "per-factor", got ${JSON.stringify(mode)}`,
+      (modes as readonly string[]).includes(mode),
+      `${modes.map((each) => `"${each}"`).join(", ")}, got ${JSON.stringify(mode)}`,
+    ],
+    [
+      "readings",
+      Number.isInteger(readings) && readings >= 1 && (readings === 1 || mode !== "pair-joint"),
+      mode === "pair-joint"
+        ? `1 in pair-joint mode (a pair's two orders are its readings), got ${readings}`
+        : `a positive integer, got ${readings}`,
     ],
     [
       "sourceBudget.maxChars",

@@ -1,7 +1,7 @@
 import { defineModelFactor } from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
 import { fluency, hallucination, helpfulness, pair } from "../__fixtures__/model-factors.js";
-import { cutSource, inputsRead, missingInput } from "./inputs.js";
+import { callInputs, cutSource, inputsOf, missingInput } from "./inputs.js";
 
 describe("cutSource", () => {
   it("keeps a source within the budget as it is", () => {
@@ -23,23 +23,33 @@ describe("cutSource", () => {
   });
 });
 
-describe("inputsRead", () => {
-  it("reads what a factor requires or names, and everything for a comparison", () => {
-    expect([...inputsRead(fluency)]).toEqual([]);
-    expect([...inputsRead(hallucination)]).toEqual(["source"]);
-    expect([...inputsRead(helpfulness)].sort()).toEqual(["prompt", "source"]);
-    const offFocus = defineModelFactor({
-      id: "off-focus",
-      title: "Off focus",
-      definition: "More peripheral facts.",
+describe("inputs", () => {
+  it("reads exactly what a factor's prompt declares, whatever its wording says", () => {
+    expect(inputsOf(fluency)).toEqual([]);
+    expect(inputsOf(hallucination)).toEqual(["source"]);
+    expect(inputsOf(helpfulness)).toEqual(["prompt"]);
+    const worded = defineModelFactor({
+      id: "worded",
+      title: "Worded",
+      definition: "d",
       level: "response",
       prompt: {
-        version: "off-focus@1",
-        output: "count",
-        instructions: "The focus is what the prompt asks, or else the main content of the source document.",
+        version: "worded@1",
+        output: "rating",
+        instructions: "Unlike the prompt and the source document.",
       },
     });
-    expect([...inputsRead(offFocus)].sort()).toEqual(["prompt", "source"]);
+    expect(inputsOf(worded)).toEqual([]);
+  });
+
+  it("shows the union of a call's factors' inputs, the source cut to the budget", () => {
+    const p = pair("p", "a", "b", { source: "0123456789" });
+    expect(callInputs([fluency], p, 100)).toEqual({ source: undefined, prompt: undefined, removed: 0 });
+    expect(callInputs([fluency, hallucination, helpfulness], p, 4)).toMatchObject({
+      source: expect.stringMatching(/^0123\n\[… the source document is cut here/),
+      prompt: "What does it say?",
+      removed: 6,
+    });
   });
 
   it("names the first required input a pair lacks", () => {

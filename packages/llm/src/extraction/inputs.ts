@@ -10,19 +10,29 @@ export interface CallInputs {
 }
 
 /**
- * The inputs a factor reads besides the responses. A pair-level factor judges
- * the two responses against their input, so it reads both the source and the
- * prompt; a response-level factor reads what it `requires` and what its
- * instructions name ("the source document", "the prompt", as the spec asks
- * instructions to call them).
+ * The inputs a factor reads besides the responses: exactly those its prompt declares, in every
+ * mode. A call that measures several factors shows the union of what they read, and each
+ * factor's definition says which of them are its own.
  */
-export function inputsRead(factor: FactorPlugin): ReadonlySet<FactorInput> {
-  if (factor.level === "pair") return new Set(["source", "prompt"]);
-  const read = new Set<FactorInput>(factor.requires ?? []);
-  const instructions = factor.prompt?.instructions ?? "";
-  if (instructions.includes("the source document")) read.add("source");
-  if (instructions.includes("the prompt")) read.add("prompt");
-  return read;
+export function inputsOf(factor: FactorPlugin): readonly FactorInput[] {
+  return factor.prompt?.inputs ?? [];
+}
+
+/** What a call measuring `factors` on `pair` shows: the union of the inputs they read, the source cut. */
+export function callInputs(
+  factors: readonly FactorPlugin[],
+  pair: Pair,
+  maxChars: number,
+): CallInputs & {
+  readonly removed: number;
+} {
+  const read = new Set(factors.flatMap((factor) => [...inputsOf(factor)]));
+  const cut = read.has("source") && pair.source ? cutSource(pair.source, maxChars) : undefined;
+  return {
+    source: cut?.text,
+    prompt: read.has("prompt") && pair.prompt ? pair.prompt : undefined,
+    removed: cut?.removed ?? 0,
+  };
 }
 
 /** The first input a factor requires that the pair lacks, if any. */

@@ -1,134 +1,160 @@
 import type { ChatMessage, FactorPlugin } from "@profilekit/spec";
-import { outputOf } from "./answer-schemas.js";
-import type { CallInputs } from "./inputs.js";
+import { type AnswerLayout, layoutFields } from "./answer-layout.js";
+import { answerOrder, checklistItemKey, factKey, LEDGER_FIELD, labelOf, shapeOf } from "./answer-schemas.js";
+import { type CallInputs, inputsOf } from "./inputs.js";
+import {
+  ANSWER_TEXT,
+  CHECKLIST_REMINDER,
+  CHECKLIST_SYSTEM_TEXT,
+  CHECKLIST_TEMPLATE_VERSION,
+  checklistReadsText,
+  FACT_LEDGER_TEXT,
+  FACT_LEDGER_VERSION,
+  JOINT_TEMPLATE_VERSION,
+  RELABEL_TEXT,
+  readsText,
+  reminderText,
+  SINGLE_TEMPLATE_VERSION,
+  SYSTEM_TEXT,
+  TAGS_TEXT,
+} from "./templates.js";
 
-/**
- * Versions of the texts this module wraps around the factors' instructions.
- * Any change to a text below needs a new version: each is part of the
- * promptVersion (so of the cache key) of every call built with it.
- */
-export const JOINT_TEMPLATE_VERSION = "joint-extraction@1";
-export const SINGLE_TEMPLATE_VERSION = "factor-extraction@1";
-
-const SYSTEM = `You are a careful annotator who measures quality factors of responses. Follow each factor's instructions exactly and judge each factor on its own, independently of the others. Base every judgement on the texts given, not on their order or on which response is called A or B. Answer with one JSON object that follows the given schema.`;
+/** The shape of a reading call: one response, a pair's comparisons, or a whole pair (pair-joint). */
+export type CallShape = "response" | "pair" | "pair-joint";
 
 /** Which way a pair's responses are shown: as given (a as response A), or swapped (b as response A). */
 export type Order = "given" | "swapped";
 
-/** The promptVersion of a joint call: the template's version and the factors' prompt versions, by factor id. */
-export function jointPromptVersion(factors: readonly FactorPlugin[]): string {
-  return `${JOINT_TEMPLATE_VERSION}:${factors.map((factor) => factor.prompt!.version).join(",")}`;
+/**
+ * The promptVersion of a call: the template's version (with the fact ledger's when the call
+ * lists facts), then the versions of the factors it defines, in id order. Part of the cache key.
+ */
+export function callPromptVersion(factors: readonly FactorPlugin[], single: boolean): string {
+  const template = single ? SINGLE_TEMPLATE_VERSION : JOINT_TEMPLATE_VERSION;
+  const ledger = factors.some((factor) => shapeOf(factor) === "ledger") ? `+${FACT_LEDGER_VERSION}` : "";
+  const versions = [...factors]
+    .sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
+    .map((factor) => factor.prompt!.version);
+  return `${template}${ledger}:${versions.join(",")}`;
 }
 
-/** The promptVersion of a call that asks for one factor. */
-export function singlePromptVersion(factor: FactorPlugin): string {
-  return `${SINGLE_TEMPLATE_VERSION}:${factor.prompt!.version}`;
+export function checklistPromptVersion(factor: FactorPlugin): string {
+  return `${CHECKLIST_TEMPLATE_VERSION}:${factor.prompt!.version}`;
 }
 
-function section(tag: string, text: string): string {
-  return `<${tag}>\n${text}\n</${tag}>`;
+function section(tag: string, text: string, attributes = ""): string {
+  return `<${tag}${attributes}>\n${text}\n</${tag}>`;
 }
 
-/** Says where each text is, in the names the factors' instructions use. */
-function intro(inputs: CallInputs, responses: "one" | "two"): string {
-  const where = [
-    ...(inputs.source === undefined ? [] : ["the source document in <source>"]),
-    ...(inputs.prompt === undefined ? [] : ["the prompt in <prompt>"]),
-    ...(responses === "one"
-      ? ["the response in <response>"]
-      : ["response A in <response_a>", "response B in <response_b>"]),
-  ];
-  if (where.length === 1) return `Here is ${where[0]}.`;
-  return `Here are ${where.slice(0, -1).join(", ")} and ${where.at(-1)}.`;
+/** A factor's definition as every call that measures it shows it, whatever the mode. */
+export function factorBlock(factor: FactorPlugin): string {
+  const prompt = factor.prompt!;
+  const label = labelOf(factor);
+  const answer = {
+    ledger: () => (label ? ANSWER_TEXT.ledgerLabel(factor.id, label.verdicts) : ANSWER_TEXT.ledgerCount()),
+    checklist: () => ANSWER_TEXT.checklist(factor.id),
+    count: () => ANSWER_TEXT.count(factor.id),
+    rating: () => ANSWER_TEXT.rating(factor.id),
+    comparison: () => ANSWER_TEXT.comparison(factor.id),
+  }[shapeOf(factor)]();
+  return [
+    `## ${factor.id}: ${factor.title}`,
+    readsText(inputsOf(factor), factor.level),
+    prompt.instructions,
+    answer,
+  ].join("\n");
 }
 
-function inputSections(inputs: CallInputs): string[] {
+/**
+ * The system message: the fixed instructions and the definitions of every factor the call's
+ * group measures, in the order of the answer (the fact ledger first). It is the same for every
+ * response, pair and re-ask of a group, so it opens a prefix that providers can cache.
+ */
+function definitions(factors: readonly FactorPlugin[], shape: CallShape): string {
+  const ordered = answerOrder(factors);
+  const parts = [SYSTEM_TEXT, TAGS_TEXT[shape], "# Definitions"];
+  if (ordered.some((factor) => shapeOf(factor) === "ledger")) {
+    parts.push(`## ${LEDGER_FIELD}: the fact ledger\n${FACT_LEDGER_TEXT}`);
+  }
+  parts.push(...ordered.map(factorBlock));
+  return parts.join("\n\n");
+}
+
+/** The inputs shown, and the checklists the layout marks against. */
+function inputSections(inputs: CallInputs, layout: AnswerLayout | undefined): string[] {
   return [
     ...(inputs.source === undefined ? [] : [section("source", inputs.source)]),
     ...(inputs.prompt === undefined ? [] : [section("prompt", inputs.prompt)]),
+    ...(layout?.checklists ?? []).map(({ factor, items }) =>
+      section(
+        "checklist",
+        items.map((item, i) => `${checklistItemKey(i)}: ${item}`).join("\n"),
+        ` factor="${factor.id}"`,
+      ),
+    ),
   ];
 }
-
-function factorBlock(factor: FactorPlugin, format?: string): string {
-  const lines = [`### ${factor.id}: ${factor.title}`, factor.prompt!.instructions];
-  if (format) lines.push(format);
-  return lines.join("\n");
-}
-
-const SHARED_PERCENTAGE_FORMAT = `Answer format for this factor: list the things to consider (for example the source document's key points) once, under "items", since they come from the inputs and not from a response. Then, under "a" and under "b", give one mark per item in the same order: true when that response counts for the item (for example, covers the key point) and false when it does not. The percentage is computed from these marks: do not give one.`;
 
 /**
- * One call for every factor of a pair. Response-level factors are answered
- * for each response (under "a" and "b"), pair-level factors compare the two.
- * `factors` are in the order of their ids.
+ * Messages in a chosen order: system and definitions; then the inputs (source, prompt,
+ * checklists), which end the prefix shared by every call of the group on the same input
+ * (`cacheBoundary`); then the responses and a short reminder of the task and the answer's fields.
  */
-export function jointMessages(
-  factors: readonly FactorPlugin[],
-  inputs: CallInputs,
-  responseA: string,
-  responseB: string,
-): ChatMessage[] {
-  const perResponse = factors.filter((factor) => factor.level === "response");
-  const comparisons = factors.filter((factor) => factor.level === "pair");
-  const parts = [
-    intro(inputs, "two"),
-    ...inputSections(inputs),
-    section("response_a", responseA),
-    section("response_b", responseB),
-    `Measure the factors below. Answer with one JSON object holding one field per factor, named by the factor's id (${factors.map((factor) => `"${factor.id}"`).join(", ")}).`,
-  ];
-  if (perResponse.length > 0) {
-    parts.push(
-      `## Factors measured on each response\nApply each factor's instructions to response A and, separately, to response B ("the response" in the instructions is the one being measured), and give the two answers under "a" and "b".`,
-      ...perResponse.map((factor) =>
-        factorBlock(factor, outputOf(factor) === "percentage" ? SHARED_PERCENTAGE_FORMAT : undefined),
-      ),
-    );
-  }
-  if (comparisons.length > 0) {
-    parts.push(
-      "## Factors that compare the two responses",
-      ...comparisons.map((factor) => factorBlock(factor)),
-    );
+function arrange(system: string, inputs: string[], closing: string): ChatMessage[] {
+  if (inputs.length === 0) {
+    return [
+      { role: "system", content: system, cacheBoundary: true },
+      { role: "user", content: closing },
+    ];
   }
   return [
-    { role: "system", content: SYSTEM },
-    { role: "user", content: parts.join("\n\n") },
+    { role: "system", content: system },
+    { role: "user", content: inputs.join("\n\n"), cacheBoundary: true },
+    { role: "user", content: closing },
   ];
 }
 
-/** One response-level factor, on one response. */
-export function responseMessages(factor: FactorPlugin, inputs: CallInputs, response: string): ChatMessage[] {
-  const parts = [
-    intro(inputs, "one"),
-    ...inputSections(inputs),
-    section("response", response),
-    "Measure this factor of the response:",
-    factorBlock(factor),
-  ];
-  return [
-    { role: "system", content: SYSTEM },
-    { role: "user", content: parts.join("\n\n") },
-  ];
+/** The responses a call shows: one, or response A and B in the order asked. */
+export type Shown = { readonly response: string } | { readonly a: string; readonly b: string };
+
+/**
+ * A reading call: `group` is every factor the call's group measures (defined in the system
+ * message), `layout` what this call asks for (all of them, or the parts a re-ask asks again).
+ */
+export function readingMessages(
+  shape: CallShape,
+  group: readonly FactorPlugin[],
+  layout: AnswerLayout,
+  inputs: CallInputs,
+  shown: Shown,
+  reask: boolean,
+): ChatMessage[] {
+  const responses =
+    "response" in shown
+      ? [section("response", shown.response)]
+      : [section("response_a", shown.a), section("response_b", shown.b)];
+  const relabel: string[] = [];
+  if (layout.relabel.length > 0) {
+    layout.sides.forEach((side, index) => {
+      const facts = layout.givenFacts[index] ?? [];
+      relabel.push(
+        section(
+          side ? `atomic_facts_${side}` : "atomic_facts",
+          facts.length === 0 ? "(none)" : facts.map((fact, i) => `${factKey(i)}: ${fact}`).join("\n"),
+        ),
+      );
+    });
+    relabel.push(RELABEL_TEXT(layout.relabel.map((factor) => factor.id)));
+  }
+  const closing = [...responses, ...relabel, reminderText(shape, layoutFields(layout), reask)].join("\n\n");
+  return arrange(definitions(group, shape), inputSections(inputs, layout), closing);
 }
 
-/** One pair-level factor, comparing two responses. */
-export function comparisonMessages(
-  factor: FactorPlugin,
-  inputs: CallInputs,
-  responseA: string,
-  responseB: string,
-): ChatMessage[] {
-  const parts = [
-    intro(inputs, "two"),
-    ...inputSections(inputs),
-    section("response_a", responseA),
-    section("response_b", responseB),
-    "Compare the two responses on this factor:",
-    factorBlock(factor),
-  ];
-  return [
-    { role: "system", content: SYSTEM },
-    { role: "user", content: parts.join("\n\n") },
-  ];
+/** The call that draws up a percentage factor's checklist from the inputs alone. */
+export function checklistMessages(factor: FactorPlugin, inputs: CallInputs): ChatMessage[] {
+  const system = [
+    CHECKLIST_SYSTEM_TEXT,
+    `## ${factor.id}: ${factor.title}\n${checklistReadsText(inputsOf(factor))}\n${factor.prompt!.checklist}`,
+  ].join("\n\n");
+  return arrange(system, inputSections(inputs, undefined), CHECKLIST_REMINDER);
 }

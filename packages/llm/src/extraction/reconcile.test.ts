@@ -1,10 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Reading } from "./answer-schemas.js";
 import type { Order } from "./messages.js";
-import { type Outcome, reconcile, unswap } from "./reconcile.js";
+import { type Outcome, type Reading, reconcile, unswap } from "./reconcile.js";
 
-const values = (a: number, b: number): Reading => ({ kind: "values", a, b, inconsistent: 0 });
+const values = (a: number, b: number): Reading => ({ kind: "values", a, b });
 const choice = (answer: "a" | "b" | "same"): Reading => ({ kind: "comparison", answer });
 
 describe("reconcile", () => {
@@ -24,13 +23,13 @@ describe("reconcile", () => {
       sign: 1,
     });
     expect(reconcile("p", "f", [{ order: "swapped", reading: choice("a") }]).manifestation.sign).toBe(-1);
-    // Per-factor response-level answers have no order: no meta.
-    expect(reconcile("p", "f", [{ order: undefined, reading: values(2, 2) }]).manifestation).toEqual({
+    expect(reconcile("p", "f", [{ order: "given", reading: values(2, 2) }]).manifestation).toEqual({
       pairId: "p",
       factor: "f",
       valueA: 2,
       valueB: 2,
       sign: 0,
+      meta: { order: "given" },
     });
   });
 
@@ -119,7 +118,7 @@ describe("reconcile properties", () => {
   );
   const mirror = (r: Reading): Reading => unswap(r, "swapped");
   const swapPair = (outcomes: [Outcome, Outcome]): [Outcome, Outcome] => {
-    const flip = (order: Order | undefined): Order => (order === "given" ? "swapped" : "given");
+    const flip = (order: Order): Order => (order === "given" ? "swapped" : "given");
     return outcomes.map((o) => ({ ...o, order: flip(o.order) })) as [Outcome, Outcome];
   };
 

@@ -1,18 +1,24 @@
 import { type Manifestation, type Sign, signOfDifference } from "@profilekit/spec";
-import type { Reading } from "./answer-schemas.js";
 import type { Order } from "./messages.js";
 
 /**
+ * What one pair call says for a factor, in the orientation it was asked in: a value per
+ * response (pair-joint mode), or which response shows more.
+ */
+export type Reading =
+  | { readonly kind: "values"; readonly a: number; readonly b: number }
+  | { readonly kind: "comparison"; readonly answer: "a" | "b" | "same" };
+
+/**
  * What one order of a pair gave for a factor: a reading as asked (not yet
- * unswapped), or why none. `order` is undefined when order does not apply
- * (per-factor mode asks each response on its own).
+ * unswapped), or why none.
  */
 export type Outcome =
-  | { readonly order: Order | undefined; readonly reading: Reading }
-  | { readonly order: Order | undefined; readonly error: string };
+  | { readonly order: Order; readonly reading: Reading }
+  | { readonly order: Order; readonly error: string };
 
 /** A reading turned back to the pair's orientation (response A is the pair's `a`). */
-export function unswap(reading: Reading, order: Order | undefined): Reading {
+export function unswap(reading: Reading, order: Order): Reading {
   if (order !== "swapped") return reading;
   if (reading.kind === "values") return { ...reading, a: reading.b, b: reading.a };
   const flipped = { a: "b", b: "a", same: "same" } as const;
@@ -64,7 +70,7 @@ export function reconcile(
   const [first, second] = readings as [Reading, Reading | undefined];
   if (second === undefined) {
     const { order } = outcomes[0];
-    const base = { pairId, factor, sign: readingSign(first), ...(order ? { meta: { order } } : {}) };
+    const base = { pairId, factor, sign: readingSign(first), meta: { order } };
     return {
       manifestation: first.kind === "values" ? { ...base, valueA: first.a, valueB: first.b } : base,
       consistent: undefined,

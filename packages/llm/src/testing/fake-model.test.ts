@@ -102,6 +102,7 @@ describe("createFakeModel", () => {
     for (const [mode, model] of [
       ["joint", {}],
       ["per-factor", {}],
+      ["pair-joint", {}],
       ["joint", { id: "anthropic:fake" }],
       ["joint", { id: "openai-compatible:fake", structuredOutput: "text" }],
     ] as const) {
@@ -111,6 +112,7 @@ describe("createFakeModel", () => {
       const stats = extractor.stats();
       expect(stats.failures).toBe(0);
       expect(stats.inconsistentAnswers).toBe(0);
+      expect(stats.reasks).toBe(0);
       for (const factor of Object.values(stats.factors)) {
         expect(factor.positionConsistency?.rate ?? 1).toBe(1);
       }
@@ -122,8 +124,9 @@ describe("createFakeModel", () => {
     // The hash reads each factor of each text alike in every mode, so the signs agree.
     expect(signsBy[1]).toEqual(signsBy[0]);
     expect(signsBy[2]).toEqual(signsBy[0]);
-    // Text mode has no schema name or tool, but the joint answer's fields still name the factors.
     expect(signsBy[3]).toEqual(signsBy[0]);
+    // Text mode has no schema name or tool, but the joint answer's fields still name the factors.
+    expect(signsBy[4]).toEqual(signsBy[0]);
     const fluencySigns = (signsBy[0] as Record<string, number[]>).fluency!;
     expect(new Set(fluencySigns).size).toBeGreaterThan(1);
   });

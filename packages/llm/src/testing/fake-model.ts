@@ -5,10 +5,11 @@ import type { MockHandler, MockReply, MockRequest } from "./mock-server.js";
 export interface FakeModelOptions {
   /**
    * The number the model reads in `response` for `key` (a factor id, or the
-   * schema's name): an item count, a rating (clamped to 1..5) or a percentage
-   * (clamped to 0..100), as the answer asks; a comparison or verdict chooses
-   * the response with the larger number. Default: drawn from a hash of key
-   * and response (counts 0..3, ratings 1..5, percentages 0..100).
+   * schema's name): an item count (clamped to 0..3, and to the facts listed for
+   * a ledger factor), the number of atomic facts for "number-of-facts" (0..12),
+   * a rating (1..5) or a percentage (0..100), as the answer asks; a comparison
+   * or verdict chooses the response with the larger number. Default: drawn from
+   * a hash of key and response, uniform over those ranges.
    */
   readonly measure?: (key: string, response: string) => number;
   /** Choose response A in every comparison and verdict, as a position-biased model does. */
@@ -17,7 +18,7 @@ export interface FakeModelOptions {
 
 type JsonSchema = Readonly<Record<string, any>>;
 
-/** The texts an answer can be about, read from the first user message. */
+/** The texts an answer can be about, read from the user messages. */
 interface Subjects {
   readonly a: string | undefined;
   readonly b: string | undefined;
@@ -25,7 +26,7 @@ interface Subjects {
   readonly single: string;
 }
 
-/** Items in a percentage answer (the shared key-point list in joint mode, or one response's list). */
+/** Items in a checklist it draws up (a percentage factor's key points). */
 export const FAKE_PERCENTAGE_ITEMS = 4;
 
 /** A uniform number in [0, 1) from the text: the same text always gives the same number. */
@@ -38,7 +39,13 @@ function tagged(message: string, pattern: RegExp): string | undefined {
 }
 
 function subjectsOf(request: MockRequest): Subjects {
-  const message = request.messages.find((entry) => entry.role === "user")?.content ?? "";
+  // The user messages before the first assistant turn (a re-ask quotes the answer after it).
+  const assistant = request.messages.findIndex((entry) => entry.role === "assistant");
+  const message = request.messages
+    .slice(0, assistant < 0 ? request.messages.length : assistant)
+    .filter((entry) => entry.role === "user")
+    .map((entry) => entry.content)
+    .join("\n\n");
   return {
     a: tagged(message, /^<([a-z]+)_a>\n([\s\S]*?)\n<\/\1_a>$/m),
     b: tagged(message, /^<([a-z]+)_b>\n([\s\S]*?)\n<\/\1_b>$/m),
@@ -50,21 +57,26 @@ function subjectsOf(request: MockRequest): Subjects {
  * A deterministic stand-in for a model, as a handler for `startMockServer`.
  * Every answer is a function of the request's content (never of arrival
  * order or time), so a run is reproducible and the cache behaves as with a
- * real model at temperature 0. It reads the responses from the first user
- * message, in tags on lines of their own: `<x_a>` … `</x_a>` and `<x_b>` …
- * `</x_b>` (any tag name: response_a, answer_a, summary_a) for two,
+ * real model at temperature 0. It reads the responses from the user messages
+ * (before any re-ask), in tags on lines of their own: `<x_a>` … `</x_a>` and
+ * `<x_b>` … `</x_b>` (any tag name: response_a, answer_a, summary_a) for two,
  * `<response>`, `<answer>` or `<summary>` for one.
  *
  * - **Structured requests** (OpenAI json_schema, an Anthropic tool, or a JSON
  *   schema quoted in the text as profilekit's `text` mode does) are answered
- *   from the schema, recognising profilekit's answer shapes: a count
- *   (`items` + `count`, consistent), a rating, a percentage (per response, or
- *   the joint form: items once, marks per response), `{a, b}` (each side about
- *   its own response), and any property whose enum holds "a" and "b"
- *   (a comparison or a judge's verdict: the response with the larger measure,
- *   "same"/"tie" when equal and allowed). Other fields get placeholder values
- *   that satisfy their schema. Since values follow the texts, not their
- *   positions, asking a pair swapped gives the mirrored answer.
+ *   from the schema, recognising profilekit's answer shapes: a fact ledger
+ *   (`atomic_facts`: the measure of "number-of-facts" facts; for each labelling
+ *   factor, its measure's number of them, at most all, with the factor's last
+ *   verdict and the others with its first), labels for facts listed already
+ *   (`fact_1`, ...: the same rule),
+ *   checklist marks (`item_1`, ...: the measure's share covered), a checklist
+ *   (`items` alone: 4 items, FAKE_PERCENTAGE_ITEMS), a count (`items` + `count`,
+ *   consistent), a rating, `{a, b}` (each side about its own response), and any
+ *   property whose enum holds "a" and "b" (a comparison or a judge's verdict: the
+ *   response with the larger measure, "same"/"tie" when equal and allowed).
+ *   Other fields get placeholder values that satisfy their schema. Since values
+ *   follow the texts, not their positions, asking a pair swapped gives the
+ *   mirrored answer, and every mode reads the same values.
  * - **Free-text requests** (generation, refinement) get a few sentences drawn
  *   from a hash of the messages; when the prompt asks for a quality level
  *   ("score 3"), the answer has that many sentences, so longer answers go
@@ -106,41 +118,38 @@ export function createFakeModel(options: FakeModelOptions = {}): MockHandler {
     const names = Object.keys(properties);
     const has = (...wanted: string[]) => wanted.every((name) => names.includes(name));
     if (node.type === "object") {
-      if (names.length === 2 && has("a", "b") && resolve(properties.a!, root).type === "object") {
+      const side = (name: string) => ["object", "array"].includes(resolve(properties[name]!, root).type);
+      if (names.length === 2 && has("a", "b") && side("a") && side("b")) {
         return {
           a: answer(properties.a!, root, key, subjects.a ?? "", subjects),
           b: answer(properties.b!, root, key, subjects.b ?? "", subjects),
         };
       }
-      if (has("items", "a", "b")) {
-        const items = Array.from({ length: FAKE_PERCENTAGE_ITEMS }, (_, i) => `key point ${i + 1} (${key})`);
-        const marks = (response: string) => {
-          const covered = Math.round((amount(key, response, { min: 0, max: 100 }) * items.length) / 100);
-          return items.map((_, i) => i < covered);
+      if (names.length > 0 && names.every((name) => /^fact_\d+$/.test(name))) {
+        const verdicts = verdictsOf(properties[names[0]!]!, root);
+        const counted = amount(key, subject, { min: 0, max: 3 });
+        return Object.fromEntries(
+          names.map((name, i) => [
+            name,
+            { reason: `Fake reason for ${key}.`, verdict: labelled(verdicts, i < counted) },
+          ]),
+        );
+      }
+      if (names.length > 0 && names.every((name) => /^item_\d+$/.test(name))) {
+        const covered = Math.round((amount(key, subject, { min: 0, max: 100 }) * names.length) / 100);
+        return Object.fromEntries(
+          names.map((name, i) => [name, { reason: `Fake reason for ${key}.`, covered: i < covered }]),
+        );
+      }
+      if (names.length === 1 && has("items")) {
+        return {
+          items: Array.from({ length: FAKE_PERCENTAGE_ITEMS }, (_, i) => `key point ${i + 1} (${key})`),
         };
-        return fill(node, root, key, subject, subjects, {
-          items,
-          a: marks(subjects.a ?? ""),
-          b: marks(subjects.b ?? ""),
-        });
       }
       if (has("items", "count")) {
         const count = amount(key, subject, { min: 0, max: 3 });
         const items = Array.from({ length: count }, (_, i) => `item ${i + 1} (${key})`);
         return fill(node, root, key, subject, subjects, { items, count });
-      }
-      if (has("items", "percentage")) {
-        const covered = Math.round(
-          (amount(key, subject, { min: 0, max: 100 }) * FAKE_PERCENTAGE_ITEMS) / 100,
-        );
-        const items = Array.from({ length: FAKE_PERCENTAGE_ITEMS }, (_, i) => ({
-          item: `key point ${i + 1} (${key})`,
-          counted: i < covered,
-        }));
-        return fill(node, root, key, subject, subjects, {
-          items,
-          percentage: (100 * covered) / FAKE_PERCENTAGE_ITEMS,
-        });
       }
       if (has("rating")) {
         return fill(node, root, key, subject, subjects, { rating: amount(key, subject, { min: 1, max: 5 }) });
@@ -153,7 +162,33 @@ export function createFakeModel(options: FakeModelOptions = {}): MockHandler {
       return fill(node, root, key, subject, subjects, {});
     }
     if (isChoice(node)) return choose(key, node.enum, subjects);
+    if (node.type === "array" && key === "atomic_facts")
+      return ledger(resolve(node.items ?? {}, root), root, subject);
     return placeholder(node, root, key, subject, subjects);
+  }
+
+  /**
+   * A fact ledger of the measure's number of facts (key "number-of-facts", 0..12), each
+   * labelled by every factor: the measure's count of them (at most all) get the factor's last
+   * verdict, the rest its first. The list does not depend on which factors label it, so every
+   * mode reads the same counts.
+   */
+  function ledger(fact: JsonSchema, root: JsonSchema, subject: string): unknown[] {
+    const labels = Object.keys(fact.properties ?? {}).filter((name) => name !== "atomic_fact");
+    const facts = amount("number-of-facts", subject, { min: 0, max: 12 });
+    const counts = new Map(labels.map((id) => [id, amount(id, subject, { min: 0, max: 3 })]));
+    return Array.from({ length: facts }, (_, i) => ({
+      atomic_fact: `Fact ${i + 1} of the response.`,
+      ...Object.fromEntries(
+        labels.map((id) => [
+          id,
+          {
+            reason: `Fake reason for ${id}.`,
+            verdict: labelled(verdictsOf(fact.properties[id], root), i < counts.get(id)!),
+          },
+        ]),
+      ),
+    }));
   }
 
   /** An object with the given fields, and every other property answered under its own name. */
@@ -234,6 +269,16 @@ export function createFakeModel(options: FakeModelOptions = {}): MockHandler {
 }
 
 const SCHEMA_IN_TEXT = "JSON schema:\n";
+
+/** The verdicts of a label (`{ reason, verdict }`). */
+function verdictsOf(label: JsonSchema, root: JsonSchema): string[] {
+  return resolve(resolve(label, root).properties?.verdict ?? {}, root).enum ?? [];
+}
+
+/** A ledger factor's verdicts list one that does not count first, and one that counts last. */
+function labelled(verdicts: readonly string[], counted: boolean): string {
+  return (counted ? verdicts.at(-1) : verdicts[0]) ?? "";
+}
 
 function isChoice(node: JsonSchema): boolean {
   return Array.isArray(node.enum) && node.enum.includes("a") && node.enum.includes("b");

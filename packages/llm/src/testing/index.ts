@@ -9,3 +9,4 @@ export {
   type MockServerStats,
 } from "./mock-server.js";
 export { createFakeModel, FAKE_PERCENTAGE_ITEMS, type FakeModelOptions } from "./fake-model.js";
+export { createSchemaRandomModel, type SchemaRandomModelOptions } from "./schema-random-model.js";
