@@ -116,7 +116,12 @@ export async function layerViolations(root) {
   for (const { dir, manifest } of packages) {
     for (const field of ["dependencies", "devDependencies", "peerDependencies"]) {
       for (const name of Object.keys(manifest[field] ?? {})) {
-        check(manifest.name, name, `${relative(root, join(dir, "package.json"))} ${field}`, field === "devDependencies");
+        check(
+          manifest.name,
+          name,
+          `${relative(root, join(dir, "package.json"))} ${field}`,
+          field === "devDependencies",
+        );
       }
     }
     for (const file of [...sourceFiles(join(dir, "src")), ...sourceFiles(join(dir, "bench"))]) {

@@ -18,6 +18,8 @@ const fake = createFakeModel();
 
 let work: string;
 let input: string;
+/** Distinct responses among the pairs (a text with its source and prompt): read once each by default. */
+let distinctResponses: number;
 let server: MockServer | undefined;
 
 beforeAll(async () => {
@@ -29,6 +31,10 @@ beforeAll(async () => {
   }
   input = join(work, "pairs.jsonl");
   await writeJsonl(input, pairs);
+  const responses = new Set(
+    pairs.flatMap((pair) => [pair.a, pair.b].map((text) => JSON.stringify([pair.source, pair.prompt, text]))),
+  );
+  distinctResponses = responses.size;
 });
 afterEach(async () => {
   await server?.close();
@@ -64,12 +70,17 @@ const requestKey = (request: MockRequest) =>
   createHash("sha256").update(JSON.stringify(request.body)).digest("hex");
 
 describe("analyze with model-extracted factors (mock OpenAI-compatible server on 127.0.0.1)", () => {
-  it("makes one call per pair and order in joint mode, and none on a re-run", async () => {
+  it("reads each distinct response once and each pair's pair-level factors in both orders (joint), and none on a re-run", async () => {
     server = await startMockServer({ handler: fake });
+    // QA-Feedback compares each of four answers to a question with the other three: responses recur.
+    expect(distinctResponses).toBeLessThan(pairCount * 2);
     const first = await runCli(modelArgs("joint", "length,hallucination,fluency,helpfulness"));
     expect(first.stderr).not.toMatch(/^error/m);
     expect(first.code).toBe(0);
-    expect(server.stats.requests).toBe(pairCount * 2);
+    // One reading per distinct response (hallucination and fluency together), and helpfulness
+    // (pair level) once per pair and order.
+    const calls = distinctResponses + pairCount * 2;
+    expect(server.stats.requests).toBe(calls);
     const profile = JSON.parse(await read(join(work, "joint/profile.json")));
     expect(profile.factors.map((f: { factor: string }) => f.factor)).toEqual([
       "length",
@@ -85,35 +96,53 @@ describe("analyze with model-extracted factors (mock OpenAI-compatible server on
     expect(profile.extraction.factors.helpfulness.positionConsistency.pairs).toBe(pairCount);
     expect(first.stdout).toMatch(/position consistency: .*helpfulness \d+%/);
     const manifest = JSON.parse(await read(join(work, "joint/manifest.json")));
-    expect(manifest.usage.total.calls).toBe(pairCount * 2);
-    expect(manifest.extraction).toMatchObject({ calls: pairCount * 2, cacheHits: 0, failures: 0 });
+    expect(manifest.usage.total.calls).toBe(calls);
+    expect(manifest.extraction).toMatchObject({ calls, cacheHits: 0, failures: 0 });
+    // What the extractor read is kept: one reading of every distinct response, each value traceable.
+    const evidence = (await read(join(work, "joint/evidence.jsonl")))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const readings = evidence.filter((record) => record.kind === "reading");
+    expect(new Set(readings.map((record) => record.response.key)).size).toBe(distinctResponses);
 
     const before = await read(join(work, "joint/profile.json"));
     const again = await runCli(modelArgs("joint", "length,hallucination,fluency,helpfulness"));
     expect(again.code).toBe(0);
-    expect(server.stats.requests).toBe(pairCount * 2);
-    expect(await read(join(work, "joint/profile.json"))).toBe(
-      before.replace(/"cacheHits": 0/, `"cacheHits": ${pairCount * 2}`),
-    );
+    expect(server.stats.requests).toBe(calls);
+    expect(await read(join(work, "joint/profile.json"))).toBe(before);
   });
 
-  it("makes factors x 2 calls per pair in per-factor mode, and one per pair in joint mode with one order", async () => {
+  it("asks every factor in one call per pair and order in pair-joint mode, one order with --no-both-orders", async () => {
     server = await startMockServer({ handler: fake });
-    const perFactor = await runCli(
-      modelArgs("per-factor", "hallucination,helpfulness", ["--extract-mode", "per-factor"]),
+    const pairJoint = await runCli(
+      modelArgs("pair-joint", "hallucination,helpfulness", ["--extract-mode", "pair-joint"]),
     );
-    expect(perFactor.code).toBe(0);
-    const stats = JSON.parse(await read(join(work, "per-factor/manifest.json"))).extraction;
-    expect(stats.calls).toBe(pairCount * 2 * 2);
-    // The same answer in several pairs (QA-Feedback compares each of four answers with the
-    // other three) is asked once: identical calls are merged or answered from the cache.
-    const usage = JSON.parse(await read(join(work, "per-factor/manifest.json"))).usage.total;
-    expect(server.stats.requests).toBe(usage.requests);
-    expect(server.stats.requests).toBeLessThan(stats.calls);
+    expect(pairJoint.code, pairJoint.stderr).toBe(0);
+    expect(server.stats.requests).toBe(pairCount * 2);
     const before = server.stats.requests;
-    const oneOrder = await runCli(modelArgs("one-order", "hallucination,helpfulness", ["--no-both-orders"]));
+    const oneOrder = await runCli(
+      modelArgs("one-order", "hallucination,helpfulness", [
+        "--extract-mode",
+        "pair-joint",
+        "--no-both-orders",
+      ]),
+    );
     expect(oneOrder.code).toBe(0);
     expect(server.stats.requests - before).toBe(pairCount);
+  });
+
+  it("makes one call per factor in per-factor mode: per distinct response, or per pair and order", async () => {
+    server = await startMockServer({ handler: fake });
+    const perFactor = await runCli(
+      modelArgs("per-factor", "hallucination,fluency,helpfulness", ["--extract-mode", "per-factor"]),
+    );
+    expect(perFactor.code, perFactor.stderr).toBe(0);
+    const stats = JSON.parse(await read(join(work, "per-factor/manifest.json"))).extraction;
+    // hallucination and fluency each read every distinct response; helpfulness each pair in both orders.
+    expect(stats.calls).toBe(distinctResponses * 2 + pairCount * 2);
+    const usage = JSON.parse(await read(join(work, "per-factor/manifest.json"))).usage.total;
+    expect(server.stats.requests).toBe(usage.requests);
   });
 
   it("skips model factors with one clear line when no model is configured", async () => {
@@ -137,7 +166,9 @@ describe("analyze with model-extracted factors (mock OpenAI-compatible server on
     server = await startMockServer({ handler: fake });
     const run = await runCli(modelArgs("dry", "hallucination,helpfulness", ["--dry-run"]));
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`${pairCount * 2} calls to openai:fake-extractor`));
+    expect(run.stdout).toMatch(
+      new RegExp(`${distinctResponses + pairCount * 2} calls to openai:fake-extractor`),
+    );
     expect(server.stats.requests).toBe(0);
     expect(existsSync(join(work, "dry"))).toBe(false);
   });
@@ -166,8 +197,8 @@ describe("analyze with model-extracted factors (mock OpenAI-compatible server on
     expect(run.stderr).not.toMatch(/^error/m);
     expect(run.code).toBe(0);
     const failed = [...seen.values()].filter((n) => n > 1).length;
-    expect(failed).toBeGreaterThan(pairCount * 2 * 0.1);
-    expect(server.stats.answered).toBe(pairCount * 2);
+    expect(failed).toBeGreaterThan((distinctResponses + pairCount * 2) * 0.1);
+    expect(server.stats.answered).toBe(distinctResponses + pairCount * 2);
     const profile = JSON.parse(await read(join(work, "faulty/profile.json")));
     const clean = JSON.parse(await read(join(work, "clean/profile.json")));
     expect(profile.factors).toEqual(clean.factors);
@@ -204,15 +235,14 @@ describe("analyze with model-extracted factors (mock OpenAI-compatible server on
     killed = true;
     expect(existsSync(join(work, "killed/profile.json"))).toBe(false);
     const requestsBeforeKill = server.stats.requests;
-    expect(requestsBeforeKill).toBeLessThan(pairCount * 2);
+    const calls = distinctResponses + pairCount * 2;
+    expect(requestsBeforeKill).toBeLessThan(calls);
 
     const resumed = await runCli(args);
     expect(resumed.code).toBe(0);
     // Only the calls in flight at the kill (at most the concurrency) may be asked again.
     expect(repeated.length).toBeLessThanOrEqual(4);
-    expect(server.stats.requests - requestsBeforeKill).toBe(
-      pairCount * 2 - requestsBeforeKill + repeated.length,
-    );
+    expect(server.stats.requests - requestsBeforeKill).toBe(calls - requestsBeforeKill + repeated.length);
 
     const uninterrupted = await runCli(modelArgs("uninterrupted", "hallucination,helpfulness,fluency"));
     expect(uninterrupted.code).toBe(0);

@@ -16,6 +16,7 @@ export interface ScoringFlags {
 /** How the model-extracted factors are asked (`--extract-mode`, `--no-both-orders`, `--source-budget`). */
 export interface ExtractionFlags {
   readonly extractMode: ExtractionSettings["mode"];
+  readonly readings: number;
   readonly bothOrders: boolean;
   readonly sourceBudget: number;
 }
@@ -50,10 +51,16 @@ export function addExtractionOptions(command: Command): Command {
     .addOption(
       new Option(
         "--extract-mode <mode>",
-        "joint: all model factors in one call per pair; per-factor: one call per factor and response",
+        "joint: each distinct response read once, pair-level factors per pair; pair-joint: every factor in one call per pair and order; per-factor: one call per factor",
       )
-        .choices(["joint", "per-factor"])
+        .choices(["joint", "pair-joint", "per-factor"])
         .default("joint"),
+    )
+    .option(
+      "--readings <n>",
+      "readings of each distinct response, averaged (joint, per-factor)",
+      integerIn(1, 20),
+      1,
     )
     .option("--no-both-orders", "ask each pair in one seeded order only (default: both orders, reconciled)")
     .option(
@@ -104,7 +111,12 @@ export function scoringOf(flags: ScoringFlags): Scoring {
 
 /** The extraction settings of a request, from the flags. */
 export function extractionOf(flags: ExtractionFlags): ExtractionSettings {
-  return { mode: flags.extractMode, bothOrders: flags.bothOrders, sourceBudget: flags.sourceBudget };
+  return {
+    mode: flags.extractMode,
+    readings: flags.readings,
+    bothOrders: flags.bothOrders,
+    sourceBudget: flags.sourceBudget,
+  };
 }
 
 /** Splits `--factors length,novelty` into ids, refusing empties and repeats. */

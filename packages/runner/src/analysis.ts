@@ -3,6 +3,7 @@ import { PairReader } from "@profilekit/data";
 import { type ModelFactorExtractor, type Pair, ProfilekitError } from "@profilekit/spec";
 import { type AnalyzedBatch, analyzeBatch, type BatchSettings } from "./analysis-batch.js";
 import { AttributionCollector, attributionDefaults, attributionOf } from "./attribution.js";
+import type { EvidenceLog } from "./evidence-log.js";
 import type { SelectedFactor } from "./factor-selection.js";
 import { PairIdSet } from "./pair-id-set.js";
 import type { RunFolderWriter } from "./run-folder/writer.js";
@@ -41,6 +42,8 @@ export interface AnalysisRequest {
   readonly attribution?: AttributionSettings;
   readonly onProgress?: (pairsDone: number) => void;
   readonly signal?: AbortSignal;
+  /** What the model extractor read, streamed to evidence.jsonl batch by batch. */
+  readonly evidence?: EvidenceLog;
 }
 
 export interface AnalysisResult {
@@ -78,6 +81,7 @@ export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisRes
       if (batch.labels.length > 0) await labels.write(batch.labels);
       accumulator.addColumns(batch.columns);
       collector?.add(batch);
+      await request.evidence?.flush();
       done += batch.count;
       request.onProgress?.(done);
       request.signal?.throwIfAborted();
@@ -116,6 +120,7 @@ export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisRes
     const profile = computeProfile(accumulator, request.scoring);
     await manifestations.commit();
     await labels.commit();
+    await request.evidence?.commit();
     const figures =
       attribution === false
         ? undefined
@@ -124,6 +129,7 @@ export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisRes
   } catch (error) {
     await manifestations.abort();
     await labels.abort();
+    await request.evidence?.abort();
     throw error;
   }
 }

@@ -92,7 +92,7 @@ export async function generate(input: GenerateRequest): Promise<GenerateResult> 
   const inputs = distinctInputs(stageInput.pairs, request.limit);
   const plan = planGeneration(inputs, template, { levels, seed: scoring.seed });
   return inStageFolder(request.out, async (folder) => {
-    const clients = openStageClients(request, stageInput);
+    const clients = openStageClients(request, stageInput, folder);
     const { client } = clients;
     try {
       const total = inputs.length * levels;

@@ -14,6 +14,7 @@ import { isModelExtracted } from "./analysis-batch.js";
 import { attributionDefaults } from "./attribution.js";
 import { createBuiltinRegistry } from "./builtins.js";
 import { modelFreeFactorIds, needsModel, type SelectedFactor, selectFactors } from "./factor-selection.js";
+import { EvidenceLog } from "./evidence-log.js";
 import { openExtraction } from "./model-extraction.js";
 import { describeRun, inputName, ProvenanceSchema, studyMarks } from "./provenance.js";
 import { RunFolderWriter } from "./run-folder/writer.js";
@@ -138,16 +139,21 @@ export async function analyze(input: AnalyzeRequest): Promise<AnalyzeResult> {
   const read = readOptionsOf(request);
   const pairs = typeof request.pairs === "string" ? readPairs(request.pairs, read) : request.pairs;
   const usage = new UsageTracker();
-  const extraction =
+  const folder = await RunFolderWriter.open(request.out);
+  const evidence =
     request.extractor && factors.some(({ plugin }) => needsModel(plugin))
+      ? new EvidenceLog(folder)
+      : undefined;
+  const extraction =
+    request.extractor && evidence
       ? openExtraction(
           { model: request.extractor, settings: request.extraction },
           request.cache,
           usage,
           scoring.seed,
+          evidence.add,
         )
       : undefined;
-  const folder = await RunFolderWriter.open(request.out);
   try {
     const result = await runAnalysis({
       pairs,
@@ -156,7 +162,7 @@ export async function analyze(input: AnalyzeRequest): Promise<AnalyzeResult> {
       scoring,
       folder,
       attribution: request.attribution as AttributionSettings,
-      ...(extraction ? { modelExtractor: extraction.extractor, batchSize: modelBatchSize } : {}),
+      ...(extraction ? { modelExtractor: extraction.extractor, batchSize: modelBatchSize, evidence } : {}),
       ...(request.threads === undefined ? {} : { threads: request.threads }),
       pluginModules: request.pluginModules,
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),

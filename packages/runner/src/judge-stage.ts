@@ -92,7 +92,7 @@ export async function judge(input: JudgeRequest): Promise<JudgeResult> {
   const template = taskPrompt(task, "judge");
   const plan = planJudgeCalls(pairs, template, { allowTies, seed: scoring.seed });
   return inStageFolder(request.out, async (folder) => {
-    const clients = openStageClients(request, stageInput);
+    const clients = openStageClients(request, stageInput, folder);
     const { client } = clients;
     try {
       const judgements = await judgePairs(

@@ -7,16 +7,22 @@ import {
   planExtraction,
   type UsageTracker,
 } from "@profilekit/llm";
-import type { FactorPlugin, Pair } from "@profilekit/spec";
+import { type ExtractionRecord, ExtractionModeSchema, type FactorPlugin, type Pair } from "@profilekit/spec";
 import { z } from "zod";
 import { type CacheSpec, type ModelSpec, openModelClient } from "./model-spec.js";
 
 /** How the model-extracted factors are asked. */
 export const ExtractionSettingsSchema = z.strictObject({
-  mode: z
-    .enum(["joint", "per-factor"])
-    .default("joint")
-    .describe("joint: all model factors in one call per pair; per-factor: one call per factor and response."),
+  mode: ExtractionModeSchema.default("joint").describe(
+    "joint: each distinct response read once with every response-level factor, pair-level factors per pair; " +
+      "pair-joint: every factor in one call per pair and order; per-factor: one call per factor.",
+  ),
+  readings: z
+    .int()
+    .min(1)
+    .max(20)
+    .default(1)
+    .describe("Readings of each distinct response, averaged (joint and per-factor)."),
   bothOrders: z
     .boolean()
     .default(true)
@@ -54,14 +60,17 @@ export function openExtraction(
   cache: CacheSpec,
   usage: UsageTracker,
   seed: number,
+  onRecord?: (record: ExtractionRecord) => void,
 ): Extraction {
   const client = openModelClient(spec.model, cache, { usage });
   const options = {
     client,
     seed,
     mode: spec.settings.mode,
+    readings: spec.settings.readings,
     bothOrders: spec.settings.bothOrders,
     sourceBudget: { maxChars: spec.settings.sourceBudget },
+    ...(onRecord ? { onRecord } : {}),
   };
   return {
     client,

@@ -11,6 +11,7 @@ import {
   selectFactors,
   taskFactorIds,
 } from "./factor-selection.js";
+import { EvidenceLog } from "./evidence-log.js";
 import { type Extraction, openExtraction } from "./model-extraction.js";
 import { ModelSpecSchema, openModelClient } from "./model-spec.js";
 import { PairSet, readPairSet } from "./pair-set.js";
@@ -135,13 +136,20 @@ export async function resolveStageInput(request: ModelStageRequest): Promise<Sta
 export interface StageClients {
   readonly client: ModelClient;
   readonly extraction: Extraction | undefined;
+  /** What the extractor read, for evidence.jsonl. */
+  readonly evidence: EvidenceLog | undefined;
   close(): Promise<void>;
 }
 
 /** Opens the stage's model and its extractor on one usage tracker, so manifest.json's usage and the budget cover both. */
-export function openStageClients(request: ModelStageRequest, input: StageInput): StageClients {
+export function openStageClients(
+  request: ModelStageRequest,
+  input: StageInput,
+  folder: RunFolderWriter,
+): StageClients {
   const usage = new UsageTracker();
   const client = openModelClient(request.model, request.cache, { usage });
+  const evidence = request.extractor !== undefined ? new EvidenceLog(folder) : undefined;
   let extraction: Extraction | undefined;
   try {
     extraction =
@@ -151,6 +159,7 @@ export function openStageClients(request: ModelStageRequest, input: StageInput):
             request.cache,
             usage,
             input.scoring.seed,
+            evidence?.add,
           )
         : undefined;
   } catch (error) {
@@ -160,6 +169,7 @@ export function openStageClients(request: ModelStageRequest, input: StageInput):
   return {
     client,
     extraction,
+    evidence,
     async close() {
       await client.close();
       await extraction?.client.close();
@@ -175,7 +185,7 @@ export function profileStagePairs(
   pairs: readonly Pair[],
   names: { readonly inputName: string; readonly labelSource: string },
 ): Promise<AnalysisResult> {
-  const { extraction } = stage.clients;
+  const { extraction, evidence } = stage.clients;
   return runAnalysis({
     pairs,
     ...names,
@@ -183,6 +193,7 @@ export function profileStagePairs(
     scoring: input.scoring,
     folder: stage.folder,
     ...(extraction ? { modelExtractor: extraction.extractor } : {}),
+    ...(evidence ? { evidence } : {}),
     onProgress: (done) => request.onProgress?.({ step: "pairs profiled", done, total: pairs.length }),
     ...(request.signal ? { signal: request.signal } : {}),
   });

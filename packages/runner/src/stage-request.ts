@@ -75,7 +75,12 @@ export const FactorStageFields = {
   factorOptions: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   /** The model that measures the model-extracted factors. */
   extractor: ModelSpecSchema.optional(),
-  extraction: ExtractionSettingsSchema.default({ mode: "joint", bothOrders: true, sourceBudget: 24_000 }),
+  extraction: ExtractionSettingsSchema.default({
+    mode: "joint",
+    readings: 1,
+    bothOrders: true,
+    sourceBudget: 24_000,
+  }),
   cache: CacheSpecSchema,
   /** The run folder; without it nothing is written. */
   out: z.string().min(1).optional(),

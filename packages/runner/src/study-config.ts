@@ -92,6 +92,7 @@ export const ConfigSchema = z
     out: z.string().min(1).optional().describe("The run folder. Default: runs/<task>."),
     extraction: ExtractionSettingsSchema.default({
       mode: "joint",
+      readings: 1,
       bothOrders: true,
       sourceBudget: 24_000,
     }).describe("How models.extractor is asked, in every setting."),

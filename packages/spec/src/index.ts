@@ -93,3 +93,16 @@ export {
   type ResponseStatus,
   type StageManifest,
 } from "./run-files.js";
+export {
+  ChecklistRecordSchema,
+  ExtractionModeSchema,
+  ExtractionRecordSchema,
+  LedgerFactRecordSchema,
+  ReadingRecordSchema,
+  ResponseRefSchema,
+  type ChecklistRecord,
+  type ExtractionMode,
+  type ExtractionRecord,
+  type ReadingRecord,
+  type ResponseRef,
+} from "./extraction-records.js";

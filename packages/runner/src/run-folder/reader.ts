@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { type Profile, ProfileSchema } from "@profilekit/core";
 import {
+  ExtractionRecordSchema,
   JudgementRecordSchema,
   LabelRecordSchema,
   ManifestationSchema,
@@ -69,6 +70,8 @@ export interface RunFolder {
   judgements(): AsyncGenerator<{ line: number; record: z.infer<typeof JudgementRecordSchema> }>;
   responses(): AsyncGenerator<{ line: number; record: z.infer<typeof ResponseRecordSchema> }>;
   pairs(): AsyncGenerator<{ line: number; record: z.infer<typeof PairSchema> }>;
+  /** evidence.jsonl: what the model extractor read (fact ledgers, checklists and their marks). */
+  evidence(): AsyncGenerator<{ line: number; record: z.infer<typeof ExtractionRecordSchema> }>;
   /** Whether the folder holds a file of this name. */
   has(name: string): Promise<boolean>;
 }
@@ -97,6 +100,7 @@ export async function openRunFolder(dir: string): Promise<RunFolder> {
     judgements: lines("judgements.jsonl", JudgementRecordSchema),
     responses: lines("responses.jsonl", ResponseRecordSchema),
     pairs: lines("pairs.jsonl", PairSchema),
+    evidence: lines("evidence.jsonl", ExtractionRecordSchema),
     has: (name) =>
       stat(join(dir, name)).then(
         (info) => info.isFile(),
