@@ -171,9 +171,17 @@ describe("analyze on the bundled data", () => {
     expect(manifestations).toHaveLength(1320 * profile.factors.length);
     const csv = (await readFile(join(out, "profile.csv"), "utf8")).trim().split("\n");
     expect(csv[0]).toBe(
-      "factor,tau,ci95_low,ci95_high,concordant,discordant,factorTies,preferenceTies,missing,pValue",
+      "factor,tau,ci95_low,ci95_high,concordant,discordant,factorTies,preferenceTies,missing,pValue," +
+        "joint_coef,joint_ci95_low,joint_ci95_high,length_controlled",
     );
     expect(csv).toHaveLength(1 + profile.factors.length);
+    // The attribution columns say what the table prints beside tau, as profile.json holds it.
+    const row = csv[1]!.split(",");
+    const joint = profile.attribution.jointRegression.factors.find(
+      (f: { factor: string }) => f.factor === row[0],
+    );
+    expect(Number(row[10])).toBe(joint.coefficient);
+    expect([Number(row[11]), Number(row[12])]).toEqual(joint.ci95);
   });
 
   it("gives byte-identical outputs for the same seed, and other intervals for another seed", async () => {

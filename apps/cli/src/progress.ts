@@ -1,45 +1,52 @@
+import { SingleBar } from "cli-progress";
+
 /**
- * A one-line progress indicator on stderr. It draws only on a TTY and only
- * once the work has run for a moment, so short runs and piped output stay clean.
+ * Progress of one step on stderr, drawn by cli-progress: done/total with a bar, the rate and the
+ * ETA when the total is known, the count and the rate when it is not (a file read as a stream). It
+ * draws only on a TTY, so piped output and the tests stay clean.
  */
 export interface Progress {
-  update(done: number, detail?: string): void;
-  done(message?: string): void;
+  update(done: number, total?: number): void;
+  done(): void;
 }
 
-const startDelayMs = 750;
-const redrawIntervalMs = 200;
+const known = "{label} [{bar}] {value}/{total} | {rate}/s | ETA {eta_formatted}";
+const unknown = "{label} {value} | {rate}/s | {duration_formatted}";
 
 export function createProgress(
   stream: NodeJS.WritableStream & { isTTY?: boolean },
   label: string,
   enabled = true,
 ): Progress {
-  const active = enabled && stream.isTTY === true;
+  if (!enabled || stream.isTTY !== true) return { update() {}, done() {} };
   const started = Date.now();
-  let lastDraw = 0;
-  let drawn = false;
+  let bar: SingleBar | undefined;
+  const rate = (done: number) => Math.round(done / Math.max((Date.now() - started) / 1000, 0.001));
   return {
-    update(done, detail) {
-      if (!active) return;
-      const now = Date.now();
-      if (now - started < startDelayMs || now - lastDraw < redrawIntervalMs) return;
-      lastDraw = now;
-      drawn = true;
-      const seconds = (now - started) / 1000;
-      const rate = Math.round(done / seconds).toLocaleString("en-US");
-      const line = `${label}: ${done.toLocaleString("en-US")} (${rate}/s, ${seconds.toFixed(0)} s)${detail ? ` ${detail}` : ""}`;
-      stream.write(`\r\x1b[2K${line}`);
+    update(done, total) {
+      if (bar === undefined) {
+        bar = new SingleBar({
+          stream: stream as NodeJS.WriteStream,
+          format: total ? known : unknown,
+          barsize: 24,
+          hideCursor: false,
+          clearOnComplete: true,
+          etaBuffer: 50,
+          fps: 5,
+        });
+        bar.start(total || 0, 0, { label, rate: 0 });
+      }
+      if (total) bar.setTotal(total);
+      bar.update(done, { rate: rate(done) });
     },
-    done(message) {
-      if (!active) return;
-      if (drawn) stream.write("\r\x1b[2K");
-      if (message) stream.write(`${message}\n`);
+    done() {
+      bar?.stop();
+      bar = undefined;
     },
   };
 }
 
-/** Progress through a stage's steps: a new line of progress, labelled by the step, each time the step changes. */
+/** Progress through a stage's steps: a new bar, labelled by the step, each time the step changes. */
 export interface StepProgress {
   readonly update: (step: string, done: number, total?: number) => void;
   done(): void;
@@ -48,16 +55,15 @@ export interface StepProgress {
 export function createStepProgress(
   stream: NodeJS.WritableStream & { isTTY?: boolean },
   enabled = true,
-  prefix = "",
 ): StepProgress {
   let current: { step: string; progress: Progress } | undefined;
   return {
     update: (step, done, total) => {
       if (current?.step !== step) {
         current?.progress.done();
-        current = { step, progress: createProgress(stream, `${prefix}${step}`, enabled) };
+        current = { step, progress: createProgress(stream, step, enabled) };
       }
-      current.progress.update(done, total ? `of ${total.toLocaleString("en-US")}` : undefined);
+      current.progress.update(done, total);
     },
     done() {
       current?.progress.done();

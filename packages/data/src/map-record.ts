@@ -48,7 +48,8 @@ export function mapRecord(record: Record<string, unknown>, at: RecordAt, mapping
   const { columns } = mapping;
   try {
     const id = optionalName(valueAt(record, columns.id), columns.id, at) ?? `${mapping.name}:${at.line}`;
-    const task = optionalName(valueAt(record, columns.task), columns.task, at) ?? mapping.task;
+    // A task given to the reader is the task of every pair, whatever the file says.
+    const task = mapping.task ?? optionalName(valueAt(record, columns.task), columns.task, at);
     if (task === undefined) {
       throw recordError("missing_field", at, {
         field: columns.task,

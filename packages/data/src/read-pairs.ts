@@ -24,7 +24,7 @@ export const ReadPairsOptionsSchema = z.strictObject({
   mapping: ColumnMappingSchema.optional(),
   /** Which raw labels mean a, b, tie (canonical only). */
   labels: LabelMappingSchema.optional(),
-  /** The task of pairs whose record has none; with a dataset preset, replaces the preset's task. */
+  /** The task of every pair, whatever its record says; with a dataset preset, replaces the preset's task. */
   task: z.string().min(1).optional(),
   /** A record that cannot become a pair fails the read, or is skipped and counted in `skipped`. */
   onInvalid: z.enum(["fail", "skip"]).default("fail"),

@@ -85,13 +85,13 @@ function tallyResponses(records: readonly ResponseRecord[]) {
  */
 export async function generate(input: GenerateRequest): Promise<GenerateResult> {
   const request = parseRequest(GenerateRequestSchema, input, "generate");
-  const stageInput = await resolveStageInput(request);
-  const { task, scoring } = stageInput;
-  const { levels, selfCheck } = request;
-  const template = taskPrompt(task, "generation");
-  const inputs = distinctInputs(stageInput.pairs, request.limit);
-  const plan = planGeneration(inputs, template, { levels, seed: scoring.seed });
   return inStageFolder(request.out, async (folder) => {
+    const stageInput = await resolveStageInput(request);
+    const { task, scoring } = stageInput;
+    const { levels, selfCheck } = request;
+    const template = taskPrompt(task, "generation");
+    const inputs = distinctInputs(stageInput.pairs, request.limit);
+    const plan = planGeneration(inputs, template, { levels, seed: scoring.seed });
     const clients = openStageClients(request, stageInput, folder);
     const { client } = clients;
     try {

@@ -15,6 +15,7 @@ import { attributionDefaults } from "./attribution.js";
 import { createBuiltinRegistry } from "./builtins.js";
 import { modelFreeFactorIds, needsModel, type SelectedFactor, selectFactors } from "./factor-selection.js";
 import { EvidenceLog } from "./evidence-log.js";
+import type { StageProgress } from "./model-stage.js";
 import { openExtraction } from "./model-extraction.js";
 import { describeRun, inputName, ProvenanceSchema, studyMarks } from "./provenance.js";
 import { RunFolderWriter } from "./run-folder/writer.js";
@@ -43,7 +44,8 @@ export const AnalyzeRequestSchema = z.strictObject({
   threads: z.int().min(1).max(64).optional(),
   /** Module files of plugin factors, so worker threads can load them too. */
   pluginModules: z.array(z.string()).default([]),
-  onProgress: z.custom<(pairsDone: number) => void>((value) => typeof value === "function").optional(),
+  /** Told as pairs are measured: `total` is known when a model extracts (the pairs are counted first) or pairs are given as an array; else 0. */
+  onProgress: z.custom<StageProgress>((value) => typeof value === "function").optional(),
   provenance: ProvenanceSchema.default({ versions: {} }),
 });
 export type AnalyzeRequest = z.input<typeof AnalyzeRequestSchema>;
@@ -88,6 +90,8 @@ const emptySkips: SkipReport = { count: 0, byReason: {}, examples: [] };
 /** The factors of an analyze request: named ones, or every registered factor that needs no model. */
 function chosenFactors(request: ParsedAnalyzeRequest) {
   const registry = request.registry ?? createBuiltinRegistry();
+  // A task given for every pair must be one the registry knows (the error lists them).
+  if (request.read?.task !== undefined) registry.task(request.read.task);
   const chosen = selectFactors(
     registry,
     request.factors ?? modelFreeFactorIds(registry),
@@ -165,7 +169,14 @@ export async function analyze(input: AnalyzeRequest): Promise<AnalyzeResult> {
       ...(extraction ? { modelExtractor: extraction.extractor, batchSize: modelBatchSize, evidence } : {}),
       ...(request.threads === undefined ? {} : { threads: request.threads }),
       pluginModules: request.pluginModules,
-      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+      ...(request.onProgress
+        ? {
+            onProgress: progressOf(
+              request.onProgress,
+              await totalOf(request, pairs, extraction !== undefined),
+            ),
+          }
+        : {}),
       ...(request.signal ? { signal: request.signal } : {}),
     });
     const stats = extraction?.extractor.stats();
@@ -214,6 +225,30 @@ export async function analyze(input: AnalyzeRequest): Promise<AnalyzeResult> {
   } finally {
     await extraction?.client.close();
   }
+}
+
+/** The step every analyze progress event names. */
+const pairsStep = "pairs";
+
+function progressOf(onProgress: StageProgress, total: number) {
+  return (done: number) => onProgress({ step: pairsStep, done, total });
+}
+
+/**
+ * The number of pairs, when it is cheap to know next to the run: an array's length, or, when a
+ * model extracts (so reading the file once more is nothing beside the calls), the pairs counted
+ * by a first read. Else 0 (unknown).
+ */
+async function totalOf(
+  request: ParsedAnalyzeRequest,
+  pairs: AsyncIterable<unknown> | Iterable<unknown>,
+  withModel: boolean,
+): Promise<number> {
+  if (Array.isArray(request.pairs)) return request.pairs.length;
+  if (!withModel || !(pairs instanceof PairReader)) return 0;
+  let count = 0;
+  for await (const batch of pairs.batches()) count += batch.length;
+  return count;
 }
 
 /**

@@ -86,12 +86,12 @@ function judgeCounts(judgements: readonly Judgement[]): JudgeCounts {
  */
 export async function judge(input: JudgeRequest): Promise<JudgeResult> {
   const request = parseRequest(JudgeRequestSchema, input, "judge");
-  const stageInput = await resolveStageInput(request);
-  const { pairs, task, scoring } = stageInput;
-  const { allowTies } = request;
-  const template = taskPrompt(task, "judge");
-  const plan = planJudgeCalls(pairs, template, { allowTies, seed: scoring.seed });
   return inStageFolder(request.out, async (folder) => {
+    const stageInput = await resolveStageInput(request);
+    const { pairs, task, scoring } = stageInput;
+    const { allowTies } = request;
+    const template = taskPrompt(task, "judge");
+    const plan = planJudgeCalls(pairs, template, { allowTies, seed: scoring.seed });
     const clients = openStageClients(request, stageInput, folder);
     const { client } = clients;
     try {

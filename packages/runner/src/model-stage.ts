@@ -95,6 +95,9 @@ async function collectPairs(
  */
 export async function resolveStageInput(request: ModelStageRequest): Promise<StageInput> {
   const registry = request.registry ?? createBuiltinRegistry();
+  // A task given for every pair must be one the registry knows, before anything is read.
+  const given = (request.read as { task?: string } | undefined)?.task;
+  if (given !== undefined) registry.task(given);
   const where = typeof request.pairs === "string" ? request.pairs : "the pairs given";
   const set =
     request.pairs instanceof PairSet

@@ -1,4 +1,4 @@
-import { mkdir, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import type { PluginRegistry, Profile } from "@profilekit/core";
 import { createLanguageModel, type UsageReport, UsageReportSchema } from "@profilekit/llm";
@@ -22,6 +22,7 @@ import { type PairSet, readPairSet } from "./pair-set.js";
 import { type LoadedPlugin, loadPlugins } from "./plugin-loading.js";
 import type { ProfileInput, ProfileRole } from "./profile-inputs.js";
 import { packageVersions } from "./provenance.js";
+import { prepareOutputFolder } from "./run-folder/output-folder.js";
 import { finishedRunFolder, foundStageFolder } from "./run-folder/reader.js";
 import { RunFolderWriter } from "./run-folder/writer.js";
 import { selfScorePrompt } from "./self-score-prompt.js";
@@ -267,7 +268,7 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
   const read = { ...dataOptions, task: config.task };
   const { alignmentReplicates, ...scoring } = config.scoring;
   const cache: string | false = config.cache === false ? false : resolve(dir, config.cache);
-  await mkdir(outDir, { recursive: true });
+  await prepareOutputFolder(outDir);
 
   // What every setting's results depend on; a model setting adds its model, prompt and options.
   const inputs = {
@@ -318,7 +319,7 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
               read,
               out: stageDir,
               pluginModules: plugins.map(({ module }) => module),
-              onProgress: (done) => options.onProgress?.("human", { step: "pairs", done, total: 0 }),
+              onProgress: progress("human"),
               provenance: provenance("human", configHash),
             });
             return { profile: result.profile, ...(result.usage ? { usage: result.usage } : {}) };

@@ -69,9 +69,16 @@ export const errorCatalog = {
   config_load_failed: { exit: 2, meaning: "The config module threw, or imports what is not installed." },
   invalid_config: { exit: 2, meaning: "The config does not validate; the message names each field." },
   file_exists: { exit: 2, meaning: "A file would be overwritten without --force." },
+  invalid_output_folder: {
+    exit: 2,
+    meaning: "The output folder cannot be created or written; nothing was run.",
+  },
   invalid_profile: { exit: 2, meaning: "A profile.json does not validate." },
   invalid_run_file: { exit: 2, meaning: "A file of a run folder does not validate against its schema." },
-  invalid_run_folder: { exit: 2, meaning: "A folder given to the report is not a run folder profilekit wrote." },
+  invalid_run_folder: {
+    exit: 2,
+    meaning: "A folder given to the report is not a run folder profilekit wrote.",
+  },
   unknown_schema_version: {
     exit: 2,
     meaning: "A run folder was written in a format version this release cannot read.",

@@ -92,7 +92,7 @@ export function analyzeCommand(io: CliIo): Command {
         "pairs: .jsonl, .json, .csv or .tsv (optionally .gz), or a dataset folder with --preset",
       ),
   )
-    .option("--task <id>", "task of every pair when the file does not say (e.g. summarization)")
+    .option("--task <id>", "the task of every pair, whatever the file says (e.g. summarization)")
     .option(
       "--factors <ids>",
       `comma-separated factor ids (\`profilekit factors\` lists them; default: ${modelFreeFactorIds(createBuiltinRegistry()).join(",")})`,
@@ -205,7 +205,11 @@ async function analyzeFile(io: CliIo, file: string, flags: AnalyzeFlags): Promis
     );
   const progress = createProgress(io.stderr, "pairs", !flags.quiet);
   const started = performance.now();
-  const result = await analyze({ ...request, out, onProgress: (done) => progress.update(done) });
+  const result = await analyze({
+    ...request,
+    out,
+    onProgress: ({ done, total }) => progress.update(done, total),
+  });
   progress.done();
   if (result.skippedFactors.length > 0) {
     io.stderr.write(

@@ -65,7 +65,10 @@ export function generateCommand(io: CliIo): Command {
     )
     .argument("<inputs>", "pairs whose inputs are used: a file, or a dataset folder with --preset")
     .requiredOption("--model <id>", "the writer, e.g. openai:gpt-4o-mini, anthropic:claude-haiku-4-5")
-    .option("--task <id>", "the task whose generation prompt is used (default: the pairs' task)")
+    .option(
+      "--task <id>",
+      "the task of every pair, whose generation prompt is used (default: the pairs' own task)",
+    )
     .option("--levels <K>", "responses per input, aimed at scores 1..K", integerIn(2, 20), 5)
     .option("--limit <N>", "only the first N distinct inputs", integerIn(1))
     .option("--self-check", "the model scores its own responses; drop those off their target")

@@ -69,7 +69,10 @@ export function judgeCommand(io: CliIo): Command {
       "pairs: .jsonl, .json, .csv or .tsv (optionally .gz), or a dataset folder with --preset",
     )
     .requiredOption("--model <id>", "the judge, e.g. openai:gpt-4o-mini, anthropic:claude-haiku-4-5")
-    .option("--task <id>", "the task whose judge prompt is used (default: the pairs' task)")
+    .option(
+      "--task <id>",
+      "the task of every pair, whose judge prompt is used (default: the pairs' own task)",
+    )
     .option("--allow-ties", "let the model answer tie")
     .option("--out <dir>", "output folder (default: runs/<file name>-judge)")
     .option("-q, --quiet", "print nothing but errors");

@@ -43,7 +43,7 @@ export function canonicalConverter(path: string, context: ReadContext): RecordCo
   return (record, at) => {
     if (direct) {
       const pair = parseCommonPair(record) ?? PairSchema.safeParse(record).data;
-      if (pair !== undefined) return [pair];
+      if (pair !== undefined) return [context.task === undefined ? pair : { ...pair, task: context.task }];
     }
     return [checkedPair(mapRecord(record, at, mapping), at)];
   };

@@ -1,10 +1,11 @@
-import { mkdir, readdir, rmdir } from "node:fs/promises";
+import { readdir, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type Profile, ProfileSchema } from "@profilekit/core";
 import { type AtomicWriter, createAtomicWriter, writeFileAtomic, writeJsonl } from "@profilekit/data";
 import type { Pair } from "@profilekit/spec";
 import { writeToString } from "fast-csv";
 import type { z } from "zod";
+import { prepareOutputFolder } from "./output-folder.js";
 
 /** Stable, pretty JSON with a trailing newline: the same data gives the same bytes. */
 export const toJsonFile = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
@@ -20,10 +21,20 @@ const csvColumns = [
   "preferenceTies",
   "missing",
   "pValue",
+  "joint_coef",
+  "joint_ci95_low",
+  "joint_ci95_high",
+  "length_controlled",
 ] as const;
 
-/** profile.csv: one row per factor, the same figures as profile.json, in its order. */
+/**
+ * profile.csv: one row per factor, the same figures as profile.json, in its order, with the
+ * attribution figures the terminal table prints beside tau (the joint-regression coefficient with
+ * its interval, the length-controlled partial tau); empty where there is none.
+ */
 export async function profileToCsv(profile: Profile): Promise<string> {
+  const joint = new Map(profile.attribution?.jointRegression?.factors.map((f) => [f.factor, f]) ?? []);
+  const controlled = new Map(profile.attribution?.lengthControlled?.map((f) => [f.factor, f]) ?? []);
   const rows = profile.factors.map((f) => [
     f.factor,
     f.tau,
@@ -35,6 +46,10 @@ export async function profileToCsv(profile: Profile): Promise<string> {
     f.preferenceTies,
     f.missing,
     f.pValue,
+    joint.get(f.factor)?.coefficient ?? null,
+    joint.get(f.factor)?.ci95?.[0] ?? null,
+    joint.get(f.factor)?.ci95?.[1] ?? null,
+    controlled.get(f.factor)?.partialTauB ?? null,
   ]);
   return `${await writeToString([[...csvColumns], ...rows], { headers: false })}\n`;
 }
@@ -81,11 +96,13 @@ export class RunFolderWriter {
     this.#created = created;
   }
 
-  /** Opens (creating it when needed) the folder `dir`; undefined writes nothing. */
+  /**
+   * Opens the folder `dir`, creating it when needed and checking that it takes files, before any
+   * work is done (`invalid_output_folder` otherwise); undefined writes nothing.
+   */
   static async open(dir: string | undefined): Promise<RunFolderWriter> {
     if (dir === undefined) return new RunFolderWriter(undefined, false);
-    const created = (await mkdir(dir, { recursive: true })) !== undefined;
-    return new RunFolderWriter(dir, created);
+    return new RunFolderWriter(dir, await prepareOutputFolder(dir));
   }
 
   /** The files written so far: the profile's, the labels', the manifestations', then the rest in the order written. */
