@@ -15,8 +15,11 @@ export {
   defaultPermutations,
   type ProfileOptions,
   ProfileOptionsSchema,
+  profileFromGroupCounts,
   profileFromManifestations,
 } from "./profile.js";
+export { type GroupCounts, GroupCountsSchema, groupCountsOf } from "./group-counts.js";
+export { fewClusters, type IntervalMethod, minimumClusters } from "./few-clusters.js";
 export {
   type FactorScore,
   FactorScoreSchema,
