@@ -42,7 +42,7 @@ export function bootstrapReplicates(
 }
 
 /** The variant's terms per group and factor: `projected[(group * factors + factor) * terms + term]`. */
-function projectTerms(table: CountTable, variant: KendallVariant): Int32Array {
+export function projectTerms(table: CountTable, variant: KendallVariant): Int32Array {
   const coefficients = kendallTerms[variant];
   const rows = table.groups * table.factors;
   const projected = new Int32Array(rows * coefficients.length);

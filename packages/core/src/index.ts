@@ -55,7 +55,15 @@ export {
   GenerationEvaluationGapSchema,
   generationEvaluationGap,
   type ProfileLike,
+  type Resampling,
+  ResamplingSchema,
 } from "./alignment.js";
+export {
+  alignGroupCounts,
+  type GroupCountsAlignmentOptions,
+  GroupCountsAlignmentOptionsSchema,
+  generationEvaluationGapOfGroupCounts,
+} from "./paired-alignment.js";
 export {
   type JointRegression,
   type JointRegressionOptions,
