@@ -1,5 +1,5 @@
 export { groupHash, NULL_SIGN, type PairColumns, ProfileAccumulator } from "./accumulator.js";
-export { groupKeyOf } from "./group-key.js";
+export { type ClusteredPair, clusterKeyOf, groupKeyOf } from "./group-key.js";
 export {
   allKendallVariants,
   type FactorCounts,

@@ -1,10 +1,12 @@
 export { specificationVersion, type SpecificationVersion } from "./version.js";
 export { ProfilekitError, formatLocation, isProfilekitError, type ErrorLocation } from "./errors.js";
 export {
+  ClusterLevelSchema,
   LabelSchema,
   PairSchema,
   labelToPreference,
   parseCommonPair,
+  type ClusterLevel,
   type Label,
   type Pair,
 } from "./pair.js";
