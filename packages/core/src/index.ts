@@ -73,6 +73,8 @@ export {
   type RegressionPair,
 } from "./joint-regression.js";
 export {
+  type LengthControlOptions,
+  type LengthControlPair,
   type LengthControlledScore,
   LengthControlledScoreSchema,
   lengthControlledScores,
