@@ -44,6 +44,14 @@ export {
   unswapLabel,
 } from "./agreement.js";
 export {
+  type JudgeAgreement,
+  type JudgeAgreementOptions,
+  JudgeAgreementOptionsSchema,
+  JudgeAgreementSchema,
+  type JudgedPair,
+  judgeAgreement,
+} from "./judge-agreement.js";
+export {
   type Alignment,
   type AlignmentOptions,
   AlignmentOptionsSchema,
