@@ -91,6 +91,18 @@ export {
   signTauB,
 } from "./length-control.js";
 export {
+  type ClusteredAuc,
+  ClusteredAucSchema,
+  clusteredAuc,
+  type LabelledItem,
+  type RatedItem,
+  type SummaryLevelCorrelation,
+  SummaryLevelCorrelationSchema,
+  summaryLevelCorrelation,
+  type ValidationOptions,
+  ValidationOptionsSchema,
+} from "./extractor-validation.js";
+export {
   type ManifestationLike,
   type ManifestationTable,
   tabulateManifestations,
