@@ -209,6 +209,14 @@ describe("alignGroupCounts: paired cluster bootstrap", () => {
     expect(narrower).toBe(FACTORS.length);
   });
 
+  it("warns when the profiles record different cluster levels", () => {
+    const other = { ...countsOf(judge), clusterLevel: "prompt" };
+    const alignment = alignGroupCounts(countsOf(human), other, { replicates: 50 });
+    expect(alignment.warnings!.join(" ")).toMatch(
+      /different cluster levels \(source\+prompt, prompt\): they are paired only where their cluster keys happen to match/,
+    );
+  });
+
   it("has no interval below 6 clusters, and says why", () => {
     const tiny = rows(5, 4);
     const alignment = alignGroupCounts(countsOf(tiny), countsOf(relabel(tiny, 1, 0.3)), { replicates: 100 });

@@ -142,7 +142,7 @@ function resample(groupCounts: readonly GroupCounts[], options: ParsedOptions): 
   const levels = new Set(groupCounts.map((data) => data.clusterLevel).filter((level) => level !== undefined));
   if (levels.size > 1) {
     warnings.push(
-      `The profiles were clustered at different levels (${[...levels].join(", ")}), so their cluster keys cannot match; each is resampled on its own. Cluster them at one level to pair them.`,
+      `The profiles record different cluster levels (${[...levels].join(", ")}): they are paired only where their cluster keys happen to match. Cluster them at one level to pair them.`,
     );
   }
   const unions = new Map<number, Float64Array>();
