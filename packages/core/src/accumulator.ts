@@ -161,6 +161,11 @@ export class ProfileAccumulator {
     return this.#groups.subarray(0, this.#size);
   }
 
+  /** The {@link groupHash} of every group, by group index (order of first appearance); a copy. */
+  groupHashes(): Float64Array {
+    return Float64Array.from(this.#groupIndex.keys());
+  }
+
   /** One factor's sign per pair, `NULL_SIGN` where not measured; a view, valid until the next `add`. */
   signs(factor: number): Int8Array {
     const column = this.#signs[factor];

@@ -25,8 +25,29 @@ const CorrelationSchema = z.object({
     .max(1)
     .nullable()
     .describe("Null when undefined (< 2 factors, or one side constant)."),
-  ci95: interval.describe("Parametric-bootstrap percentile interval; null when nothing could be resampled."),
+  ci95: interval.describe(
+    "95% interval by resampling.method (parametric bootstrap when absent); null when nothing could be resampled.",
+  ),
 });
+
+/** How an alignment's intervals were resampled (alignGroupCounts and its generation-evaluation gap). */
+export const ResamplingSchema = z.object({
+  method: z
+    .enum(["paired-cluster-bootstrap", "independent-cluster-bootstrap", "partly-paired-cluster-bootstrap"])
+    .describe(
+      "paired: the profiles share clusters and every replicate draws them once for all; independent: no cluster is shared, each profile is resampled on its own; partly-paired: some profiles share clusters and others do not.",
+    ),
+  replicates: z.number().int().nonnegative().describe("B, bootstrap replicates."),
+  seed: z.number().int(),
+  clusters: z.array(z.number().int().nonnegative()).describe("Clusters of each profile, in the order given."),
+  sharedClusters: z.number().int().nonnegative().describe("Clusters present in every profile."),
+  interval: z
+    .literal("percentile-containing-estimate")
+    .describe(
+      "Type-7 percentile interval of the valid replicates, widened to the estimate if it fell outside.",
+    ),
+});
+export type Resampling = z.infer<typeof ResamplingSchema>;
 
 const FactorShiftSchema = z.object({
   factor: z.string().min(1),
@@ -47,7 +68,9 @@ export const AlignmentSchema = z.object({
         a: z.number(),
         b: z.number(),
         gap: z.number().describe("b - a."),
-        ci95: interval.describe("gap +- 1.96 sqrt(seA^2 + seB^2); null unless both sides have an interval."),
+        ci95: interval.describe(
+          "Paired or independent cluster bootstrap (resampling.method); without resampling, gap +- 1.96 sqrt(seA^2 + seB^2), null unless both sides have an interval.",
+        ),
       }),
     )
     .describe("The factors scored (non-null tau) in both profiles, in a's order."),
@@ -65,6 +88,17 @@ export const AlignmentSchema = z.object({
     .describe("Share of factors whose two taus have the same sign (-, 0 or +); null for no factors."),
   weighsMore: z.array(FactorShiftSchema).describe("Factors with gap > 0, largest gap first."),
   weighsLess: z.array(FactorShiftSchema).describe("Factors with gap < 0, most negative gap first."),
+  signAgreementCi95: interval
+    .optional()
+    .describe("Cluster-bootstrap interval of signAgreement (alignGroupCounts only)."),
+  top3OverlapShares: z
+    .tuple([z.number(), z.number(), z.number(), z.number()])
+    .optional()
+    .describe("Share of bootstrap replicates whose top-3 overlap is 0, 1, 2 and 3 (alignGroupCounts only)."),
+  resampling: ResamplingSchema.optional().describe(
+    "How the intervals were resampled; absent for alignProfiles' parametric bootstrap.",
+  ),
+  warnings: z.array(z.string()).optional().describe("What a reader must know: different data, few clusters."),
 });
 export type Alignment = z.infer<typeof AlignmentSchema>;
 export type Correlation = z.infer<typeof CorrelationSchema>;
@@ -151,13 +185,17 @@ export function alignProfiles(a: ProfileLike, b: ProfileLike, options: Alignment
 
 /** generation-evaluation gap: one model's alignment with humans as a judge and as a writer. */
 export const GenerationEvaluationGapSchema = z.object({
-  evaluation: AlignmentSchema.describe("alignProfiles(human, evaluation)."),
-  generation: AlignmentSchema.describe("alignProfiles(human, generation)."),
+  evaluation: AlignmentSchema.describe("The alignment of the evaluation profile with the human one."),
+  generation: AlignmentSchema.describe("The alignment of the generation profile with the human one."),
   tauBDifference: CorrelationSchema.extend({
     value: z.number().min(-2).max(2).nullable(),
   }).describe(
     "evaluation.kendallTauB - generation.kendallTauB, > 0 when the model evaluates more like humans.",
   ),
+  resampling: ResamplingSchema.optional().describe(
+    "How the difference was resampled (profiles: human, evaluation, generation); absent for the parametric bootstrap.",
+  ),
+  warnings: z.array(z.string()).optional(),
 });
 export type GenerationEvaluationGap = z.infer<typeof GenerationEvaluationGapSchema>;
 
@@ -271,19 +309,37 @@ function indexFactors(profile: ProfileLike): Map<string, Side> {
 
 /** How many factors the top-k of each side by |tau| share; ties broken by factor id. */
 function topOverlap(common: readonly CommonFactor[], k: number): number {
-  const top = (side: "a" | "b"): Set<string> =>
+  return topOverlapOf(
+    common.map((entry) => entry.factor),
+    common.map((entry) => entry.a.tau),
+    common.map((entry) => entry.b.tau),
+    k,
+  );
+}
+
+/**
+ * How many of the k factors with the largest |a| are among the k with the largest |b|; ties in
+ * |tau| broken by factor id. The vectors hold one score per factor, in the order of `factors`.
+ */
+export function topOverlapOf(
+  factors: readonly string[],
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  k: number,
+): number {
+  const top = (values: ArrayLike<number>): Set<number> =>
     new Set(
-      [...common]
+      factors
+        .map((_, i) => i)
         .sort(
           (x, y) =>
-            Math.abs(y[side].tau) - Math.abs(x[side].tau) ||
-            (x.factor < y.factor ? -1 : x.factor > y.factor ? 1 : 0),
+            Math.abs(values[y]!) - Math.abs(values[x]!) ||
+            (factors[x]! < factors[y]! ? -1 : factors[x]! > factors[y]! ? 1 : 0),
         )
-        .slice(0, k)
-        .map((entry) => entry.factor),
+        .slice(0, k),
     );
-  const topB = top("b");
-  return [...top("a")].filter((factor) => topB.has(factor)).length;
+  const topB = top(b);
+  return [...top(a)].filter((i) => topB.has(i)).length;
 }
 
 /** tau + se * z, z standard normal from its own stream `${seed}/${purpose}` (Box-Muller). */

@@ -1,6 +1,6 @@
-import { CELLS, type GroupCounts } from "./group-counts.js";
+import { CELLS, type CountTable } from "./count-table.js";
 import { type KendallVariant, kendallTerms, ratioOfTerms } from "./kendall.js";
-import { createRandom } from "./random.js";
+import { createRandom, type Random } from "./random.js";
 
 /**
  * The clustered bootstrap: replicate b draws as many groups as there are, with replacement,
@@ -10,7 +10,7 @@ import { createRandom } from "./random.js";
  * number of replicates. Returns per factor the B replicate values, NaN where tau was null.
  */
 export function bootstrapReplicates(
-  table: GroupCounts,
+  table: CountTable,
   variant: KendallVariant,
   replicates: number,
   seed: number,
@@ -25,9 +25,7 @@ export function bootstrapReplicates(
   const weights = new Int32Array(groups);
   const values = Array.from({ length: factors }, () => new Float64Array(replicates));
   for (let b = 0; b < replicates; b++) {
-    const random = createRandom(seed, `bootstrap/${b}`);
-    weights.fill(0);
-    for (let i = 0; i < groups; i++) weights[random.nextInt(groups)]!++;
+    drawGroupWeights(createRandom(seed, `bootstrap/${b}`), weights);
     sums.fill(0);
     for (let g = 0; g < groups; g++) {
       const weight = weights[g]!;
@@ -44,7 +42,7 @@ export function bootstrapReplicates(
 }
 
 /** The variant's terms per group and factor: `projected[(group * factors + factor) * terms + term]`. */
-function projectTerms(table: GroupCounts, variant: KendallVariant): Int32Array {
+export function projectTerms(table: CountTable, variant: KendallVariant): Int32Array {
   const coefficients = kendallTerms[variant];
   const rows = table.groups * table.factors;
   const projected = new Int32Array(rows * coefficients.length);
@@ -59,7 +57,7 @@ function projectTerms(table: GroupCounts, variant: KendallVariant): Int32Array {
 }
 
 /** The most pairs one factor has measured in one group: a bound on every term of a group. */
-function largestGroup(table: GroupCounts): number {
+function largestGroup(table: CountTable): number {
   let largest = 0;
   for (let row = 0; row < table.groups * table.factors; row++) {
     let size = 0;
@@ -83,7 +81,42 @@ export function percentileInterval(
   return { interval: [quantile(valid, tail), quantile(valid, 1 - tail)], valid: valid.length };
 }
 
-function quantile(sorted: Float64Array, q: number): number {
+/**
+ * The Monte Carlo standard error of each endpoint of `percentileInterval`: by the binomial
+ * distribution of the count of replicates below a quantile, SE(Q(q)) ~ sqrt(q (1 - q) / B) / f(Q(q)),
+ * with the sparsity 1 / f estimated from the spacing of the order statistics (Siddiqui 1960; Bloch
+ * and Gastwirth 1968) at a bandwidth of z_{0.975} binomial standard deviations:
+ *
+ *     h = 1.96 sqrt(q (1 - q) / B),   SE(Q(q)) = (Q(q + h) - Q(q - h)) / (2 * 1.96).
+ *
+ * Null when no replicate is valid.
+ */
+export function percentileMonteCarloError(replicates: Float64Array, level: number): [number, number] | null {
+  const valid = replicates.filter((value) => !Number.isNaN(value)).sort();
+  if (valid.length === 0) return null;
+  const tail = (1 - level) / 2;
+  const error = (q: number): number => {
+    const h = Z95 * Math.sqrt((q * (1 - q)) / valid.length);
+    return (quantile(valid, Math.min(1, q + h)) - quantile(valid, Math.max(0, q - h))) / (2 * Z95);
+  };
+  return [error(tail), error(1 - tail)];
+}
+
+/** z_{0.975}. */
+const Z95 = 1.959963984540054;
+
+/**
+ * Group weights of one clustered-bootstrap replicate: `groups` draws with replacement, one
+ * `random.nextInt(groups)` each, counted into `weights` (cleared first).
+ */
+export function drawGroupWeights(random: Random, weights: Int32Array | Float64Array): void {
+  const groups = weights.length;
+  weights.fill(0);
+  for (let i = 0; i < groups; i++) weights[random.nextInt(groups)]!++;
+}
+
+/** The type-7 quantile of sorted values (linear interpolation between order statistics). */
+export function quantile(sorted: Float64Array, q: number): number {
   const h = (sorted.length - 1) * q;
   const lo = Math.floor(h);
   const below = sorted[lo]!;

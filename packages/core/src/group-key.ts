@@ -1,4 +1,4 @@
-import type { Pair } from "@profilekit/spec";
+import { type ClusterLevel, ClusterLevelSchema, type Pair, ProfilekitError } from "@profilekit/spec";
 
 /**
  * The cluster a pair is resampled with: `pair.group` when set; otherwise one group per
@@ -13,6 +13,75 @@ export function groupKeyOf(pair: Pick<Pair, "id" | "group" | "source" | "prompt"
   const { source, prompt } = pair;
   if (source === undefined && prompt === undefined) return `pair:${pair.id}`;
   return `input:${inputHash(source, prompt)}`;
+}
+
+/** What `clusterKeyOf` reads of a pair. */
+export type ClusteredPair = Pick<Pair, "id" | "group" | "source" | "prompt" | "meta">;
+
+/**
+ * The cluster key of a pair at a chosen level (see ClusterLevelSchema): every pair of a profile
+ * gets its key at one level, and pairs with the same key are resampled together.
+ *
+ * | level | key |
+ * |---|---|
+ * | `auto` | `groupKeyOf(pair)`: `group`, else `input:<hash of source and prompt>`, else `pair:<id>` |
+ * | `source+prompt` | `input:<hash of source and prompt>` (as `auto` without `group`), `pair:<id>` with neither |
+ * | `source` | `source:<hash of source>` |
+ * | `prompt` | `prompt:<hash of prompt>` |
+ * | `pair` | `pair:<id>` |
+ * | `group` | `group`, as is |
+ * | `meta.<key>` | `meta.<key>:<value>` for a string, number or boolean `meta[key]` |
+ *
+ * The hashes are the 53-bit cyrb53 of `groupKeyOf`, with the field markers, so a generation
+ * profile's pairs (which carry their input's source and prompt) get the same keys as the human
+ * pairs of that input at the levels source, prompt and source+prompt. A pair that lacks the
+ * field its level needs fails with `missing_cluster_field`.
+ */
+export function clusterKeyOf(pair: ClusteredPair, level: ClusterLevel): string {
+  const missing = (field: string): never => {
+    throw new ProfilekitError(
+      "missing_cluster_field",
+      `Pair "${pair.id}" has no ${field}, so it cannot be clustered by ${level}.`,
+      {
+        hint: "Give every pair that field, or choose a level every pair has (auto falls back from group to source and prompt, then to the pair).",
+        location: { pairId: pair.id, field },
+      },
+    );
+  };
+  switch (level) {
+    case "auto":
+      return groupKeyOf(pair);
+    case "source+prompt":
+      if (pair.source === undefined && pair.prompt === undefined) return `pair:${pair.id}`;
+      return `input:${inputHash(pair.source, pair.prompt)}`;
+    case "source":
+      return pair.source === undefined ? missing("source") : `source:${inputHash(pair.source, undefined)}`;
+    case "prompt":
+      return pair.prompt === undefined ? missing("prompt") : `prompt:${inputHash(undefined, pair.prompt)}`;
+    case "pair":
+      return `pair:${pair.id}`;
+    case "group":
+      return pair.group === undefined ? missing("group") : pair.group;
+    default: {
+      const parsed = ClusterLevelSchema.safeParse(level);
+      if (!parsed.success) {
+        throw new ProfilekitError(
+          "invalid_cluster_level",
+          `Unknown cluster level ${JSON.stringify(level)}.`,
+          {
+            hint: "A cluster level is auto, source, prompt, source+prompt, pair, group or meta.<key>.",
+          },
+        );
+      }
+      const key = level.slice("meta.".length);
+      const value = pair.meta?.[key];
+      if (typeof value === "string" && value !== "") return `${level}:${value}`;
+      if ((typeof value === "number" && Number.isFinite(value)) || typeof value === "boolean") {
+        return `${level}:${String(value)}`;
+      }
+      return missing(`${level} (a non-empty string, a number or a boolean)`);
+    }
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 export { groupHash, NULL_SIGN, type PairColumns, ProfileAccumulator } from "./accumulator.js";
-export { groupKeyOf } from "./group-key.js";
+export { type ClusteredPair, clusterKeyOf, groupKeyOf } from "./group-key.js";
 export {
   allKendallVariants,
   type FactorCounts,
@@ -15,8 +15,11 @@ export {
   defaultPermutations,
   type ProfileOptions,
   ProfileOptionsSchema,
+  profileFromGroupCounts,
   profileFromManifestations,
 } from "./profile.js";
+export { type GroupCounts, GroupCountsSchema, groupCountsOf } from "./group-counts.js";
+export { fewClusters, type IntervalMethod, minimumClusters } from "./few-clusters.js";
 export {
   type FactorScore,
   FactorScoreSchema,
@@ -41,6 +44,14 @@ export {
   unswapLabel,
 } from "./agreement.js";
 export {
+  type JudgeAgreement,
+  type JudgeAgreementOptions,
+  JudgeAgreementOptionsSchema,
+  JudgeAgreementSchema,
+  type JudgedPair,
+  judgeAgreement,
+} from "./judge-agreement.js";
+export {
   type Alignment,
   type AlignmentOptions,
   AlignmentOptionsSchema,
@@ -52,7 +63,15 @@ export {
   GenerationEvaluationGapSchema,
   generationEvaluationGap,
   type ProfileLike,
+  type Resampling,
+  ResamplingSchema,
 } from "./alignment.js";
+export {
+  alignGroupCounts,
+  type GroupCountsAlignmentOptions,
+  GroupCountsAlignmentOptionsSchema,
+  generationEvaluationGapOfGroupCounts,
+} from "./paired-alignment.js";
 export {
   type JointRegression,
   type JointRegressionOptions,
@@ -62,6 +81,8 @@ export {
   type RegressionPair,
 } from "./joint-regression.js";
 export {
+  type LengthControlOptions,
+  type LengthControlPair,
   type LengthControlledScore,
   LengthControlledScoreSchema,
   lengthControlledScores,
@@ -69,6 +90,18 @@ export {
   partialTau,
   signTauB,
 } from "./length-control.js";
+export {
+  type ClusteredAuc,
+  ClusteredAucSchema,
+  clusteredAuc,
+  type LabelledItem,
+  type RatedItem,
+  type SummaryLevelCorrelation,
+  SummaryLevelCorrelationSchema,
+  summaryLevelCorrelation,
+  type ValidationOptions,
+  ValidationOptionsSchema,
+} from "./extractor-validation.js";
 export {
   type ManifestationLike,
   type ManifestationTable,

@@ -44,7 +44,7 @@ describe("the fit, against independent references", () => {
     // Reference: scipy.optimize.minimize(method="trust-exact") on the same objective, with the
     // design built by hand in NumPy: rows p1-p5, p7, p8, p10; length difference / its sample SD
     // (31.388976681995498); gradient norm at the reported optimum < 1e-11.
-    const result = jointRegression(tiny.pairs, tiny.manifestations, { bootstrap: 0 });
+    const result = jointRegression(tiny.pairs, tiny.manifestations, { bootstrap: 0, scale: "sd" });
     expect(result).toMatchObject({ pairs: 10, ties: 1, dropped: 1, used: 8, groups: 5, lambda: 1 });
     const [length, fluency, coherence] = result.factors;
     expect(length).toMatchObject({ factor: "length", encoding: "difference", missing: 0, ci95: null });
@@ -92,6 +92,7 @@ describe("the fit, against independent references", () => {
       bootstrap: 0,
       lambda,
       missing: "zero",
+      scale: "sd",
     });
     expect(result).toMatchObject({ used: 9, dropped: 0 });
     expect(result.factors[0]!.scale).toBeCloseTo(sd, 12);
@@ -129,10 +130,21 @@ describe("the fit, against independent references", () => {
     expect(result.factors.map((f) => f.coefficient)).toEqual(reference.factors.map((f) => f.coefficient));
   });
 
-  it("a factor that never varies gets no coefficient", () => {
+  it("a factor that never varies gets no coefficient, and a note", () => {
     const flat = tiny.pairs.map((p) => ({ pairId: p.id, factor: "flat", sign: 0 as const }));
-    const result = jointRegression(tiny.pairs, [...tiny.manifestations, ...flat], { bootstrap: 10 });
-    expect(result.factors[3]).toMatchObject({ factor: "flat", coefficient: null, ci95: null });
+    const result = jointRegression(tiny.pairs, [...tiny.manifestations, ...flat], {
+      bootstrap: 10,
+      scale: "sd",
+    });
+    expect(result.factors[3]).toMatchObject({
+      factor: "flat",
+      coefficient: null,
+      ci95: null,
+      status: "constant",
+    });
+    expect(result.notes).toContain(
+      '"flat" has the same value (0) on every pair used, so the regression leaves it out.',
+    );
     expect(result.factors[0]!.coefficient).toBeCloseTo(0.882769278263084, 9);
   });
 });
@@ -240,13 +252,16 @@ describe("no intercept: order and direction", () => {
     group: fc.constantFrom("g1", "g2", "g3", "g4"),
     lengthA: fc.integer({ min: 1, max: 400 }),
     lengthB: fc.integer({ min: 1, max: 400 }),
+    /** Which response's length could not be measured (an empty response, say). */
+    lengthMissing: fc.constantFrom<"none" | "a" | "b">("none", "none", "none", "a", "b"),
     fluency: sign,
     coherence: sign,
   });
   type Row = typeof row extends fc.Arbitrary<infer T> ? T : never;
   const reverse = (l: Label): Label => (l === "a" ? "b" : l === "b" ? "a" : "tie");
 
-  const fit = (rows: readonly Row[], transform: "none" | "swap" | "reverse", missing: "drop" | "zero") => {
+  type Missing = "drop" | "zero" | "impute";
+  const fit = (rows: readonly Row[], transform: "none" | "swap" | "reverse", missing: Missing) => {
     const swap = transform === "swap";
     const pairs: RegressionPair[] = rows.map((r, i) => ({
       id: `p${i}`,
@@ -254,21 +269,28 @@ describe("no intercept: order and direction", () => {
       label: transform === "none" ? r.label : reverse(r.label),
     }));
     const flip = (s: Sign): Sign => (swap && s !== null ? (-s as Sign) : s);
-    const manifestations: ManifestationLike[] = rows.flatMap((r, i) => [
-      {
+    const manifestations: ManifestationLike[] = rows.flatMap((r, i) => {
+      const lengthA = r.lengthMissing === "a" ? null : r.lengthA;
+      const lengthB = r.lengthMissing === "b" ? null : r.lengthB;
+      const length: ManifestationLike = {
         pairId: `p${i}`,
         factor: "length",
-        valueA: swap ? r.lengthB : r.lengthA,
-        valueB: swap ? r.lengthA : r.lengthB,
-        sign: flip(Math.sign(r.lengthA - r.lengthB) as Sign),
-      },
-      { pairId: `p${i}`, factor: "fluency", sign: flip(r.fluency) },
-      { pairId: `p${i}`, factor: "coherence", sign: flip(r.coherence) },
-    ]);
-    return jointRegression(pairs, manifestations, { bootstrap: 15, seed: 1, missing });
+        valueA: swap ? lengthB : lengthA,
+        valueB: swap ? lengthA : lengthB,
+        sign: r.lengthMissing === "none" ? flip(Math.sign(r.lengthA - r.lengthB) as Sign) : null,
+      };
+      return [
+        length,
+        { pairId: `p${i}`, factor: "fluency", sign: flip(r.fluency) },
+        { pairId: `p${i}`, factor: "coherence", sign: flip(r.coherence) },
+      ];
+    });
+    const fitted = jointRegression(pairs, manifestations, { bootstrap: 15, seed: 1, missing });
+    // The missing-side columns obey the same rules as the factors.
+    return { factors: [...fitted.factors, ...(fitted.missingSides ?? [])] };
   };
   const rows = fc.array(row, { minLength: 1, maxLength: 25 });
-  const missing = fc.constantFrom<"drop" | "zero">("drop", "zero");
+  const missing = fc.constantFrom<Missing>("drop", "zero", "impute");
 
   it("swapping a and b in every pair leaves every coefficient and interval unchanged", () => {
     fc.assert(
@@ -324,5 +346,154 @@ describe("input checks", () => {
 
   it("refuses lambda <= 0", () => {
     expect(() => jointRegression(tiny.pairs, tiny.manifestations, { lambda: 0 })).toThrow(/lambda/);
+  });
+});
+
+/** Penalised logistic regression by plain gradient descent, from the objective's definition. */
+function gradientDescent(xs: readonly number[][], y: readonly number[], lambda: number): number[] {
+  const frobenius = xs.reduce((s, row) => s + row.reduce((t, v) => t + v * v, 0), 0);
+  const step = 1 / (0.25 * frobenius + lambda);
+  const beta = xs[0]!.map(() => 0);
+  for (let iteration = 0; iteration < 200_000; iteration++) {
+    const gradient = beta.map((b) => lambda * b);
+    xs.forEach((row, i) => {
+      const p = 1 / (1 + Math.exp(-row.reduce((s, v, j) => s + v * beta[j]!, 0)));
+      row.forEach((v, j) => {
+        gradient[j]! += (p - y[i]!) * v;
+      });
+    });
+    if (Math.max(...gradient.map(Math.abs)) < 1e-13) break;
+    gradient.forEach((g, j) => {
+      beta[j]! -= step * g;
+    });
+  }
+  return beta;
+}
+
+/** Type-7 quantile, for the IQR the test expects. */
+function quantile7(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  return sorted[lo]! + (h - lo) * (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!);
+}
+
+describe("a sturdier regression", () => {
+  it("leaves out a factor measured on no pair, with a note, and fits the others as without it", () => {
+    const unmeasured = tiny.pairs.map((p) => ({
+      pairId: p.id,
+      factor: "source-overlap",
+      sign: null,
+      error: "the pair has no source",
+    }));
+    const withIt = jointRegression(tiny.pairs, [...tiny.manifestations, ...unmeasured], { bootstrap: 20 });
+    const without = jointRegression(tiny.pairs, tiny.manifestations, { bootstrap: 20 });
+    expect(withIt).toMatchObject({ used: 8, dropped: 1 });
+    expect(withIt.factors[3]).toMatchObject({
+      factor: "source-overlap",
+      status: "not-measured",
+      coefficient: null,
+      ci95: null,
+      missing: 9,
+    });
+    expect(withIt.factors.slice(0, 3)).toEqual(without.factors);
+    expect(withIt.notes).toContain(
+      '"source-overlap" was measured on no non-tie pair, so the regression leaves it out.',
+    );
+    expect(withIt.notes!.join(" ")).toMatch(/1 of 9 non-tie pairs were left out .*missing at random/);
+  });
+
+  it("scales a difference by IQR / 1.349, which one extreme value barely moves", () => {
+    const lengthDiffs = [40, -10, 50, -10, -30, 10, -40, 5]; // the 8 pairs kept with missing = drop
+    const iqr = (quantile7(lengthDiffs, 0.75) - quantile7(lengthDiffs, 0.25)) / 1.3489795003921634;
+    const robust = jointRegression(tiny.pairs, tiny.manifestations, { bootstrap: 0 });
+    expect(robust.scaling).toBe("iqr");
+    expect(robust.factors[0]!.scale).toBeCloseTo(iqr, 12);
+
+    // Readability-like garbage on one pair: the SD scale grows many-fold, the IQR scale little.
+    const extreme = tiny.manifestations.map((m) =>
+      m.pairId === "p1" && m.factor === "length" ? { ...m, valueA: 1311, valueB: -325 } : m,
+    );
+    const scaleOf = (scale: "iqr" | "sd", manifestations: readonly ManifestationLike[]) =>
+      jointRegression(tiny.pairs, manifestations, { bootstrap: 0, scale }).factors[0]!.scale;
+    expect(scaleOf("sd", extreme) / scaleOf("sd", tiny.manifestations)).toBeGreaterThan(10);
+    expect(scaleOf("iqr", extreme) / scaleOf("iqr", tiny.manifestations)).toBeLessThan(1.5);
+  });
+
+  it("missing = impute keeps the pairs, and matches gradient descent on the design built by hand", () => {
+    // p9 misses coherence (no side: a pair-level sign), p3 misses b's length (b empty, say).
+    const manifestations = tiny.manifestations.map((m) =>
+      m.pairId === "p3" && m.factor === "length" ? { ...m, valueB: null, sign: null } : m,
+    );
+    const result = jointRegression(tiny.pairs, manifestations, {
+      bootstrap: 0,
+      missing: "impute",
+      lambda: 0.5,
+    });
+    expect(result).toMatchObject({ used: 9, dropped: 0 });
+    expect(result.factors.map((f) => [f.factor, f.imputed])).toEqual([
+      ["length", 1],
+      ["fluency", 0],
+      ["coherence", 1],
+    ]);
+    expect(result.missingSides!.map((m) => [m.factor, m.pairs])).toEqual([["length", 1]]);
+
+    // By hand: the 9 non-tie pairs; length = difference / (IQR of the 8 observed / 1.349), 0 for
+    // p3; fluency and coherence signs, 0 for p9's coherence; the missing side: -1 for p3 (b's).
+    const order = ["p1", "p2", "p3", "p4", "p5", "p7", "p8", "p9", "p10"];
+    const diffs: (number | null)[] = [40, -10, null, -10, -30, 10, -40, 60, 5];
+    const observed = diffs.filter((d): d is number => d !== null);
+    const scale = (quantile7(observed, 0.75) - quantile7(observed, 0.25)) / 1.3489795003921634;
+    const fluency = [1, -1, 0, 1, -1, -1, 1, 1, 0];
+    const coherence = [0, -1, 1, 1, 0, 1, -1, 0, 1];
+    const xs = order.map((_, i) => [
+      (diffs[i] ?? 0) / scale,
+      fluency[i]!,
+      coherence[i]!,
+      order[i] === "p3" ? -1 : 0,
+    ]);
+    const y = order.map((id) => (tiny.pairs.find((p) => p.id === id)!.label === "a" ? 1 : 0));
+    const beta = gradientDescent(xs, y, 0.5);
+    expect(result.factors[0]!.scale).toBeCloseTo(scale, 12);
+    result.factors.forEach((factor, j) => {
+      expect(factor.coefficient).toBeCloseTo(beta[j]!, 8);
+    });
+    expect(result.missingSides![0]!.coefficient).toBeCloseTo(beta[3]!, 8);
+  });
+
+  it("finds that empty responses lose, where complete cases drop exactly those pairs", () => {
+    // 600 pairs: length drives the label; in 15% of pairs one response is empty (no length can
+    // be read), and the empty one is preferred only 10% of the time.
+    const random = createRandom(8, "empty");
+    const uniform = () => random.nextUint32() / 2 ** 32;
+    const pairs: RegressionPair[] = [];
+    const manifestations: ManifestationLike[] = [];
+    for (let i = 0; i < 600; i++) {
+      const id = `e${i}`;
+      const lengthA = 50 + 100 * uniform();
+      const lengthB = 50 + 100 * uniform();
+      const empty = uniform() < 0.15 ? (uniform() < 0.5 ? "a" : "b") : null;
+      const pA = empty === "a" ? 0.1 : empty === "b" ? 0.9 : 1 / (1 + Math.exp(-(lengthA - lengthB) / 20));
+      pairs.push({ id, label: uniform() < pA ? "a" : "b", group: `g${i % 150}` });
+      manifestations.push({
+        pairId: id,
+        factor: "length",
+        valueA: empty === "a" ? null : lengthA,
+        valueB: empty === "b" ? null : lengthB,
+        sign: empty === null ? (Math.sign(lengthA - lengthB) as Sign) : null,
+      });
+    }
+    const dropped = jointRegression(pairs, manifestations, { bootstrap: 200, seed: 2 });
+    const imputed = jointRegression(pairs, manifestations, { bootstrap: 200, seed: 2, missing: "impute" });
+    expect(dropped.dropped).toBe(dropped.factors[0]!.missing);
+    expect(dropped.dropped).toBeGreaterThan(60);
+    expect(imputed.used).toBe(600);
+    const [side] = imputed.missingSides!;
+    // The column is +1 when a's value is missing: a strongly negative coefficient, an interval
+    // below 0 (the empty side loses), with a Monte Carlo error on each endpoint.
+    expect(side!.coefficient!).toBeLessThan(-1);
+    expect(side!.ci95![1]).toBeLessThan(0);
+    expect(side!.ci95MonteCarloError![0]).toBeGreaterThan(0);
+    expect(imputed.factors[0]!.coefficient!).toBeGreaterThan(0.5);
   });
 });

@@ -11,6 +11,7 @@ import {
   signTauB,
 } from "./length-control.js";
 import type { ManifestationLike } from "./manifestation-table.js";
+import { createRandom } from "./random.js";
 
 const casesFile = fileURLToPath(new URL("../../../../shared/reference/kendall_cases.json", import.meta.url));
 const haveCases = existsSync(casesFile);
@@ -177,5 +178,118 @@ describe("properties", () => {
         },
       ),
     );
+  });
+});
+
+describe("the length-controlled score's interval and p-value", () => {
+  /**
+   * 60 clusters of 2..6 pairs: length drives the label; "passenger" follows length; "own" has
+   * its own effect on the label beyond length.
+   */
+  const random = createRandom(3, "length-control-bootstrap");
+  const uniform = () => random.nextUint32() / 2 ** 32;
+  const pairs: { id: string; label: Label; group: string }[] = [];
+  const manifestations: ManifestationLike[] = [];
+  for (let g = 0; g < 60; g++) {
+    const size = 2 + random.nextInt(5);
+    for (let i = 0; i < size; i++) {
+      const id = `g${g}-${i}`;
+      const length = (uniform() < 0.5 ? 1 : -1) as Sign;
+      const own = (uniform() < 0.5 ? 1 : -1) as Sign;
+      const passenger = (uniform() < 0.8 ? length : -length!) as Sign;
+      const score = 0.9 * length! + 0.7 * own!;
+      const label: Label = uniform() < 0.1 ? "tie" : uniform() < 1 / (1 + Math.exp(-score)) ? "a" : "b";
+      pairs.push({ id, label, group: `g${g}` });
+      manifestations.push(
+        { pairId: id, factor: "length", sign: length },
+        { pairId: id, factor: "passenger", sign: passenger },
+        { pairId: id, factor: "own", sign: own },
+      );
+    }
+  }
+
+  /** The partial tau of one factor over the pairs, each weighted by its cluster's draw count. */
+  function weightedPartial(factor: string, weightOf: (group: string) => number): number | null {
+    const signOf = (id: string, f: string) =>
+      manifestations.find((m) => m.pairId === id && m.factor === f)!.sign!;
+    const sums = { pf: 0, pl: 0, fl: 0, pp: 0, ff: 0, ll: 0 };
+    for (const pair of pairs) {
+      const w = weightOf(pair.group);
+      const p = labelToPreference(pair.label);
+      const f = signOf(pair.id, factor);
+      const l = signOf(pair.id, "length");
+      sums.pf += w * p * f;
+      sums.pl += w * p * l;
+      sums.fl += w * f * l;
+      sums.pp += w * p * p;
+      sums.ff += w * f * f;
+      sums.ll += w * l * l;
+    }
+    const tau = (xy: number, xx: number, yy: number) => (xx * yy === 0 ? null : xy / Math.sqrt(xx * yy));
+    return partialTau(
+      tau(sums.pf, sums.pp, sums.ff),
+      tau(sums.pl, sums.pp, sums.ll),
+      tau(sums.fl, sums.ff, sums.ll),
+    );
+  }
+
+  it("matches a cluster bootstrap of the pairs written here, with the profile's draws", () => {
+    const B = 150;
+    const scores = lengthControlledScores(pairs, manifestations, { bootstrap: B, seed: 7 });
+    const groups = [...new Set(pairs.map((pair) => pair.group))];
+    for (const score of scores) {
+      const replicates: number[] = [];
+      for (let b = 0; b < B; b++) {
+        const draw = createRandom(7, `bootstrap/${b}`);
+        const weights = new Map<string, number>();
+        for (let i = 0; i < groups.length; i++) {
+          const group = groups[draw.nextInt(groups.length)]!;
+          weights.set(group, (weights.get(group) ?? 0) + 1);
+        }
+        const value = weightedPartial(score.factor, (group) => weights.get(group) ?? 0);
+        if (value !== null) replicates.push(value);
+      }
+      replicates.sort((x, y) => x - y);
+      const at = (q: number) => {
+        const h = (replicates.length - 1) * q;
+        const lo = Math.floor(h);
+        return replicates[lo]! + (h - lo) * (replicates[lo + 1]! - replicates[lo]!);
+      };
+      expect(score.partialTauB).toBeCloseTo(weightedPartial(score.factor, () => 1)!, 12);
+      expect(score.bootstrapValid).toBe(replicates.length);
+      expect(score.ci95![0]).toBeCloseTo(at(0.025), 12);
+      expect(score.ci95![1]).toBeCloseTo(at(0.975), 12);
+      const below = replicates.filter((v) => v <= 0).length;
+      const above = replicates.filter((v) => v >= 0).length;
+      expect(score.pValue).toBeCloseTo(
+        Math.min(1, (2 * (1 + Math.min(below, above))) / (replicates.length + 1)),
+        12,
+      );
+      expect(LengthControlledScoreSchema.parse(score)).toEqual(score);
+    }
+    const [passenger, own] = scores;
+    // The passenger's effect goes once length is fixed; the factor's own effect stays.
+    expect(passenger!.ci95![0]).toBeLessThan(0);
+    expect(passenger!.ci95![1]).toBeGreaterThan(0);
+    expect(passenger!.pValue!).toBeGreaterThan(0.05);
+    expect(own!.ci95![0]).toBeGreaterThan(0);
+    expect(own!.pValue!).toBeLessThan(0.05);
+    expect(own!.pValueMonteCarloError!).toBeGreaterThan(0);
+  });
+
+  it("adds nothing without bootstrap, and no interval below 6 clusters", () => {
+    const [plain] = lengthControlledScores(pairs, manifestations);
+    expect(Object.keys(plain!).sort()).toEqual(
+      ["factor", "pairs", "tauB", "partialTauB", "lengthTauB", "factorLengthTauB"].sort(),
+    );
+    const few = pairs.filter((pair) => ["g0", "g1", "g2", "g3", "g4"].includes(pair.group));
+    const ids = new Set(few.map((pair) => pair.id));
+    const [score] = lengthControlledScores(
+      few,
+      manifestations.filter((m) => ids.has(m.pairId)),
+      { bootstrap: 100 },
+    );
+    expect(score).toMatchObject({ ci95: null, pValue: null, bootstrapValid: 0 });
+    expect(score!.note).toMatch(/Only 5 clusters in the length-controlled score/);
   });
 });

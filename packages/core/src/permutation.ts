@@ -1,4 +1,4 @@
-import { CELLS, CONCORDANT, DISCORDANT, type GroupCounts } from "./group-counts.js";
+import { CELLS, CONCORDANT, DISCORDANT, type CountTable } from "./count-table.js";
 import { createRandom } from "./random.js";
 
 /**
@@ -13,7 +13,7 @@ import { createRandom } from "./random.js";
  * Speed: groups are taken four at a time, and a table of the 16 possible signed sums of
  * each four turns 32 flips into 8 lookups (R * groups * factors / 4 in all).
  */
-export function signFlipPValues(table: GroupCounts, permutations: number, seed: number): Float64Array {
+export function signFlipPValues(table: CountTable, permutations: number, seed: number): Float64Array {
   const { factors } = table;
   const words = Math.ceil(table.groups / 32);
   const observed = new Float64Array(factors);
@@ -48,8 +48,44 @@ export function signFlipPValues(table: GroupCounts, permutations: number, seed: 
   return extreme.map((count) => (1 + count) / (permutations + 1));
 }
 
+/**
+ * Up to this many groups the sign-flip distribution is enumerated exactly: 2^(G - 1) sign
+ * patterns (a pattern and its negation give the same |S|), 16,384 at G = 15.
+ */
+export const exactSignFlipGroups = 15;
+
+/**
+ * The exact two-sided sign-flip p-value of every factor, over all 2^(G - 1) patterns that keep
+ * group G - 1 unflipped (the other half mirrors them): p = #{patterns : |S*| >= |S|} / 2^(G - 1).
+ * The identity pattern is among them, so p >= 2^(1 - G). For G <= exactSignFlipGroups.
+ */
+export function exactSignFlipPValues(table: CountTable): Float64Array {
+  const { groups, factors } = table;
+  if (groups > exactSignFlipGroups) throw new RangeError(`${groups} groups are too many to enumerate.`);
+  const patterns = 2 ** Math.max(groups - 1, 0);
+  return Float64Array.from({ length: factors }, (_, f) => {
+    const differences = groupDifferences(table, f, groups);
+    const observed = Math.abs(differences.reduce((total, d) => total + d, 0));
+    let extreme = 0;
+    for (let mask = 0; mask < patterns; mask++) {
+      let s = 0;
+      for (let g = 0; g < groups; g++) s += (mask >>> g) & 1 ? -differences[g]! : differences[g]!;
+      if (Math.abs(s) >= observed) extreme++;
+    }
+    return extreme / patterns;
+  });
+}
+
+/**
+ * The Monte Carlo standard error of a sign-flip (or any randomisation) p-value from R random
+ * replicates: the binomial sqrt(p (1 - p) / R); 0 for an exact p-value.
+ */
+export function pValueMonteCarloError(p: number, replicates: number, exact: boolean): number {
+  return exact ? 0 : Math.sqrt((p * (1 - p)) / replicates);
+}
+
 /** C - D per group for one factor, zero-padded to `length` groups. */
-function groupDifferences(table: GroupCounts, factor: number, length: number): Int32Array {
+function groupDifferences(table: CountTable, factor: number, length: number): Int32Array {
   const differences = new Int32Array(length);
   for (let g = 0; g < table.groups; g++) {
     const o = (g * table.factors + factor) * CELLS;

@@ -23,7 +23,9 @@ export const FactorScoreSchema = z.object({
   ci95: z
     .tuple([z.number(), z.number()])
     .nullable()
-    .describe("95% clustered-bootstrap percentile interval; null when B = 0 or no replicate was valid."),
+    .describe(
+      "95% clustered interval (the profile's intervalMethod); null when B = 0, tau is null, no replicate was valid, or there are fewer than 6 clusters.",
+    ),
   concordant: count,
   discordant: count,
   factorTies: count,
@@ -37,8 +39,19 @@ export const FactorScoreSchema = z.object({
     .max(1)
     .nullable()
     .describe("Two-sided clustered sign-flip p-value of C - D = 0; null when R = 0 or tau is null."),
-  bootstrapValid: count.describe("Bootstrap replicates whose tau was not null."),
+  bootstrapValid: count.describe("Bootstrap replicates whose tau was not null; 0 when no bootstrap was run."),
   variants: KendallVariantsSchema,
+  ci95MonteCarloError: z
+    .tuple([z.number().nonnegative(), z.number().nonnegative()])
+    .nullable()
+    .optional()
+    .describe("Monte Carlo standard error of each ci95 endpoint; [0, 0] when the interval is exact."),
+  pValueMonteCarloError: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .optional()
+    .describe("Monte Carlo standard error of pValue, sqrt(p (1 - p) / R); 0 when pValue is exact."),
 });
 export type FactorScore = z.infer<typeof FactorScoreSchema>;
 
@@ -70,5 +83,24 @@ export const ProfileSchema = z.object({
   permutations: count.describe("R, sign-flip replicates."),
   factors: z.array(FactorScoreSchema).describe("In the order the factors were given."),
   attribution: ProfileAttributionSchema.optional(),
+  clusterLevel: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "How the groups were derived from the pairs (a ClusterLevel, e.g. source+prompt), when recorded.",
+    ),
+  intervalMethod: z
+    .enum(["percentile-bootstrap", "sign-flip-inversion", "none"])
+    .optional()
+    .describe("How every ci95 was computed: by the group count unless forced (docs/methodology.md §5)."),
+  pValueMethod: z
+    .enum(["exact", "monte-carlo", "none"])
+    .optional()
+    .describe("exact: all 2^(G-1) sign patterns (G <= 15); monte-carlo: R random ones; none: R = 0."),
+  warnings: z
+    .array(z.string())
+    .optional()
+    .describe("What a reader must know about the figures, e.g. that there are few clusters."),
 });
 export type Profile = z.infer<typeof ProfileSchema>;

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { ClusterLevelSchema } from "@profilekit/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collect } from "./testing/collect.js";
 import { getPreset, type InputError, presets, type ReadPairsOptions, readPairs } from "./index.js";
@@ -51,6 +52,21 @@ describe("the preset registry", () => {
       expect(preset.license.length).toBeGreaterThan(0);
     }
     expect(getPreset("qa-feedback")).toMatchObject({ task: "document-qa", files: ["dev_feedback.json"] });
+  });
+
+  it("declares each dataset's natural cluster level, with the reason", () => {
+    expect(Object.fromEntries(presets.map((preset) => [preset.name, preset.clusterLevel]))).toEqual({
+      canonical: "auto",
+      "summ-news": "source",
+      autoj: "prompt",
+      "qa-feedback": "meta.passages",
+      "hh-rlhf": "prompt",
+      summeval: "source",
+    });
+    for (const preset of presets) {
+      expect(ClusterLevelSchema.parse(preset.clusterLevel)).toBe(preset.clusterLevel);
+      expect(preset.clusterReason.length).toBeGreaterThan(20);
+    }
   });
 
   it("names the presets when asked for an unknown one", () => {
@@ -213,6 +229,19 @@ describe("qa-feedback", () => {
       prompt: "Who?",
       group: "qa-feedback:1",
     });
+  });
+
+  it("keys the question's passages in meta.passages: sorted titles, or the question when it has none", async () => {
+    const swapped = { ...question, passages: [...question.passages].reverse(), question: "Whom?" };
+    const dir = await dataset({
+      "dev_feedback.json": JSON.stringify([question, swapped, { ...question, passages: [] }]),
+    });
+    const pairs = await read(dir, { preset: "qa-feedback" });
+    expect(pairs.map((pair) => pair.meta!.passages)).toEqual([
+      ...Array(12).fill("Title A | Title B"),
+      ...Array(6).fill("(no passages) Who?"),
+    ]);
+    expect(pairs[0]!.meta).toEqual({ a: "prediction 1", b: "prediction 2", passages: "Title A | Title B" });
   });
 
   it("rejects a question whose preferences are not six known values, once per question", async () => {

@@ -3,10 +3,12 @@ export { ProfilekitError, formatLocation, isProfilekitError, type ErrorLocation 
 export { errorCatalog, isErrorCode, type ErrorCode } from "./error-codes.js";
 export { canonicalHash, canonicalJson } from "./canonical-json.js";
 export {
+  ClusterLevelSchema,
   LabelSchema,
   PairSchema,
   labelToPreference,
   parseCommonPair,
+  type ClusterLevel,
   type Label,
   type Pair,
 } from "./pair.js";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PairSchema, parseCommonPair } from "./pair.js";
+import { ClusterLevelSchema, PairSchema, parseCommonPair } from "./pair.js";
 
 /** A field value of any JSON type, strings most often (as real records have them). */
 const jsonValue = fc.oneof(
@@ -100,6 +100,17 @@ describe("parseCommonPair", () => {
       "text",
     ]) {
       expect(parseCommonPair(uncommon)).toBeUndefined();
+    }
+  });
+});
+
+describe("ClusterLevelSchema", () => {
+  it("accepts the named levels and meta.<key>, nothing else", () => {
+    for (const level of ["auto", "source", "prompt", "source+prompt", "pair", "group", "meta.scenario"]) {
+      expect(ClusterLevelSchema.parse(level)).toBe(level);
+    }
+    for (const level of ["meta.", "Source", "document", "", "source + prompt"]) {
+      expect(ClusterLevelSchema.safeParse(level).success).toBe(false);
     }
   });
 });

@@ -30,6 +30,22 @@ export const PairSchema = z.object({
 });
 export type Pair = z.infer<typeof PairSchema>;
 
+/**
+ * The level at which pairs are clustered for resampling, the unit the bootstrap draws and the
+ * sign-flip test flips (the coarsest level at which pairs depend on each other):
+ * - `auto`: the pair's `group` when set, else one cluster per source and prompt, else the pair;
+ * - `source`, `prompt`, `source+prompt`: pairs with the same source text, prompt text, or both;
+ * - `pair`: every pair on its own;
+ * - `group`: the pair's `group` field;
+ * - `meta.<key>`: the value of `meta[key]` (a string, number or boolean).
+ * A dataset preset declares the natural level of its dataset.
+ */
+export const ClusterLevelSchema = z.union([
+  z.enum(["auto", "source", "prompt", "source+prompt", "pair", "group"]),
+  z.templateLiteral(["meta.", z.string().min(1)]),
+]);
+export type ClusterLevel = z.infer<typeof ClusterLevelSchema>;
+
 const optionalStringKeys = ["source", "prompt", "group"] as const;
 
 /**

@@ -16,6 +16,9 @@ export const autoj: Preset = {
     "1392 pairs in 58 scenarios: prompt = prompt, a = response 1, b = response 2, label 0 → a, 1 → b, 2 → tie; meta.scenario kept.",
   license: "no license file (GAIR-NLP/auto-j); research use",
   files: [file],
+  clusterLevel: "prompt",
+  clusterReason:
+    "The query: 1,392 pairs over 1,182 distinct queries, and pairs that answer the same query depend on it; the 58 scenarios are strata, not clusters.",
   async *read(path, context) {
     const data = await datasetFile(path, autoj, file);
     yield* pairsFromRecords(data, "jsonl", autoj.name, context, (record, at) => {

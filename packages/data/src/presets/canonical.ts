@@ -19,6 +19,9 @@ export const canonical: Preset = {
     "One pair per record with id, task, source, prompt, a, b, label (a | b | tie), group, meta; other files through --map, --labels and --task.",
   license: "your data",
   files: [],
+  clusterLevel: "auto",
+  clusterReason:
+    "Your data: each pair's group when the file sets one, else one cluster per source and prompt; set group to the unit your pairs depend on (the document, the question, the annotator).",
   async *read(path, context) {
     await requireFile(path);
     const format = context.format ?? formatFromName(path);

@@ -21,6 +21,9 @@ export const hhRlhf: Preset = {
     "2312 pairs: prompt = the dialogue before the final assistant turn; a and b = the final assistant turns of chosen and rejected in an order seeded by (seed, pair id); label = the side holding chosen. Harmlessness, not helpfulness.",
   license: "MIT (anthropics/hh-rlhf); contains offensive red-teaming dialogues",
   files: [file],
+  clusterLevel: "prompt",
+  clusterReason:
+    "The dialogue before the final turn: 2,312 pairs of 2,310 distinct dialogues, so nearly every pair is its own cluster.",
   async *read(path, context) {
     const data = await datasetFile(path, hhRlhf, file);
     yield* pairsFromRecords(data, "jsonl", hhRlhf.name, context, (record, at) => {

@@ -1,4 +1,4 @@
-import type { Pair } from "@profilekit/spec";
+import type { ClusterLevel, Pair } from "@profilekit/spec";
 import type { ReadContext } from "../read-context.js";
 
 /** The task ids presets map to (see the task adapters). */
@@ -14,6 +14,13 @@ export interface PresetInfo {
   readonly license: string;
   /** The data files it reads inside the dataset directory. */
   readonly files: readonly string[];
+  /**
+   * The dataset's natural cluster level: the coarsest unit within which its pairs depend on
+   * each other, which the bootstrap and the sign-flip test should resample (core's clusterKeyOf).
+   */
+  readonly clusterLevel: ClusterLevel;
+  /** Why that level, in a sentence (the dataset's structure). */
+  readonly clusterReason: string;
 }
 
 /** A preset: its description, and how it turns a file or directory into batches of pairs. */

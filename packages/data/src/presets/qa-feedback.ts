@@ -24,14 +24,18 @@ export const qaFeedback: Preset = {
   title: "QA-Feedback dev set (Wu et al. 2023, FineGrainedRLHF)",
   task: "document-qa",
   description:
-    "3000 pairs from 500 questions: for each question the 6 comparisons 1v2, 1v3, 1v4, 2v3, 2v4, 3v4 of prediction i (a) and prediction j (b); preference 1 → a, 2 → b, 0 → tie; prompt = question; source = question and passages.",
+    "3000 pairs from 500 questions: for each question the 6 comparisons 1v2, 1v3, 1v4, 2v3, 2v4, 3v4 of prediction i (a) and prediction j (b); preference 1 → a, 2 → b, 0 → tie; prompt = question; source = question and passages; meta.passages = the passage titles.",
   license: "Apache-2.0 (allenai/FineGrainedRLHF)",
   files: [file],
+  clusterLevel: "meta.passages",
+  clusterReason:
+    "The question's passages: a question's 6 pairs compare its 4 answers (each answer in 3 pairs), and a few questions are paraphrases grounded in the same passages (500 questions in 495 clusters); meta.passages holds the sorted passage titles.",
   async *read(path, context) {
     const data = await datasetFile(path, qaFeedback, file);
     yield* pairsFromRecords(data, "json", qaFeedback.name, context, (record, at) => {
       const question = responseText(record.question, "question", at);
       const source = `${question}${passagesText(record.passages, at)}`;
+      const passages = passageTitles(record.passages as string[][], question);
       const predictions = [1, 2, 3, 4].map((i) =>
         responseText(record[`prediction ${i}`], `prediction ${i}`, at),
       );
@@ -56,7 +60,7 @@ export const qaFeedback: Preset = {
             b: predictions[j - 1]!,
             label,
             group,
-            meta: { a: `prediction ${i}`, b: `prediction ${j}` },
+            meta: { a: `prediction ${i}`, b: `prediction ${j}`, passages },
           },
           at,
         );
@@ -64,6 +68,20 @@ export const qaFeedback: Preset = {
     });
   },
 };
+
+/**
+ * The question's passages as one cluster key: their titles, sorted and joined by " | " (the
+ * same Wikipedia articles in another order are the same passages); a question without passages
+ * (2 of 500) is its own cluster, "(no passages) <question>". Called after `passagesText` has
+ * checked their shape.
+ */
+function passageTitles(passages: readonly (readonly string[])[], question: string): string {
+  if (passages.length === 0) return `(no passages) ${question}`;
+  return passages
+    .map((passage) => passage[0]!)
+    .sort()
+    .join(" | ");
+}
 
 /**
  * The passages as they follow the question in `source`: each passage is

@@ -20,6 +20,9 @@ export const summNews: Preset = {
     "599 pairs over 76 news articles: a = writer_summary, b = text-davinci-002_summary, label from overall_writer_better (True → a, False → b, Equally Good → tie), source = article_text.",
   license: "no license (research data from Tiiiger/benchmark_llm_summarization); do not redistribute",
   files: [file],
+  clusterLevel: "source",
+  clusterReason:
+    "The article: 599 pairs over 76 articles (about 8 each) are judged against one shared source. Writers and evaluators (6 each) cross the articles and are too few to cluster on.",
   async *read(path, context) {
     const data = await datasetFile(path, summNews, file);
     yield* pairsFromRecords(data, "json", summNews.name, context, (record, at) => {

@@ -34,6 +34,9 @@ export const summeval: Preset = {
     "6600 derived pairs: for each article every two of its 12 system summaries (a, b in model-id order); the higher mean of the experts' coherence, consistency, fluency and relevance ratings is preferred, equal means tie; source = article text.",
   license: "MIT (Yale-LILY/SummEval); CNN/DailyMail article text for research use",
   files: [annotationsFile, articlesFile],
+  clusterLevel: "source",
+  clusterReason:
+    "The article: its 66 pairs share its text and its 12 summaries, each summary in 11 pairs. The 12 systems cross the articles and are too few to cluster on.",
   async *read(path, context) {
     const hint = `--preset summeval reads the directory holding ${annotationsFile} and ${articlesFile} (or either file)`;
     const { isDirectory } = await inspectPath(path, hint);
