@@ -97,6 +97,9 @@ export const errorCatalog = {
   vector_length_mismatch: { exit: 2, meaning: "Two vectors correlated have different lengths." },
   non_finite_value: { exit: 2, meaning: "A statistic was given NaN or an infinite value." },
   missing_length_factor: { exit: 2, meaning: "The length-controlled score needs a length factor." },
+  invalid_group_counts: { exit: 2, meaning: "A group-counts sidecar does not fit together (keys, factors and counts)." },
+  invalid_cluster_level: { exit: 2, meaning: "A cluster level is not source, prompt, source+prompt, pair, group or meta.<key>." },
+  missing_cluster_field: { exit: 2, meaning: "A pair lacks the field its cluster level groups by." },
   regression_not_converged: { exit: 1, meaning: "The joint regression did not converge." },
   // Models
   unknown_provider: { exit: 2, meaning: "A model id names a provider that is not registered." },
