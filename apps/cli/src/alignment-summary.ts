@@ -82,9 +82,13 @@ function renderGap(gap: GapEntry): string {
 export function renderAlignment(file: AlignmentFile): string {
   const parts = file.comparisons.map(renderComparison);
   for (const gap of file.generationEvaluationGaps) parts.push(renderGap(gap));
+  const methods = [...new Set(file.comparisons.map((c) => c.resampling?.method ?? "parametric-bootstrap"))];
   const note =
     file.replicates > 0
-      ? `correlation CIs: parametric bootstrap from each factor's interval, ${file.replicates} replicates, seed ${file.seed}; gap CI: gap ± 1.96·√(seA² + seB²)`
-      : "no correlation intervals (--replicates 0)";
-  return `${parts.join("\n\n")}\n\n${note}`;
+      ? `intervals: ${methods.map((method) => method.replaceAll("-", " ")).join(", ")}, ${file.replicates} replicates, seed ${file.seed}`
+      : "no intervals (--replicates 0)";
+  const warnings = [
+    ...new Set([...file.comparisons, ...file.generationEvaluationGaps].flatMap((c) => c.warnings ?? [])),
+  ].map((warning) => `warning: ${warning}`);
+  return [parts.join("\n\n"), "", note, ...warnings].join("\n");
 }

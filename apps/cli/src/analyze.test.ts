@@ -136,6 +136,7 @@ describe("analyze on the bundled data", () => {
     ]);
     expect(run.code).toBe(0);
     expect((await readdir(out)).sort()).toEqual([
+      "groups.json",
       "labels.jsonl",
       "manifest.json",
       "manifestations.jsonl",

@@ -90,7 +90,9 @@ describe.skipIf(!hasSharedData)("profilekit generate (shared data, mock server)"
     const textOf = new Map(responses.map((r) => [`${r.inputId}#${r.level}`, r.text]));
     inputs.forEach((input, i) => {
       const inputId = responses[4 * i].inputId;
-      const own = pairs.filter((p) => p.group === inputId);
+      const own = pairs.filter((p) => p.id.startsWith(`${inputId}/`));
+      // Every generated pair of an input is resampled with its input's human cluster.
+      expect(new Set(own.map((p) => p.group)).size).toBe(1);
       expect(own.map((p) => [p.meta.levelA, p.meta.levelB].sort().join("v")).sort()).toEqual([
         "1v2",
         "1v3",
@@ -129,6 +131,7 @@ describe.skipIf(!hasSharedData)("profilekit generate (shared data, mock server)"
       factorTies: 0,
     });
     expect((await readdir(run.out)).sort()).toEqual([
+      "groups.json",
       "labels.jsonl",
       "manifest.json",
       "manifestations.jsonl",

@@ -121,6 +121,7 @@ describe.skipIf(!hasSharedData)("profilekit judge (30 summ-news pairs, mock serv
     expect(profile.factors.map((f: { factor: string }) => f.factor)).toEqual(["length", "novelty"]);
 
     expect((await readdir(run.out)).sort()).toEqual([
+      "groups.json",
       "judgements.jsonl",
       "labels.jsonl",
       "manifest.json",

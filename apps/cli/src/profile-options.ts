@@ -1,12 +1,23 @@
 import { defaultPermutations, KendallVariantSchema } from "@profilekit/core";
 import { DEFAULT_SOURCE_MAX_CHARS } from "@profilekit/llm";
 import type { ExtractionSettings, Scoring } from "@profilekit/runner";
-import { ProfilekitError } from "@profilekit/spec";
-import { type Command, Option } from "commander";
+import { type ClusterLevel, ClusterLevelSchema, ProfilekitError } from "@profilekit/spec";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import { collect, integerIn } from "./option-parsers.js";
+
+const clusterLevel = (raw: string): ClusterLevel => {
+  const parsed = ClusterLevelSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InvalidArgumentError(
+      `"${raw}" is not a cluster level (source, prompt, source+prompt, pair, group, meta.<key>, auto)`,
+    );
+  }
+  return parsed.data;
+};
 
 /** The flags that score a profile (--seed is each command's own). */
 export interface ScoringFlags {
+  readonly cluster?: ClusterLevel;
   readonly variant: Scoring["variant"];
   readonly bootstrap: number;
   readonly permutations: number;
@@ -28,9 +39,14 @@ export interface FactorFlags {
   readonly extractor?: string;
 }
 
-/** Adds --variant, --bootstrap and --permutations. */
+/** Adds --variant, --bootstrap, --permutations and --cluster. */
 export function addScoringOptions(command: Command): Command {
   return command
+    .option(
+      "--cluster <level>",
+      "the resampling unit: source, prompt, source+prompt, pair, group, meta.<key> or auto (default: the preset's natural level, else auto)",
+      clusterLevel,
+    )
     .addOption(
       new Option("--variant <variant>", "Kendall variant reported as tau")
         .choices(KendallVariantSchema.options)

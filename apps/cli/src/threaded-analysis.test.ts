@@ -101,6 +101,7 @@ describe("analyze in worker threads", () => {
       runs.push({ stdout: run.stdout, files: await outputs(out) });
     }
     expect(Object.keys(runs[0]!.files)).toEqual([
+      "groups.json",
       "labels.jsonl",
       "manifest.json",
       "manifestations.jsonl",

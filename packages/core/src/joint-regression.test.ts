@@ -44,7 +44,11 @@ describe("the fit, against independent references", () => {
     // Reference: scipy.optimize.minimize(method="trust-exact") on the same objective, with the
     // design built by hand in NumPy: rows p1-p5, p7, p8, p10; length difference / its sample SD
     // (31.388976681995498); gradient norm at the reported optimum < 1e-11.
-    const result = jointRegression(tiny.pairs, tiny.manifestations, { bootstrap: 0, scale: "sd" });
+    const result = jointRegression(tiny.pairs, tiny.manifestations, {
+      missing: "drop",
+      bootstrap: 0,
+      scale: "sd",
+    });
     expect(result).toMatchObject({ pairs: 10, ties: 1, dropped: 1, used: 8, groups: 5, lambda: 1 });
     const [length, fluency, coherence] = result.factors;
     expect(length).toMatchObject({ factor: "length", encoding: "difference", missing: 0, ci95: null });
@@ -105,16 +109,24 @@ describe("the fit, against independent references", () => {
     const withoutP9 = jointRegression(
       tiny.pairs.filter((p) => p.id !== "p9"),
       tiny.manifestations.filter((m) => m.pairId !== "p9"),
-      { bootstrap: 50, seed: 4 },
+      { missing: "drop", bootstrap: 50, seed: 4 },
     );
-    const dropped = jointRegression(tiny.pairs, tiny.manifestations, { bootstrap: 50, seed: 4 });
+    const dropped = jointRegression(tiny.pairs, tiny.manifestations, {
+      missing: "drop",
+      bootstrap: 50,
+      seed: 4,
+    });
     expect(dropped.factors.map((f) => [f.coefficient, f.ci95])).toEqual(
       withoutP9.factors.map((f) => [f.coefficient, f.ci95]),
     );
   });
 
   it("encoding = sign uses the length sign, not its value", () => {
-    const result = jointRegression(tiny.pairs, tiny.manifestations, { bootstrap: 0, encoding: "sign" });
+    const result = jointRegression(tiny.pairs, tiny.manifestations, {
+      missing: "drop",
+      bootstrap: 0,
+      encoding: "sign",
+    });
     expect(result.factors[0]).toMatchObject({ encoding: "sign", scale: 1 });
     const lengthOnly = tiny.manifestations.filter((m) => m.factor !== "length");
     const asSigns = [
@@ -124,6 +136,7 @@ describe("the fit, against independent references", () => {
         .map((m) => ({ pairId: m.pairId, factor: "signed-length", sign: m.sign })),
     ];
     const reference = jointRegression(tiny.pairs, asSigns, {
+      missing: "drop",
       bootstrap: 0,
       factors: ["signed-length", "fluency", "coherence"],
     });
@@ -133,6 +146,7 @@ describe("the fit, against independent references", () => {
   it("a factor that never varies gets no coefficient, and a note", () => {
     const flat = tiny.pairs.map((p) => ({ pairId: p.id, factor: "flat", sign: 0 as const }));
     const result = jointRegression(tiny.pairs, [...tiny.manifestations, ...flat], {
+      missing: "drop",
       bootstrap: 10,
       scale: "sd",
     });
@@ -197,7 +211,7 @@ describe("separating correlated factors", () => {
     // The true model has 2 on length (per SD of the difference) and 0 on the others. Over seeds
     // 1-12 of this generator the estimates were 1.7-2.4 for length and within +-0.26 for the
     // passenger; the bounds below leave room for that spread.
-    const result = jointRegression(pairs, manifestations, { bootstrap: 200, seed: 2 });
+    const result = jointRegression(pairs, manifestations, { missing: "drop", bootstrap: 200, seed: 2 });
     expect(JointRegressionSchema.parse(result)).toEqual(result);
     const [length, facts, fluency] = result.factors;
     expect(result).toMatchObject({ groups: 500, dropped: 0 });
@@ -222,7 +236,11 @@ describe("the clustered bootstrap", () => {
       const copiedManifestations = [0, 1, 2, 3, 4].flatMap((c) =>
         baseManifestations.map((m) => ({ ...m, pairId: `${m.pairId}#${c}` })),
       );
-      const fit = jointRegression(copiedPairs, copiedManifestations, { bootstrap: 300, seed: 9 });
+      const fit = jointRegression(copiedPairs, copiedManifestations, {
+        missing: "drop",
+        bootstrap: 300,
+        seed: 9,
+      });
       const [lo, hi] = fit.factors[0]!.ci95!;
       return { width: hi - lo, groups: fit.groups };
     };
@@ -234,9 +252,17 @@ describe("the clustered bootstrap", () => {
   });
 
   it("is reproducible from its seed", () => {
-    const first = jointRegression(tiny.pairs, tiny.manifestations, { bootstrap: 40, seed: 3 });
-    expect(jointRegression(tiny.pairs, tiny.manifestations, { bootstrap: 40, seed: 3 })).toEqual(first);
-    expect(jointRegression(tiny.pairs, tiny.manifestations, { bootstrap: 40, seed: 4 })).not.toEqual(first);
+    const first = jointRegression(tiny.pairs, tiny.manifestations, {
+      missing: "drop",
+      bootstrap: 40,
+      seed: 3,
+    });
+    expect(
+      jointRegression(tiny.pairs, tiny.manifestations, { missing: "drop", bootstrap: 40, seed: 3 }),
+    ).toEqual(first);
+    expect(
+      jointRegression(tiny.pairs, tiny.manifestations, { missing: "drop", bootstrap: 40, seed: 4 }),
+    ).not.toEqual(first);
   });
 });
 
@@ -345,7 +371,9 @@ describe("input checks", () => {
   });
 
   it("refuses lambda <= 0", () => {
-    expect(() => jointRegression(tiny.pairs, tiny.manifestations, { lambda: 0 })).toThrow(/lambda/);
+    expect(() => jointRegression(tiny.pairs, tiny.manifestations, { missing: "drop", lambda: 0 })).toThrow(
+      /lambda/,
+    );
   });
 });
 
@@ -386,8 +414,11 @@ describe("a sturdier regression", () => {
       sign: null,
       error: "the pair has no source",
     }));
-    const withIt = jointRegression(tiny.pairs, [...tiny.manifestations, ...unmeasured], { bootstrap: 20 });
-    const without = jointRegression(tiny.pairs, tiny.manifestations, { bootstrap: 20 });
+    const withIt = jointRegression(tiny.pairs, [...tiny.manifestations, ...unmeasured], {
+      missing: "drop",
+      bootstrap: 20,
+    });
+    const without = jointRegression(tiny.pairs, tiny.manifestations, { missing: "drop", bootstrap: 20 });
     expect(withIt).toMatchObject({ used: 8, dropped: 1 });
     expect(withIt.factors[3]).toMatchObject({
       factor: "source-overlap",
@@ -406,7 +437,7 @@ describe("a sturdier regression", () => {
   it("scales a difference by IQR / 1.349, which one extreme value barely moves", () => {
     const lengthDiffs = [40, -10, 50, -10, -30, 10, -40, 5]; // the 8 pairs kept with missing = drop
     const iqr = (quantile7(lengthDiffs, 0.75) - quantile7(lengthDiffs, 0.25)) / 1.3489795003921634;
-    const robust = jointRegression(tiny.pairs, tiny.manifestations, { bootstrap: 0 });
+    const robust = jointRegression(tiny.pairs, tiny.manifestations, { missing: "drop", bootstrap: 0 });
     expect(robust.scaling).toBe("iqr");
     expect(robust.factors[0]!.scale).toBeCloseTo(iqr, 12);
 
@@ -415,7 +446,7 @@ describe("a sturdier regression", () => {
       m.pairId === "p1" && m.factor === "length" ? { ...m, valueA: 1311, valueB: -325 } : m,
     );
     const scaleOf = (scale: "iqr" | "sd", manifestations: readonly ManifestationLike[]) =>
-      jointRegression(tiny.pairs, manifestations, { bootstrap: 0, scale }).factors[0]!.scale;
+      jointRegression(tiny.pairs, manifestations, { missing: "drop", bootstrap: 0, scale }).factors[0]!.scale;
     expect(scaleOf("sd", extreme) / scaleOf("sd", tiny.manifestations)).toBeGreaterThan(10);
     expect(scaleOf("iqr", extreme) / scaleOf("iqr", tiny.manifestations)).toBeLessThan(1.5);
   });
@@ -483,7 +514,7 @@ describe("a sturdier regression", () => {
         sign: empty === null ? (Math.sign(lengthA - lengthB) as Sign) : null,
       });
     }
-    const dropped = jointRegression(pairs, manifestations, { bootstrap: 200, seed: 2 });
+    const dropped = jointRegression(pairs, manifestations, { missing: "drop", bootstrap: 200, seed: 2 });
     const imputed = jointRegression(pairs, manifestations, { bootstrap: 200, seed: 2, missing: "impute" });
     expect(dropped.dropped).toBe(dropped.factors[0]!.missing);
     expect(dropped.dropped).toBeGreaterThan(60);

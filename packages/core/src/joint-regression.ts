@@ -34,7 +34,7 @@ export const JointRegressionOptionsSchema = z.object({
    * missing value as 0; "impute": count it as 0 and, where one response's value is missing and
    * the other's is not, mark the side in a signed missing-side column of its own.
    */
-  missing: z.enum(["drop", "zero", "impute"]).default("drop"),
+  missing: z.enum(["drop", "zero", "impute"]).default("impute"),
   /**
    * How a difference column is scaled: "iqr" by its interquartile range / 1.349 (the normal
    * SD's value, robust to heavy tails; its SD when the IQR is 0), "sd" by its sample SD.

@@ -43,10 +43,9 @@ export const ProfileOptionsSchema = z.object({
   /**
    * "auto": the percentile bootstrap from fewClusters (30) groups, the inverted sign-flip test
    * from minimumClusters (6) to 29, no interval below 6 (recommended); or one method whatever
-   * the group count (sign-flip inversion takes at most 31 groups). The default stays
-   * "percentile-bootstrap", the behaviour before "auto" existed, until the runner passes "auto".
+   * the group count (sign-flip inversion takes at most 31 groups).
    */
-  interval: z.enum(["auto", "percentile-bootstrap", "sign-flip-inversion"]).default("percentile-bootstrap"),
+  interval: z.enum(["auto", "percentile-bootstrap", "sign-flip-inversion"]).default("auto"),
   /** How the group keys were derived (a ClusterLevel), recorded in the profile. */
   clusterLevel: z.string().min(1).optional(),
 });

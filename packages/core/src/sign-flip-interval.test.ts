@@ -158,12 +158,20 @@ describe("a profile with few clusters", () => {
     }
   });
 
-  it("warns below 30 clusters when the percentile bootstrap is asked for (the default, for now)", () => {
-    const profile = computeProfile(build(10), { bootstrap: 200, permutations: 999 });
+  it("warns below 30 clusters when the percentile bootstrap is asked for", () => {
+    const profile = computeProfile(build(10), {
+      bootstrap: 200,
+      permutations: 999,
+      interval: "percentile-bootstrap",
+    });
     expect(profile.intervalMethod).toBe("percentile-bootstrap");
     expect(profile.factors[0]!.ci95).not.toBeNull();
     expect(profile.warnings![0]).toMatch(/Only 10 clusters.*percentile bootstrap used here under-covers/);
-    const tiny = computeProfile(build(3), { bootstrap: 200, permutations: 999 });
+    const tiny = computeProfile(build(3), {
+      bootstrap: 200,
+      permutations: 999,
+      interval: "percentile-bootstrap",
+    });
     expect(tiny.warnings![0]).toMatch(/Only 3 clusters.*the intervals shown do not hold their level/);
   });
 

@@ -1,4 +1,11 @@
-import { AlignmentSchema, alignProfiles, generationEvaluationGap } from "@profilekit/core";
+import {
+  AlignmentSchema,
+  alignGroupCounts,
+  alignProfiles,
+  GenerationEvaluationGapSchema,
+  generationEvaluationGap,
+  generationEvaluationGapOfGroupCounts,
+} from "@profilekit/core";
 import { ProfilekitError, runFolderSchemaVersion } from "@profilekit/spec";
 import { z } from "zod";
 import {
@@ -44,6 +51,8 @@ export const GapEntrySchema = z.object({
     value: z.number().nullable(),
     ci95: z.tuple([z.number(), z.number()]).nullable(),
   }),
+  resampling: GenerationEvaluationGapSchema.shape.resampling,
+  warnings: z.array(z.string()).optional(),
 });
 export type GapEntry = z.infer<typeof GapEntrySchema>;
 
@@ -103,6 +112,23 @@ export function gapPairs(inputs: readonly ProfileInput[]): [ProfileInput, Profil
 }
 
 /**
+ * The figures of profiles without their group counts (groups.json, written since the paired
+ * alignment): intervals from the parametric bootstrap of each factor's own interval, which treats
+ * factors and profiles as independent, with a warning that says so and how to get paired ones.
+ */
+function withWarning<T extends { warnings?: string[] | undefined }>(
+  figures: T,
+  inputs: readonly ProfileInput[],
+): T {
+  const without = inputs.filter((input) => input.groupCounts === undefined).map((input) => input.file);
+  const warning =
+    `no groups.json beside ${without.join(", ")}: the intervals come from a parametric bootstrap of each ` +
+    "factor's interval, which treats factors and profiles as independent and is not paired; write the " +
+    "profiles again with this release (or re-score them with analyze --run) for paired intervals";
+  return { ...figures, warnings: [...(figures.warnings ?? []), warning] };
+}
+
+/**
  * Compares every profile after the first with the first (the reference), and computes the
  * generation-evaluation gap of each model given in both settings (when the reference is not
  * itself a model's profile). The same inputs, replicates and seed give the same result.
@@ -113,22 +139,36 @@ export function compareProfiles(inputs: readonly ProfileInput[], options: Compar
   if (reference === undefined || others.length === 0)
     throw new Error("compareProfiles needs at least two profiles");
   const alignmentOptions = { replicates: options.replicates, seed: options.seed };
-  const comparisons = others.map(
-    (other): Comparison => ({
+  const pairedOptions = { ...alignmentOptions, variant: reference.profile.variant };
+  const comparisons = others.map((other): Comparison => {
+    const alignment =
+      reference.groupCounts && other.groupCounts
+        ? alignGroupCounts(reference.groupCounts, other.groupCounts, pairedOptions)
+        : withWarning(alignProfiles(reference.profile, other.profile, alignmentOptions), [reference, other]);
+    return {
       reference: refOf(reference),
       compared: refOf(other),
-      ...alignProfiles(reference.profile, other.profile, alignmentOptions),
+      ...alignment,
       unscoredFactors: unscoredFactors(reference, other),
-    }),
-  );
+    };
+  });
   const referenceIsModel = reference.role === "evaluation" || reference.role === "generation";
   const gaps = referenceIsModel
     ? []
     : gapPairs(others).map(([e, g]): GapEntry => {
-        const gap = generationEvaluationGap(
-          { human: reference.profile, evaluation: e.profile, generation: g.profile },
-          alignmentOptions,
-        );
+        const gap =
+          reference.groupCounts && e.groupCounts && g.groupCounts
+            ? generationEvaluationGapOfGroupCounts(
+                { human: reference.groupCounts, evaluation: e.groupCounts, generation: g.groupCounts },
+                pairedOptions,
+              )
+            : withWarning(
+                generationEvaluationGap(
+                  { human: reference.profile, evaluation: e.profile, generation: g.profile },
+                  alignmentOptions,
+                ),
+                [reference, e, g],
+              );
         const model = e.model ?? g.model;
         return {
           ...(model ? { model } : {}),
@@ -137,6 +177,8 @@ export function compareProfiles(inputs: readonly ProfileInput[], options: Compar
           evaluationTauB: gap.evaluation.kendallTauB.value,
           generationTauB: gap.generation.kendallTauB.value,
           tauBDifference: gap.tauBDifference,
+          ...(gap.resampling ? { resampling: gap.resampling } : {}),
+          ...(gap.warnings && gap.warnings.length > 0 ? { warnings: gap.warnings } : {}),
         };
       });
   return {

@@ -1,5 +1,6 @@
-import { groupHash, groupKeyOf, NULL_SIGN, type PairColumns } from "@profilekit/core";
+import { clusterKeyOf, groupHash, NULL_SIGN, type PairColumns } from "@profilekit/core";
 import {
+  type ClusterLevel,
   type FactorPlugin,
   type Manifestation,
   type ModelFactorExtractor,
@@ -16,6 +17,8 @@ export interface BatchSettings {
   readonly seed: number;
   /** Who gave the labels, written to labels.jsonl: "human", "judge:<model>", "generation:<model>". */
   readonly labelSource: string;
+  /** How a pair's resampling cluster (labels.jsonl's `group`) is derived. */
+  readonly clusterLevel: ClusterLevel;
   readonly modelExtractor?: ModelFactorExtractor;
 }
 
@@ -51,7 +54,7 @@ export async function analyzeBatch(pairs: readonly Pair[], settings: BatchSettin
   let line = 0;
   for (let i = 0; i < count; i++) {
     const pair = pairs[i]!;
-    const group = groupKeyOf(pair);
+    const group = clusterKeyOf(pair, settings.clusterLevel);
     for (let f = 0; f < perFactor.length; f++) {
       const manifestation = perFactor[f]![i]!;
       signs[f]![i] = manifestation.sign ?? NULL_SIGN;

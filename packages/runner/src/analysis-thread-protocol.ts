@@ -1,5 +1,5 @@
 import type { PairReader } from "@profilekit/data";
-import { ProfilekitError } from "@profilekit/spec";
+import { type ClusterLevel, ProfilekitError } from "@profilekit/spec";
 import type { AnalyzedBatch } from "./analysis-batch.js";
 import type { ChunkExtent } from "./chunk-analysis.js";
 
@@ -13,6 +13,7 @@ export interface WorkerSetup {
   readonly pluginModules: readonly string[];
   readonly seed: number;
   readonly labelSource: string;
+  readonly clusterLevel: ClusterLevel;
 }
 
 /** A chunk of whole lines for a worker. */

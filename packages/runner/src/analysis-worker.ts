@@ -52,5 +52,6 @@ async function settingsOf(setup: WorkerSetup): Promise<BatchSettings> {
     factors: setup.factors.map(({ id, options }) => ({ plugin: registry.factor(id), options })),
     seed: setup.seed,
     labelSource: setup.labelSource,
+    clusterLevel: setup.clusterLevel,
   };
 }

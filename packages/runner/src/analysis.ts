@@ -1,6 +1,12 @@
-import { computeProfile, type Profile, ProfileAccumulator } from "@profilekit/core";
+import {
+  computeProfile,
+  type GroupCounts,
+  groupCountsOf,
+  type Profile,
+  ProfileAccumulator,
+} from "@profilekit/core";
 import { PairReader } from "@profilekit/data";
-import { type ModelFactorExtractor, type Pair, ProfilekitError } from "@profilekit/spec";
+import { type ClusterLevel, type ModelFactorExtractor, type Pair, ProfilekitError } from "@profilekit/spec";
 import { type AnalyzedBatch, analyzeBatch, type BatchSettings } from "./analysis-batch.js";
 import { AttributionCollector, attributionDefaults, attributionOf } from "./attribution.js";
 import type { EvidenceLog } from "./evidence-log.js";
@@ -22,7 +28,9 @@ export interface AnalysisRequest {
   readonly labelSource?: string;
   readonly factors: readonly SelectedFactor[];
   readonly scoring: Scoring;
-  /** Where labels.jsonl and manifestations.jsonl go (a writer without a folder writes nothing). */
+  /** How each pair's resampling cluster is derived, and the level the profile records (when it differs: generated pairs carry their input's human cluster as `group`). */
+  readonly cluster: { readonly keys: ClusterLevel; readonly recorded: ClusterLevel };
+  /** Where labels.jsonl, manifestations.jsonl and groups.json go (a writer without a folder writes nothing). */
   readonly folder: RunFolderWriter;
   readonly modelExtractor?: ModelFactorExtractor;
   readonly batchSize?: number;
@@ -48,6 +56,8 @@ export interface AnalysisRequest {
 
 export interface AnalysisResult {
   readonly profile: Profile;
+  /** What the profile's bootstrap is drawn from, per cluster: groups.json, the alignment's paired draws. */
+  readonly groupCounts: GroupCounts;
   /** Threads that measured the pairs: 1, or this thread plus the workers. */
   readonly threads: number;
 }
@@ -74,6 +84,7 @@ export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisRes
       factors: request.factors,
       seed: request.scoring.seed,
       labelSource: request.labelSource ?? "human",
+      clusterLevel: request.cluster.keys,
       ...(request.modelExtractor ? { modelExtractor: request.modelExtractor } : {}),
     };
     const keep = async (batch: AnalyzedBatch) => {
@@ -117,15 +128,22 @@ export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisRes
       }
       if (batch.length > 0) await keep(await analyzeBatch(batch, settings));
     }
-    const profile = computeProfile(accumulator, request.scoring);
+    const clusterLevel = request.cluster.recorded;
+    const profile = computeProfile(accumulator, { ...request.scoring, clusterLevel });
+    const groupCounts = groupCountsOf(accumulator, { clusterLevel });
     await manifestations.commit();
     await labels.commit();
     await request.evidence?.commit();
+    await writeGroupCounts(folder, groupCounts);
     const figures =
       attribution === false
         ? undefined
         : attributionFigures(collector!, attribution, profile, request.scoring);
-    return { profile: figures ? { ...profile, attribution: figures } : profile, threads: plan?.threads ?? 1 };
+    return {
+      profile: figures ? { ...profile, attribution: figures } : profile,
+      groupCounts,
+      threads: plan?.threads ?? 1,
+    };
   } catch (error) {
     await manifestations.abort();
     await labels.abort();
@@ -153,6 +171,19 @@ export function duplicatePairId(id: string, inputName: string): ProfilekitError 
     location: { file: inputName, pairId: id },
     hint: "pair ids must be unique within a file; fix the ids or map another column with --map id=...",
   });
+}
+
+/**
+ * Cells of groups.json above which it is not written (about 10 MB of JSON): a run whose every pair is
+ * its own cluster would write a sidecar as large as its data. The alignment then falls back to the
+ * profile's intervals, and says so.
+ */
+const maxGroupCountCells = 2_000_000;
+
+/** groups.json: the profile's counts per cluster, which a paired alignment draws from. */
+async function writeGroupCounts(folder: RunFolderWriter, groupCounts: GroupCounts): Promise<void> {
+  if (groupCounts.keys.length * groupCounts.factors.length > maxGroupCountCells) return;
+  await folder.json("groups.json", groupCounts, "compact");
 }
 
 function attributionFigures(

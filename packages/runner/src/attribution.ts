@@ -200,7 +200,7 @@ export function attributionOf(inputs: AttributionInputs, options: AttributionOpt
   }
   return {
     jointRegression: regression(inputs, { seed, bootstrap, lambda }, notes),
-    lengthControlled: lengthControlled(inputs, notes),
+    lengthControlled: lengthControlled(inputs, { seed, bootstrap }, notes),
     notes,
   };
 }
@@ -319,7 +319,11 @@ function regression(
   return fitted;
 }
 
-function lengthControlled(inputs: AttributionInputs, notes: string[]): Attribution["lengthControlled"] {
+function lengthControlled(
+  inputs: AttributionInputs,
+  draws: { seed: number; bootstrap: number },
+  notes: string[],
+): Attribution["lengthControlled"] {
   if (!inputs.factors.includes(lengthFactor)) {
     notes.push(
       `Length-controlled scores skipped: the run has no "${lengthFactor}" factor; add it to the run's factors to hold length fixed.`,
@@ -330,8 +334,11 @@ function lengthControlled(inputs: AttributionInputs, notes: string[]): Attributi
     notes.push(`Length-controlled scores skipped: "${lengthFactor}" was not measured on any pair.`);
     return null;
   }
+  // On the profile's own cluster draws (the first `bootstrap` of them): an interval and a p-value.
   return lengthControlledScores(inputs.pairs, inputs.manifestations, {
     lengthFactor,
     factors: inputs.factors,
+    bootstrap: draws.bootstrap,
+    seed: draws.seed,
   });
 }

@@ -1,6 +1,12 @@
-import { createRandom, groupKeyOf } from "@profilekit/core";
+import { clusterKeyOf, createRandom, groupKeyOf } from "@profilekit/core";
 import type { CallOptions, GenerateObjectOptions, ModelClient } from "@profilekit/llm";
-import { type Pair, ProfilekitError, type PromptTemplate, type ResponseRecord } from "@profilekit/spec";
+import {
+  type ClusterLevel,
+  type Pair,
+  ProfilekitError,
+  type PromptTemplate,
+  type ResponseRecord,
+} from "@profilekit/spec";
 import { z } from "zod";
 import { renderForPair } from "./prompt-rendering.js";
 import { inputBlock, selfScorePrompt } from "./self-score-prompt.js";
@@ -18,13 +24,23 @@ export const SELF_SCORE_STAGE = "self-score";
  */
 export interface GenerationInput {
   readonly id: string;
+  /**
+   * The resampling cluster of the input's human pairs at the run's cluster level: the generated
+   * pairs carry it as their `group`, so the generation profile is resampled by the same clusters
+   * as the human one and the alignment can pair their draws.
+   */
+  readonly cluster: string;
   readonly task: string;
   readonly source?: string;
   readonly prompt?: string;
 }
 
 /** The distinct inputs of the pairs, in order of first appearance; the first `limit` when given. */
-export function distinctInputs(pairs: readonly Pair[], limit?: number): GenerationInput[] {
+export function distinctInputs(
+  pairs: readonly Pair[],
+  options: { readonly limit?: number | undefined; readonly cluster: ClusterLevel },
+): GenerationInput[] {
+  const { limit } = options;
   const inputs = new Map<string, GenerationInput>();
   for (const pair of pairs) {
     if (pair.source === undefined && pair.prompt === undefined) {
@@ -42,6 +58,7 @@ export function distinctInputs(pairs: readonly Pair[], limit?: number): Generati
     if (limit !== undefined && inputs.size >= limit) break;
     inputs.set(id, {
       id,
+      cluster: clusterKeyOf(pair, options.cluster),
       task: pair.task,
       ...(pair.source === undefined ? {} : { source: pair.source }),
       ...(pair.prompt === undefined ? {} : { prompt: pair.prompt }),
@@ -195,7 +212,7 @@ export function formPairs(
         a: a.text!,
         b: b.text!,
         label: highFirst ? "a" : "b",
-        group: input.id,
+        group: input.cluster,
         meta: { levelA: a.level, levelB: b.level },
       });
     }

@@ -19,7 +19,13 @@ import type { StageProgress } from "./model-stage.js";
 import { openExtraction } from "./model-extraction.js";
 import { describeRun, inputName, ProvenanceSchema, studyMarks } from "./provenance.js";
 import { RunFolderWriter } from "./run-folder/writer.js";
-import { FactorStageFields, PairsInputSchema, parseRequest, type Scoring } from "./stage-request.js";
+import {
+  clusterLevelOf,
+  FactorStageFields,
+  PairsInputSchema,
+  parseRequest,
+  type Scoring,
+} from "./stage-request.js";
 
 /** What `analyze` is asked: the human setting, or the profile of any labelled pairs. */
 export const AnalyzeRequestSchema = z.strictObject({
@@ -164,6 +170,7 @@ export async function analyze(input: AnalyzeRequest): Promise<AnalyzeResult> {
       inputName: typeof request.pairs === "string" ? request.pairs : "the pairs given",
       factors,
       scoring,
+      cluster: { keys: clusterLevelOf(request), recorded: clusterLevelOf(request) },
       folder,
       attribution: request.attribution as AttributionSettings,
       ...(extraction ? { modelExtractor: extraction.extractor, batchSize: modelBatchSize, evidence } : {}),
@@ -198,6 +205,7 @@ export async function analyze(input: AnalyzeRequest): Promise<AnalyzeResult> {
         read: readRecordOf(request),
         factors,
         scoring,
+        cluster: clusterLevelOf(request),
         profile: result.profile,
         skipped,
         packages: ["@profilekit/core", "@profilekit/data", "@profilekit/spec"],

@@ -1,7 +1,7 @@
 import type { PluginRegistry, Profile } from "@profilekit/core";
 import type { SkipReport } from "@profilekit/data";
 import { type ModelClient, type UsageReport, UsageTracker } from "@profilekit/llm";
-import { type Pair, ProfilekitError, type TaskAdapter } from "@profilekit/spec";
+import { type ClusterLevel, type Pair, ProfilekitError, type TaskAdapter } from "@profilekit/spec";
 import { z } from "zod";
 import { type AnalysisResult, duplicatePairId, runAnalysis } from "./analysis.js";
 import { createBuiltinRegistry } from "./builtins.js";
@@ -17,7 +17,7 @@ import { ModelSpecSchema, openModelClient } from "./model-spec.js";
 import { PairSet, readPairSet } from "./pair-set.js";
 import { describeRun, inputName, type Provenance, ProvenanceSchema, studyMarks } from "./provenance.js";
 import { RunFolderWriter } from "./run-folder/writer.js";
-import { FactorStageFields, PairsInputSchema, type Scoring } from "./stage-request.js";
+import { clusterLevelOf, FactorStageFields, PairsInputSchema, type Scoring } from "./stage-request.js";
 import { resolveRunTask } from "./task-selection.js";
 
 /** Progress of a model stage: what is counted ("pairs judged", "responses", "pairs profiled"), how many of how many. */
@@ -49,6 +49,7 @@ export interface ModelStageRequest {
   readonly out?: string | undefined;
   readonly registry?: PluginRegistry | undefined;
   readonly signal?: AbortSignal | undefined;
+  readonly cluster?: ClusterLevel | undefined;
   readonly variant: Scoring["variant"];
   readonly bootstrap: number;
   readonly permutations: number;
@@ -68,6 +69,8 @@ export interface StageInput {
   readonly task: TaskAdapter;
   readonly factors: readonly SelectedFactor[];
   readonly scoring: Scoring;
+  /** The resampling unit of the stage's pairs. */
+  readonly cluster: ClusterLevel;
 }
 
 const emptySkips: SkipReport = { count: 0, byReason: {}, examples: [] };
@@ -132,6 +135,7 @@ export async function resolveStageInput(request: ModelStageRequest): Promise<Sta
       permutations: request.permutations,
       seed: request.seed,
     },
+    cluster: clusterLevelOf(request),
   };
 }
 
@@ -187,6 +191,10 @@ export function profileStagePairs(
   stage: { readonly clients: StageClients; readonly folder: RunFolderWriter },
   pairs: readonly Pair[],
   names: { readonly inputName: string; readonly labelSource: string },
+  cluster: { readonly keys: ClusterLevel; readonly recorded: ClusterLevel } = {
+    keys: input.cluster,
+    recorded: input.cluster,
+  },
 ): Promise<AnalysisResult> {
   const { extraction, evidence } = stage.clients;
   return runAnalysis({
@@ -194,6 +202,7 @@ export function profileStagePairs(
     ...names,
     factors: input.factors,
     scoring: input.scoring,
+    cluster,
     folder: stage.folder,
     ...(extraction ? { modelExtractor: extraction.extractor } : {}),
     ...(evidence ? { evidence } : {}),
@@ -233,6 +242,7 @@ export function stageManifest(
     read: input.read,
     factors: input.factors,
     scoring: input.scoring,
+    cluster: input.cluster,
     profile: parts.profile,
     skipped: input.skipped,
     packages: [

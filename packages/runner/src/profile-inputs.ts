@@ -1,10 +1,10 @@
 import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { ProfileSchema } from "@profilekit/core";
+import { GroupCountsSchema, ProfileSchema } from "@profilekit/core";
 import { ProfilekitError } from "@profilekit/spec";
 import { z } from "zod";
 import { formatFieldPath } from "./field-path.js";
-import { checkSchemaVersion } from "./run-folder/reader.js";
+import { checkSchemaVersion, readRunJson } from "./run-folder/reader.js";
 
 /** Where a profile's labels came from: people, a model judging pairs, or a model writing responses. */
 export const ProfileRoleSchema = z.enum(["human", "evaluation", "generation"]);
@@ -21,6 +21,8 @@ export const ProfileInputSchema = z.object({
   /** The model behind the labels, when known. */
   model: z.string().optional(),
   profile: ProfileSchema,
+  /** The profile's counts per cluster (groups.json beside profile.json), for paired alignment draws. */
+  groupCounts: GroupCountsSchema.optional(),
 });
 export type ProfileInput = z.output<typeof ProfileInputSchema>;
 
@@ -154,12 +156,14 @@ export async function readProfileInput(
   const role = given.role ?? detectRole(raw, manifest);
   const folder = basename(dirname(file));
   const model = detectModel(raw, manifest, role);
+  const groupCounts = await readRunJson(join(dirname(file), "groups.json"), GroupCountsSchema);
   return {
     file,
     label: given.label ?? role ?? (folder === "." || folder === "" ? basename(file) : folder),
     ...(role ? { role } : {}),
     ...(model ? { model } : {}),
     profile: parsed.data,
+    ...(groupCounts ? { groupCounts } : {}),
   };
 }
 

@@ -70,6 +70,8 @@ export function describeRun(run: {
   readonly read: Record<string, unknown>;
   readonly factors: readonly SelectedFactor[];
   readonly scoring: Scoring;
+  /** The resampling unit, recorded beside the scoring when it is not `auto`. */
+  readonly cluster: string;
   readonly profile: Profile;
   readonly skipped: SkipReport;
   readonly packages: readonly string[];
@@ -80,7 +82,7 @@ export function describeRun(run: {
     command: provenance.command ?? run.command,
     input: { path: run.input, ...run.read },
     factors: describeFactors(run.factors),
-    scoring: run.scoring,
+    scoring: run.cluster === "auto" ? run.scoring : { ...run.scoring, cluster: run.cluster },
     counts: {
       pairs: run.profile.pairs,
       preferenceTies: run.profile.preferenceTies,

@@ -1,5 +1,11 @@
 import { join } from "node:path";
-import { computeProfile, type Profile, ProfileAccumulator, ProfileSchema } from "@profilekit/core";
+import {
+  computeProfile,
+  groupCountsOf,
+  type Profile,
+  ProfileAccumulator,
+  ProfileSchema,
+} from "@profilekit/core";
 import { LabelRecordSchema, ManifestationSchema, ProfilekitError, type Sign } from "@profilekit/spec";
 import { z } from "zod";
 import { attributionDefaults, attributionOf, readAttributionInputs } from "./attribution.js";
@@ -36,6 +42,10 @@ const recomputed = new Set([
   "permutations",
   "factors",
   "attribution",
+  "intervalMethod",
+  "pValueMethod",
+  "warnings",
+  "clusterLevel",
 ]);
 
 /**
@@ -97,6 +107,10 @@ export async function rescore(
     signs[at] = record.sign === null ? absent : record.sign;
   }
 
+  // The folder's own profile.json, when it has a readable one, lends the blocks scores do not make.
+  const existingProfile = await readRunJson(join(request.run, "profile.json"), z.looseObject({})).catch(
+    () => undefined,
+  );
   const ids = [...factors.keys()];
   const columns = [...factors.values()];
   const accumulator = new ProfileAccumulator(ids);
@@ -114,7 +128,13 @@ export async function rescore(
     permutations: request.permutations,
     seed: request.seed,
   };
-  const profile: Profile = computeProfile(accumulator, scoring);
+  // The clusters are labels.jsonl's groups; the folder's profile.json names their level.
+  const clusterLevel =
+    typeof existingProfile?.clusterLevel === "string" ? existingProfile.clusterLevel : undefined;
+  const profile: Profile = computeProfile(accumulator, {
+    ...scoring,
+    ...(clusterLevel ? { clusterLevel } : {}),
+  });
   // The folder's own profile.json, when it has a readable one, lends the blocks scores do not make.
   const existing = await readRunJson(join(request.run, "profile.json"), z.looseObject({})).catch(
     () => undefined,
@@ -133,5 +153,10 @@ export async function rescore(
   const out = request.out === undefined ? request.run : request.out;
   const writer = await RunFolderWriter.open(out === false ? undefined : out);
   await writer.profile(result, ProfileSchema.loose());
+  await writer.json(
+    "groups.json",
+    groupCountsOf(accumulator, clusterLevel ? { clusterLevel } : {}),
+    "compact",
+  );
   return { profile: result, files: [...writer.files] };
 }

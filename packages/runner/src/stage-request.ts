@@ -4,9 +4,14 @@ import {
   KendallVariantSchema,
   PluginRegistry,
 } from "@profilekit/core";
-import { ReadPairsOptionsSchema } from "@profilekit/data";
-import type { FactorPlugin, Pair } from "@profilekit/spec";
-import { ProfilekitError } from "@profilekit/spec";
+import { getPreset, ReadPairsOptionsSchema } from "@profilekit/data";
+import {
+  ClusterLevelSchema,
+  type ClusterLevel,
+  type FactorPlugin,
+  type Pair,
+  ProfilekitError,
+} from "@profilekit/spec";
 import { z } from "zod";
 import { formatFieldPath } from "./field-path.js";
 import { CacheSpecSchema, ModelSpecSchema } from "./model-spec.js";
@@ -82,6 +87,12 @@ export const FactorStageFields = {
     sourceBudget: 24_000,
   }),
   cache: CacheSpecSchema,
+  /**
+   * The resampling unit: pairs with the same key are resampled together (docs/methodology.md: the
+   * coarsest level of dependence). Default: the dataset preset's natural level, else `auto` (the
+   * pair's group, else its source and prompt).
+   */
+  cluster: ClusterLevelSchema.optional(),
   /** The run folder; without it nothing is written. */
   out: z.string().min(1).optional(),
   /** Where factor ids and tasks are looked up; default: the built-in factors and tasks. */
@@ -101,4 +112,14 @@ export function parseRequest<S extends z.ZodType>(schema: S, request: unknown, s
   throw new ProfilekitError("invalid_option", `invalid ${stage} request: ${issues.join("; ")}`, {
     hint: `see docs/library.md for the fields of ${stage}()`,
   });
+}
+
+/** The cluster level of a request: the one asked for, else the preset's natural level, else `auto`. */
+export function clusterLevelOf(request: {
+  readonly cluster?: ClusterLevel | undefined;
+  readonly read?: { readonly preset?: string | undefined } | undefined;
+}): ClusterLevel {
+  if (request.cluster !== undefined) return request.cluster;
+  const preset = request.read?.preset;
+  return preset === undefined ? "auto" : getPreset(preset).clusterLevel;
 }

@@ -1,6 +1,6 @@
 import { defaultPermutations, KendallVariantSchema } from "@profilekit/core";
 import { ReadPairsOptionsSchema } from "@profilekit/data";
-import { ProfilekitError } from "@profilekit/spec";
+import { ClusterLevelSchema, ProfilekitError } from "@profilekit/spec";
 import { z } from "zod";
 import { formatFieldPath } from "./field-path.js";
 import { ExtractionSettingsSchema } from "./model-extraction.js";
@@ -43,6 +43,9 @@ const ScoringSchema = z.strictObject({
     .max(2 ** 31 - 1)
     .default(1),
   alignmentReplicates: z.int().min(0).max(1_000_000).default(2000),
+  cluster: ClusterLevelSchema.optional().describe(
+    "The resampling unit (source, prompt, source+prompt, pair, group, meta.<key>, auto). Default: the data preset's natural level.",
+  ),
 });
 
 export type ModelRef = z.output<typeof ModelSpecSchema>;

@@ -1,6 +1,6 @@
 import { rm } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import type { PluginRegistry, Profile } from "@profilekit/core";
+import { GroupCountsSchema, type PluginRegistry, type Profile } from "@profilekit/core";
 import { createLanguageModel, type UsageReport, UsageReportSchema } from "@profilekit/llm";
 import { canonicalHash, ProfilekitError, runFolderSchemaVersion, type TaskAdapter } from "@profilekit/spec";
 import { z } from "zod";
@@ -23,10 +23,11 @@ import { type LoadedPlugin, loadPlugins } from "./plugin-loading.js";
 import type { ProfileInput, ProfileRole } from "./profile-inputs.js";
 import { packageVersions } from "./provenance.js";
 import { prepareOutputFolder } from "./run-folder/output-folder.js";
-import { finishedRunFolder, foundStageFolder } from "./run-folder/reader.js";
+import { finishedRunFolder, foundStageFolder, readRunJson } from "./run-folder/reader.js";
 import { RunFolderWriter } from "./run-folder/writer.js";
 import { selfScorePrompt } from "./self-score-prompt.js";
 import type { Config } from "./study-config.js";
+import { clusterLevelOf } from "./stage-request.js";
 import { sumUsage } from "./usage-sum.js";
 
 /** A validated config and where it came from: relative paths in it are taken from `dir`. */
@@ -266,7 +267,8 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
   const dataHash = await fingerprintData(dataPath, file);
   const { path: _path, ...dataOptions } = config.data;
   const read = { ...dataOptions, task: config.task };
-  const { alignmentReplicates, ...scoring } = config.scoring;
+  const { alignmentReplicates, cluster: chosenCluster, ...scoring } = config.scoring;
+  const cluster = clusterLevelOf({ cluster: chosenCluster, read });
   const cache: string | false = config.cache === false ? false : resolve(dir, config.cache);
   await prepareOutputFolder(outDir);
 
@@ -277,6 +279,7 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
     factors: describeFactors(factors),
     scoring,
     extractor: extractor?.id ?? null,
+    ...(cluster === "auto" ? {} : { cluster }),
   };
   // The model settings hold every pair in memory: read them once, and only if one runs.
   let pairSet: Promise<PairSet> | undefined;
@@ -285,6 +288,7 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
     return pairSet;
   };
   const common = {
+    cluster,
     factors: factors.map(({ plugin }) => plugin),
     factorOptions: Object.fromEntries(factors.map(({ plugin, options: o }) => [plugin.id, o])),
     ...scoring,
@@ -474,14 +478,18 @@ async function alignStages(
   const human = stages.find((stage) => stage.setting === "human");
   const models = stages.filter((stage) => stage.setting !== "human");
   if (human === undefined || models.length === 0) return undefined;
-  const input = (stage: StageOutcome): ProfileInput => ({
-    file: join(stage.folder, "profile.json"),
-    label: stage.setting,
-    role: stage.setting,
-    ...(stage.model ? { model: stage.model } : {}),
-    profile: stage.profile,
-  });
-  const alignment = compareProfiles([human, ...models].map(input), options);
+  const input = async (stage: StageOutcome): Promise<ProfileInput> => {
+    const groupCounts = await readRunJson(join(outDir, stage.folder, "groups.json"), GroupCountsSchema);
+    return {
+      file: join(stage.folder, "profile.json"),
+      label: stage.setting,
+      role: stage.setting,
+      ...(stage.model ? { model: stage.model } : {}),
+      profile: stage.profile,
+      ...(groupCounts ? { groupCounts } : {}),
+    };
+  };
+  const alignment = compareProfiles(await Promise.all([human, ...models].map(input)), options);
   await writeAlignmentFile(join(outDir, "alignment"), alignment);
   return alignment;
 }

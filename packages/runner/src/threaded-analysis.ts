@@ -79,6 +79,7 @@ export async function planThreads(request: {
       pluginModules,
       seed: settings.seed,
       labelSource: settings.labelSource,
+      clusterLevel: settings.clusterLevel,
     },
   };
 }

@@ -148,6 +148,15 @@ export function analyzeCommand(io: CliIo): Command {
 
 /** --run: the profile of an existing run folder again, with this command's scoring flags. */
 async function rescoreFolder(io: CliIo, runDir: string, flags: AnalyzeFlags): Promise<void> {
+  if (flags.cluster !== undefined) {
+    throw new ProfilekitError(
+      "invalid_option",
+      "--cluster does not apply to --run: a run folder's clusters are in its labels.jsonl",
+      {
+        hint: "to resample by another unit, run analyze again on the pairs with --cluster",
+      },
+    );
+  }
   const outDir = flags.out ?? runDir;
   const { profile, files } = await rescore({
     run: runDir,

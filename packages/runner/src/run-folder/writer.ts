@@ -154,10 +154,16 @@ export class RunFolderWriter {
     );
   }
 
-  /** A pretty JSON file (no timestamps: the same run gives the same bytes). */
-  async json(name: string, value: unknown): Promise<void> {
+  /**
+   * A JSON file (no timestamps: the same run gives the same bytes): pretty, or on one line for
+   * data that only programs read (groups.json's long arrays of counts).
+   */
+  async json(name: string, value: unknown, layout: "pretty" | "compact" = "pretty"): Promise<void> {
     if (this.dir === undefined) return;
-    await writeFileAtomic(join(this.dir, name), toJsonFile(value));
+    await writeFileAtomic(
+      join(this.dir, name),
+      layout === "pretty" ? toJsonFile(value) : `${JSON.stringify(value)}\n`,
+    );
     this.#written.push(name);
   }
 
