@@ -2,6 +2,7 @@ export {
   startMockServer,
   type MockFault,
   type MockHandler,
+  type MockRejection,
   type MockReply,
   type MockRequest,
   type MockServer,
@@ -9,3 +10,4 @@ export {
   type MockServerStats,
 } from "./mock-server.js";
 export { createFakeModel, FAKE_PERCENTAGE_ITEMS, type FakeModelOptions } from "./fake-model.js";
+export type { PromptCacheOptions } from "./mock-prompt-cache.js";
