@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { cacheStats } from "./cache-maintenance.js";
 import { createModelClient, type ModelClientOptions, type ModelEvent } from "./client.js";
 import { createLanguageModel } from "./providers/registry.js";
 import { type MockHandler, type MockReply, type MockServer, startMockServer } from "./testing/mock-server.js";
@@ -95,6 +97,18 @@ describe("cache", () => {
     expect(mock.log[3]?.temperature).toBe(0.7);
     expect(mock.log[4]?.seed).toBe(42);
     await c.close();
+  });
+
+  it("refuses a damaged cache file before any call, naming it and the repair command", async () => {
+    const mock = await serve(always3);
+    writeFileSync(join(dir, "cache.db"), "not a database ".repeat(300));
+    expect(() => client(mock)).toThrow(
+      expect.objectContaining({
+        code: "cache_corrupt",
+        hint: expect.stringContaining("profilekit cache repair"),
+      }),
+    );
+    expect(mock.stats.requests).toBe(0);
   });
 
   it("with cache: false, asks every time", async () => {
@@ -293,7 +307,7 @@ describe("structured output", () => {
     await c.close();
   });
 
-  it("reports a failure after the one re-ask, never a guess", async () => {
+  it("reports a failure after the one re-ask, never a guess, and caches nothing", async () => {
     const mock = await serve(() => ({ json: { score: "high" } }));
     const c = client(mock);
     const result = await c.generateObject(ask(1));
@@ -303,7 +317,81 @@ describe("structured output", () => {
       error: expect.stringContaining("rating"),
     });
     expect(mock.stats.requests).toBe(2);
-    expect(c.usage().total).toMatchObject({ invalidOutputs: 2, failures: 0 });
+    expect(c.usage().total).toMatchObject({ invalidOutputs: 2, failures: 1 });
+    expect(c.usage().failureCauses).toEqual([
+      expect.objectContaining({ cause: "invalid-answer", count: 1, stage: "extract" }),
+    ]);
+    await c.close();
+    // A re-run asks again: the invalid answer was not cached as a result.
+    mock.reset();
+    const again = client(mock);
+    expect(await again.generateObject(ask(1))).toMatchObject({ ok: false, code: "invalid_output" });
+    expect(mock.stats.requests).toBe(2);
+    await again.close();
+  });
+
+  it("caches the answer a re-ask made valid under the call itself: a re-run makes no request", async () => {
+    let first = true;
+    const mock = await serve(() => {
+      const json = first ? { score: 9 } : { score: 5 };
+      first = false;
+      return { json };
+    });
+    const c = client(mock);
+    expect(await c.generateObject(ask(1))).toMatchObject({ ok: true, value: { score: 5 } });
+    await c.close();
+    expect(mock.stats.requests).toBe(2);
+    mock.reset();
+    const again = client(mock);
+    expect(await again.generateObject(ask(1))).toMatchObject({ ok: true, value: { score: 5 }, cached: true });
+    expect(mock.stats.requests).toBe(0);
+    await again.close();
+  });
+
+  it("re-checks an entry of an older version when read: an invalid one is asked again and replaced", async () => {
+    let score = 9;
+    const mock = await serve(() => ({ json: { score } }));
+    // A lenient accept stores {score: 9}; then the entry is made to look as profilekit 0.1 wrote it
+    // (0.1 cached answers before validating them, and recorded no check).
+    const lenient = client(mock);
+    expect(
+      await lenient.generateObject({ ...ask(1), accept: z.object({ score: z.number() }) }),
+    ).toMatchObject({
+      ok: true,
+    });
+    await lenient.close();
+    const raw = new DatabaseSync(join(dir, "cache.db"));
+    raw.exec("UPDATE responses SET checked = NULL");
+    raw.close();
+    mock.reset();
+    score = 4;
+    const strict = client(mock);
+    expect(await strict.generateObject(ask(1))).toMatchObject({
+      ok: true,
+      value: { score: 4 },
+      cached: false,
+    });
+    expect(mock.stats.requests).toBe(1);
+    await strict.close();
+    expect(cacheStats(join(dir, "cache.db"))).toMatchObject({ entries: 1, unchecked: 0 });
+    mock.reset();
+    const third = client(mock);
+    expect(await third.generateObject(ask(1))).toMatchObject({ ok: true, value: { score: 4 }, cached: true });
+    expect(mock.stats.requests).toBe(0);
+    await third.close();
+  });
+
+  it("does not cache an empty text answer: a re-run asks again", async () => {
+    const mock = await serve(() => ({ text: "" }));
+    const text = {
+      messages: [{ role: "user" as const, content: "Write." }],
+      promptVersion: "gen@1",
+      stage: "generate",
+    };
+    const c = client(mock);
+    expect(await c.generateText(text)).toMatchObject({ ok: true, value: "", cached: false });
+    expect(await c.generateText(text)).toMatchObject({ ok: true, value: "", cached: false });
+    expect(mock.stats.requests).toBe(2);
     await c.close();
   });
 
@@ -409,16 +497,85 @@ describe("usage, cost and budget", () => {
     await c.close();
   });
 
-  it("stops starting calls once the budget is exceeded", async () => {
-    const mock = await serve(dollarACall);
+  it("starts no call whose estimate could cross the budget; cached answers are still given", async () => {
+    // Output at $1 a token, input free; a call reserves maxOutputTokens (2) = $2 and costs $1.
+    const perToken = {
+      models: { "openai-compatible:mock-model": { inputPerMTok: 0, outputPerMTok: 1_000_000 } },
+    };
+    const mock = await serve(() => ({ json: { score: 3 }, usage: { inputTokens: 1, outputTokens: 1 } }));
     const events: ModelEvent[] = [];
-    const c = client(mock, { prices, maxCost: 2.5, onEvent: (event) => events.push(event) });
-    for (const item of [1, 2, 3]) expect(await c.generateObject(ask(item))).toMatchObject({ ok: true });
-    expect(events).toContainEqual({ type: "budget-exceeded", costUsd: 3, maxCost: 2.5 });
-    await expect(c.generateObject(ask(4))).rejects.toMatchObject({ code: "budget_exceeded", exitCode: 3 });
-    expect(mock.stats.requests).toBe(3);
-    // Cached answers cost nothing and are still given.
-    expect(await c.generateObject(ask(1))).toMatchObject({ ok: true, cached: true });
+    const c = client(mock, { prices: perToken, maxCost: 5, onEvent: (event) => events.push(event) });
+    const call = (item: number) => c.generateObject(ask(item, { maxOutputTokens: 2 }));
+    // $0 + $2, $1 + $2, $2 + $2, $3 + $2 fit in $5; $4 + $2 does not.
+    for (const item of [1, 2, 3, 4]) expect(await call(item)).toMatchObject({ ok: true });
+    const refused = await call(5).catch((error: unknown) => error);
+    expect(refused).toMatchObject({
+      code: "budget_exceeded",
+      exitCode: 3,
+      costUsd: 4,
+      maxCost: 5,
+      nextCallUsd: 2,
+    });
+    expect((refused as Error).message).toContain("$4.0000 spent");
+    expect(events).toContainEqual({
+      type: "budget-exceeded",
+      costUsd: 4,
+      maxCost: 5,
+      reservedUsd: 0,
+      nextCallUsd: 2,
+    });
+    expect(mock.stats.requests).toBe(4);
+    expect(c.usage().total.costUsd).toBe(4);
+    // Cached answers cost nothing and are still given; new calls are all refused now.
+    expect(await call(1)).toMatchObject({ ok: true, cached: true });
+    await expect(call(6)).rejects.toMatchObject({ code: "budget_exceeded" });
+    await c.close();
+    // A re-run is a new tracker: its new calls count against the cap again, its cached ones cost nothing.
+    mock.reset();
+    const rerun = client(mock, { prices: perToken, maxCost: 2 });
+    for (const item of [1, 2, 3, 4])
+      expect(await rerun.generateObject(ask(item, { maxOutputTokens: 2 }))).toMatchObject({ cached: true });
+    expect(await rerun.generateObject(ask(5, { maxOutputTokens: 2 }))).toMatchObject({
+      ok: true,
+      cached: false,
+    });
+    await expect(rerun.generateObject(ask(6, { maxOutputTokens: 2 }))).rejects.toMatchObject({
+      code: "budget_exceeded",
+    });
+    expect(mock.stats.requests).toBe(1);
+    await rerun.close();
+  });
+
+  it("with concurrency 32, the spend after the run is within the cap", async () => {
+    // Input at $1 a million tokens, output at $10; maxOutputTokens reserves 40 tokens a call.
+    const prices = { models: { "openai-compatible:mock-model": { inputPerMTok: 1, outputPerMTok: 10 } } };
+    const mock = await serve(always3, 15);
+    const maxCost = 0.01;
+    const c = client(mock, { prices, maxCost, concurrency: 32 });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 600 }, (_, item) => c.generateObject(ask(item, { maxOutputTokens: 40 }))),
+    );
+    const answered = outcomes.filter((outcome) => outcome.status === "fulfilled").length;
+    const refused = outcomes.filter(
+      (outcome) =>
+        outcome.status === "rejected" && (outcome.reason as { code?: string }).code === "budget_exceeded",
+    ).length;
+    expect(answered + refused).toBe(600);
+    expect(refused).toBeGreaterThan(0);
+    // The spend, recomputed here from what the server was asked and answered: ceil(prompt / 4)
+    // input tokens and ceil(answer / 4) output tokens a request.
+    const answerTokens = Math.ceil(JSON.stringify({ score: 3 }).length / 4);
+    const spent = mock.log.reduce(
+      (sum, request) => sum + (Math.ceil(request.prompt.length / 4) * 1 + answerTokens * 10) / 1e6,
+      0,
+    );
+    expect(mock.stats.requests).toBe(answered);
+    expect(spent).toBeLessThanOrEqual(maxCost);
+    expect(c.usage().total.costUsd).toBeCloseTo(spent, 12);
+    expect(mock.stats.maxInFlight).toBeGreaterThan(8);
+    // The budget was used, not left idle by reservations: within one call's reservation of the cap.
+    const reservation = (Math.ceil(mock.log[0]!.prompt.length / 4) + 40 * 10) / 1e6;
+    expect(spent).toBeGreaterThan(maxCost - 2 * reservation);
     await c.close();
   });
 

@@ -1,33 +1,51 @@
-import { setTimeout as delay } from "node:timers/promises";
 import {
   type ChatMessage,
   type LanguageModel,
+  type ModelCallRequest,
   type ModelRequest,
   type ModelResponse,
   ProfilekitError,
   type TokenUsage,
 } from "@profilekit/spec";
 import type { z } from "zod";
-import { DEFAULT_CACHE_PATH, ResponseCache } from "./cache.js";
+import { type AnswerCheck, AnswerCache } from "./answer-cache.js";
+import { retrying } from "./attempts.js";
+import { budgeted } from "./budget.js";
+import { type CacheCheck, DEFAULT_CACHE_PATH, ResponseCache } from "./cache.js";
 import { cacheKey } from "./cache-key.js";
-import { BudgetExceededError, type FailureKind, ModelCallError, ModelConfigurationError } from "./errors.js";
+import {
+  BudgetExceededError,
+  type FailureCause,
+  type FailureKind,
+  ModelCallError,
+  ModelConfigurationError,
+} from "./errors.js";
 import { approxInputTokens, type EstimateReport } from "./estimate.js";
-import { costOf, findPrice, type PriceOverrides, priceTable } from "./prices.js";
-import { createLanguageModel } from "./providers/registry.js";
+import { failureSummary } from "./failures.js";
+import { InFlightCalls } from "./in-flight.js";
+import { costOf, findPrice, type ModelPrice, type PriceOverrides, priceTable } from "./prices.js";
+import { createLanguageModel, type ProviderRegistry } from "./providers/registry.js";
 import { redactSecrets } from "./redact.js";
-import { type BackoffOptions, classifyError, DEFAULT_BACKOFF, retryDelay } from "./retry.js";
+import { type BackoffOptions, DEFAULT_BACKOFF } from "./retry.js";
 import { RequestScheduler } from "./scheduler.js";
-import { jsonSchemaOf, parseStructured, reaskMessages, structuredRequest } from "./structured-output.js";
+import { askStructured, jsonSchemaOf, parseStructured, structuredRequest } from "./structured-output.js";
 import { type UsageReport, UsageTracker } from "./usage.js";
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
 export const DEFAULT_MAX_RETRIES = 4;
 /** Output tokens assumed per call by `estimate` when a request sets no maxOutputTokens. */
 export const DEFAULT_ESTIMATED_OUTPUT_TOKENS = 256;
+/**
+ * Output tokens a budget reserves for a request that sets no maxOutputTokens:
+ * this, or the longest answer the client has had so far, whichever is more.
+ */
+export const DEFAULT_RESERVED_OUTPUT_TOKENS = 1024;
 
 export interface ModelClientOptions {
   /** A model, or its id (`openai:gpt-4o-mini`), built with createLanguageModel and the environment. */
   readonly model: LanguageModel | string;
+  /** Where a model id is resolved; default: the built-in providers. */
+  readonly providers?: ProviderRegistry;
   /** The on-disk cache; `false` turns it off. Default `{ path: ".profilekit/cache.db" }`. */
   readonly cache?: { readonly path?: string } | false;
   /** Requests in flight at once for this model. Default 8. */
@@ -44,7 +62,11 @@ export interface ModelClientOptions {
   readonly maxRetries?: number;
   /** Exponential backoff with full jitter, used when the server gives no retry-after. */
   readonly backoff?: Partial<BackoffOptions>;
-  /** USD. Once the estimated spend exceeds it, no new request starts (`budget_exceeded`). */
+  /**
+   * USD. No request starts whose estimated cost, added to what was spent and
+   * what requests in flight have reserved, could cross it (`budget_exceeded`).
+   * Shared by every client on the same `usage` tracker.
+   */
   readonly maxCost?: number;
   /** Prices laid over the dated defaults (with a shared `usage` tracker, give them to the tracker instead). */
   readonly prices?: PriceOverrides;
@@ -117,7 +139,13 @@ export type ModelEvent =
       readonly kind: FailureKind;
       readonly status: number | undefined;
     }
-  | { readonly type: "failure"; readonly model: string; readonly stage: string; readonly error: string }
+  | {
+      readonly type: "failure";
+      readonly model: string;
+      readonly stage: string;
+      readonly error: string;
+      readonly cause: FailureCause;
+    }
   | {
       readonly type: "invalid-output";
       readonly model: string;
@@ -127,7 +155,14 @@ export type ModelEvent =
       readonly willReask: boolean;
     }
   | { readonly type: "concurrency"; readonly model: string; readonly limit: number }
-  | { readonly type: "budget-exceeded"; readonly costUsd: number; readonly maxCost: number };
+  | {
+      readonly type: "budget-exceeded";
+      /** Spent when the call was refused. */
+      readonly costUsd: number;
+      readonly maxCost: number;
+      readonly reservedUsd: number;
+      readonly nextCallUsd: number;
+    };
 
 export interface ModelClient {
   readonly model: LanguageModel;
@@ -145,26 +180,35 @@ export interface ModelClient {
   close(): Promise<void>;
 }
 
-/** A request ready to send: what the cache key is computed from. */
-interface PreparedCall {
-  readonly messages: readonly ChatMessage[];
-  readonly responseSchema: ModelRequest["responseSchema"];
-  readonly options: CallOptions;
-}
-
-interface CallAnswer {
-  readonly response: ModelResponse;
-  readonly cached: boolean;
+/** What a layer below the cache is told about the call it serves. */
+interface CallContext {
+  readonly stage: string;
+  /** The attempt in progress, from 0 (set by the retry layer). */
+  attempt: number;
 }
 
 /**
- * The one entry point model-based features use: caching, merging of identical
- * calls, scheduling, retries, structured output with one re-ask, usage, cost
- * and budget around a LanguageModel.
+ * What the layers under the cache produce for one call: the answer to give, whether it is good
+ * enough to store (validated against the call's schema, or a non-empty text), or why there is none.
+ */
+type Produced<T> =
+  | { readonly ok: true; readonly value: T; readonly response: ModelResponse; readonly store: boolean }
+  | { readonly ok: false; readonly error: string };
+
+/**
+ * The one entry point model-based features use. It composes, from the outside
+ * in: the cache (only good answers are stored, and a stored one is re-checked
+ * when read), merging of identical calls in flight, structured output with its
+ * one re-ask, the budget (each request reserves its estimated cost before it
+ * is sent), retries and scheduling, and the model; usage is counted at each
+ * layer.
  */
 export function createModelClient(options: ModelClientOptions): ModelClient {
   checkOptions(options);
-  const model = typeof options.model === "string" ? createLanguageModel(options.model) : options.model;
+  const model =
+    typeof options.model === "string"
+      ? createLanguageModel(options.model, options.providers ? { registry: options.providers } : {})
+      : options.model;
   const modelName = `${model.provider}:${model.modelId}`;
   if (options.usage && options.prices) {
     throw new ModelConfigurationError(
@@ -177,243 +221,267 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
   }
   const tracker = options.usage ?? new UsageTracker(priceTable(options.prices));
   const prices = tracker.prices;
-  const cache =
-    options.cache === false ? undefined : new ResponseCache(options.cache?.path ?? DEFAULT_CACHE_PATH);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
-  const backoff: BackoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
-  const emit = options.onEvent ?? (() => {});
+  const price = findPrice(prices, modelName);
   const { maxCost } = options;
-  if (maxCost !== undefined && !findPrice(prices, modelName)) {
+  if (maxCost !== undefined && !price) {
     throw new ModelConfigurationError("unknown_price", `A budget was set, but ${modelName} has no price.`, {
       hint: `Add "${modelName}": { inputPerMTok, outputPerMTok } to the prices in the config, or drop the budget.`,
     });
   }
-  const scheduler = new RequestScheduler({
-    concurrency: options.concurrency,
-    rpm: options.rpm,
-    tpm: options.tpm,
-    adaptive: options.adaptiveConcurrency,
-    onLimitChange: (limit) => emit({ type: "concurrency", model: modelName, limit }),
-  });
-  const inFlight = new Map<string, Promise<ModelResponse>>();
-  let closed = false;
+  const answers = new AnswerCache(
+    options.cache === false ? undefined : new ResponseCache(options.cache?.path ?? DEFAULT_CACHE_PATH),
+  );
+  answers.verify();
+  const emit = options.onEvent ?? (() => {});
+  const target = {
+    modelName,
+    // A base URL may hold credentials (https://user:password@host): shown without them.
+    endpoint: redactSecrets(model.baseURL ?? `the ${model.provider} default endpoint`),
+    modelId: model.modelId,
+  };
+  let longestAnswer = 0;
   let budgetAnnounced = false;
 
-  function keyOf(call: PreparedCall): string {
+  /** The innermost layer: one request to the model, its tokens counted as it answers (before the budget releases its reservation). */
+  async function request(call: ModelRequest, context: CallContext): Promise<ModelResponse> {
+    const started = performance.now();
+    const response = await model.generate(call);
+    const { usage } = response;
+    tracker.add(modelName, context.stage, {
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cachedInputTokens: usage.cachedInputTokens ?? 0,
+      cacheWriteInputTokens: usage.cacheWriteInputTokens ?? 0,
+    });
+    longestAnswer = Math.max(longestAnswer, usage.outputTokens);
+    emit({
+      type: "response",
+      model: modelName,
+      stage: context.stage,
+      attempt: context.attempt,
+      durationMs: performance.now() - started,
+      usage,
+    });
+    return response;
+  }
+
+  /** A request's worst-case cost as the budget reserves it: no prompt-cache discount assumed. */
+  function reservedCost(call: ModelCallRequest): number {
+    const outputTokens = call.maxOutputTokens ?? Math.max(DEFAULT_RESERVED_OUTPUT_TOKENS, longestAnswer);
+    const inputTokens = approxInputTokens(call.messages, call.responseSchema);
+    return costOf(price as ModelPrice, { inputTokens, outputTokens });
+  }
+
+  const retried = retrying<CallContext>(request, {
+    scheduler: new RequestScheduler({
+      concurrency: options.concurrency,
+      rpm: options.rpm,
+      tpm: options.tpm,
+      adaptive: options.adaptiveConcurrency,
+      onLimitChange: (limit) => emit({ type: "concurrency", model: modelName, limit }),
+    }),
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+    estimateTokens: (call) => approxInputTokens(call.messages, call.responseSchema),
+    target,
+    onAttempt: (attempt, context) => {
+      context.attempt = attempt;
+      tracker.add(modelName, context.stage, { requests: 1, retries: attempt > 0 ? 1 : 0 });
+    },
+    onRetry: (event, context) => emit({ type: "retry", model: modelName, stage: context.stage, ...event }),
+  });
+  const send = maxCost === undefined ? retried : budgeted(tracker.budget(maxCost), reservedCost, retried);
+  const inFlight = new InFlightCalls<Produced<unknown>>();
+  let closed = false;
+
+  /** One model call (a re-ask is a second one), through retries, scheduling and the budget. */
+  function ask(
+    messages: readonly ChatMessage[],
+    responseSchema: ModelCallRequest["responseSchema"],
+    call: CallOptions,
+  ): Promise<ModelResponse> {
+    tracker.add(modelName, call.stage, { calls: 1 });
+    return send(
+      {
+        messages,
+        responseSchema,
+        temperature: call.temperature,
+        maxOutputTokens: call.maxOutputTokens,
+        seed: call.seed,
+      },
+      { stage: call.stage, attempt: 0 },
+      call.signal,
+    );
+  }
+
+  function keyOf(
+    messages: readonly ChatMessage[],
+    responseSchema: ModelCallRequest["responseSchema"],
+    call: CallOptions,
+  ): string {
     return cacheKey({
       provider: model.provider,
       modelId: model.modelId,
       baseURL: model.baseURL,
-      messages: call.messages,
-      temperature: call.options.temperature,
-      maxOutputTokens: call.options.maxOutputTokens,
-      seed: call.options.seed,
-      responseSchema: call.responseSchema,
-      promptVersion: call.options.promptVersion,
-      sampleIndex: call.options.sampleIndex ?? 0,
+      // cacheBoundary changes how a provider bills the prompt, not the answer.
+      messages: messages.map((message) => ({ role: message.role, content: message.content })),
+      temperature: call.temperature,
+      maxOutputTokens: call.maxOutputTokens,
+      seed: call.seed,
+      responseSchema,
+      promptVersion: call.promptVersion,
+      sampleIndex: call.sampleIndex ?? 0,
     });
   }
 
-  function checkBudget(): void {
-    if (maxCost === undefined) return;
-    const spent = tracker.spentUsd();
-    if (spent > maxCost) throw new BudgetExceededError(spent, maxCost);
-  }
-
-  /** Answers from the cache, from an identical call in flight, or from the model. */
-  async function call(prepared: PreparedCall): Promise<CallAnswer> {
+  /** Cache, then merging, then `produce` (the layers below); failures become results or are rethrown. */
+  async function answer<T>(call: {
+    readonly key: string;
+    readonly options: CallOptions;
+    readonly check: AnswerCheck<T>;
+    readonly kind: CacheCheck;
+    readonly produce: () => Promise<Produced<T>>;
+  }): Promise<GenerateResult<T>> {
     if (closed) throw new ProfilekitError("client_closed", "This model client is closed.");
-    const { stage } = prepared.options;
-    const key = keyOf(prepared);
-    const hit = cache?.get(key);
+    const { stage } = call.options;
+    const hit = answers.read(call.key, call.check, call.kind);
     if (hit) {
       tracker.add(modelName, stage, { calls: 1, cacheHits: 1 });
       emit({ type: "cache-hit", model: modelName, stage });
-      return { response: hit, cached: true };
+      return { ok: true, value: hit.value, cached: true, usage: hit.response.usage };
     }
-    const pending = inFlight.get(key);
-    if (pending) {
+    const { promise, merged } = inFlight.run(call.key, async () => {
+      const produced = await call.produce();
+      if (produced.ok && produced.store) {
+        answers.write(call.key, produced.response, {
+          model: modelName,
+          promptVersion: call.options.promptVersion,
+          checked: call.kind,
+        });
+      }
+      return produced;
+    });
+    if (merged) {
       tracker.add(modelName, stage, { calls: 1, merged: 1 });
       emit({ type: "merged", model: modelName, stage });
-      try {
-        return { response: await pending, cached: false };
-      } catch (error) {
-        tracker.add(modelName, stage, { failures: 1 });
-        throw error;
-      }
     }
-    checkBudget();
-    const request = send(prepared, key).finally(() => inFlight.delete(key));
-    inFlight.set(key, request);
-    return { response: await request, cached: false };
+    let produced: Produced<T>;
+    try {
+      produced = (await promise) as Produced<T>;
+    } catch (error) {
+      return failed(error, stage);
+    }
+    if (produced.ok) {
+      return { ok: true, value: produced.value, cached: false, usage: produced.response.usage };
+    }
+    tracker.recordFailure(modelName, stage, {
+      cause: "invalid-answer",
+      summary: failureSummary("invalid-answer", target),
+      message: produced.error,
+    });
+    emit({ type: "failure", model: modelName, stage, error: produced.error, cause: "invalid-answer" });
+    return { ok: false, code: "invalid_output", error: produced.error };
   }
 
-  /** One call to the model, retried; committed to the cache as soon as it succeeds. */
-  async function send(prepared: PreparedCall, key: string): Promise<ModelResponse> {
-    const { stage, signal } = prepared.options;
-    const estimated = approxInputTokens(prepared.messages, prepared.responseSchema);
-    for (let attempt = 0; ; attempt += 1) {
-      const lease = await scheduler.acquire(estimated, signal);
-      tracker.add(modelName, stage, { requests: 1, retries: attempt > 0 ? 1 : 0 });
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const started = performance.now();
-      let response: ModelResponse;
-      try {
-        response = await model.generate({
-          messages: prepared.messages,
-          responseSchema: prepared.responseSchema,
-          temperature: prepared.options.temperature,
-          maxOutputTokens: prepared.options.maxOutputTokens,
-          seed: prepared.options.seed,
-          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-          timeoutMs,
-        });
-      } catch (error) {
-        if (signal?.aborted) {
-          lease.release({});
-          throw signal.reason;
-        }
-        // Our own deadline fired: whatever the SDK called it, it is a timeout.
-        const thrown = timeout.aborted
-          ? new ModelCallError(`${modelName} did not answer within ${timeoutMs} ms`, { kind: "timeout" })
-          : error;
-        const failure = classifyError(thrown);
-        lease.release({ rateLimited: failure.kind === "rate-limit" });
-        const wait =
-          failure.retryable && attempt < maxRetries ? retryDelay(failure, attempt, backoff) : undefined;
-        if (wait !== undefined) {
-          emit({
-            type: "retry",
-            model: modelName,
-            stage,
-            attempt: attempt + 1,
-            delayMs: wait,
-            kind: failure.kind,
-            status: thrown instanceof ModelCallError ? thrown.status : undefined,
-          });
-          await delay(wait, undefined, signal ? { signal } : undefined);
-          continue;
-        }
-        const final = asModelCallError(thrown, attempt);
-        tracker.add(modelName, stage, { calls: 1, failures: 1 });
-        emit({ type: "failure", model: modelName, stage, error: final.message });
-        throw final;
-      }
-      const { inputTokens, outputTokens } = response.usage;
-      lease.release({ ok: true, tokens: inputTokens + outputTokens });
-      cache?.put(key, response, { model: modelName, promptVersion: prepared.options.promptVersion });
-      tracker.add(modelName, stage, { calls: 1, inputTokens, outputTokens });
+  /** A call that ended in an error: counted with its cause; a value unless it ends the run. */
+  function failed(error: unknown, stage: string): GenerateResult<never> {
+    if (error instanceof BudgetExceededError && !budgetAnnounced) {
+      budgetAnnounced = true;
       emit({
-        type: "response",
-        model: modelName,
-        stage,
-        attempt,
-        durationMs: performance.now() - started,
-        usage: response.usage,
+        type: "budget-exceeded",
+        costUsd: error.costUsd,
+        maxCost: error.maxCost,
+        reservedUsd: error.reservedUsd,
+        nextCallUsd: error.nextCallUsd,
       });
-      if (maxCost !== undefined && !budgetAnnounced) {
-        const spent = tracker.spentUsd();
-        if (spent > maxCost) {
-          budgetAnnounced = true;
-          emit({ type: "budget-exceeded", costUsd: spent, maxCost });
-        }
-      }
-      return response;
     }
-  }
-
-  /** Non-fatal failures become results; fatal ones (auth, not found) are rethrown. */
-  function failed(error: unknown): GenerateResult<never> {
-    if (error instanceof ModelCallError && error.kind !== "auth" && error.kind !== "not-found") {
-      return { ok: false, error: error.message, code: "model_call_failed" };
-    }
-    throw error;
+    if (!(error instanceof ModelCallError)) throw error;
+    tracker.recordFailure(modelName, stage, {
+      cause: error.failureCause,
+      summary: error.summary ?? failureSummary(error.failureCause, { ...target, status: error.status }),
+      message: error.message,
+    });
+    emit({ type: "failure", model: modelName, stage, error: error.message, cause: error.failureCause });
+    if (error.kind === "auth" || error.kind === "not-found") throw error;
+    return { ok: false, error: error.message, code: "model_call_failed" };
   }
 
   function normalize(messages: readonly ChatMessage[]): ChatMessage[] {
-    return messages.map((message) => ({ role: message.role, content: message.content }));
+    return messages.map((message) =>
+      message.cacheBoundary
+        ? { role: message.role, content: message.content, cacheBoundary: true }
+        : { role: message.role, content: message.content },
+    );
   }
 
-  function prepareObject(options: GenerateObjectOptions<z.ZodType, z.ZodType>): PreparedCall {
+  function prepareObject(options: GenerateObjectOptions<z.ZodType, z.ZodType>) {
     const jsonSchema = jsonSchemaOf(options.schema, options.schemaName);
-    const structured = structuredRequest(
+    return structuredRequest(
       normalize(options.messages),
       jsonSchema,
       options.schemaName,
       model.structuredOutput,
     );
-    return { messages: structured.messages, responseSchema: structured.responseSchema, options };
   }
+
+  function objectCheck<A extends z.ZodType>(accept: A): AnswerCheck<z.output<A>> {
+    return (response) => parseStructured(response.text, accept, response.finishReason);
+  }
+
+  const textCheck: AnswerCheck<string> = (response) =>
+    response.text === "" ? { ok: false } : { ok: true, value: response.text };
 
   async function generateObject<S extends z.ZodType, A extends z.ZodType = S>(
     options: GenerateObjectOptions<S, A>,
   ): Promise<GenerateResult<z.output<A>>> {
     const accept = (options.accept ?? options.schema) as A;
-    const first = prepareObject(options);
-    const { stage } = options;
-    let answer: CallAnswer;
-    try {
-      answer = await call(first);
-    } catch (error) {
-      return failed(error);
-    }
-    const parsed = parseStructured(answer.response.text, accept, answer.response.finishReason);
-    if (parsed.ok)
-      return { ok: true, value: parsed.value, cached: answer.cached, usage: answer.response.usage };
-    tracker.add(modelName, stage, { invalidOutputs: 1 });
-    emit({
-      type: "invalid-output",
-      model: modelName,
-      stage,
-      schemaName: options.schemaName,
-      error: parsed.error,
-      willReask: true,
-    });
-    const second: PreparedCall = {
-      messages: reaskMessages(first.messages, answer.response.text, parsed.error),
-      responseSchema: first.responseSchema,
+    const { messages, responseSchema } = prepareObject(options);
+    return answer({
+      key: keyOf(messages, responseSchema, options),
       options,
-    };
-    let retry: CallAnswer;
-    try {
-      retry = await call(second);
-    } catch (error) {
-      return failed(error);
-    }
-    const reparsed = parseStructured(retry.response.text, accept, retry.response.finishReason);
-    const usage = {
-      inputTokens: answer.response.usage.inputTokens + retry.response.usage.inputTokens,
-      outputTokens: answer.response.usage.outputTokens + retry.response.usage.outputTokens,
-    };
-    if (reparsed.ok) return { ok: true, value: reparsed.value, cached: answer.cached && retry.cached, usage };
-    tracker.add(modelName, stage, { invalidOutputs: 1 });
-    emit({
-      type: "invalid-output",
-      model: modelName,
-      stage,
-      schemaName: options.schemaName,
-      error: reparsed.error,
-      willReask: false,
+      check: objectCheck(accept),
+      kind: "structured",
+      produce: async () => {
+        const outcome = await askStructured(
+          (conversation) => ask(conversation, responseSchema, options),
+          messages,
+          accept,
+          (error, willReask) => {
+            tracker.add(modelName, options.stage, { invalidOutputs: 1 });
+            emit({
+              type: "invalid-output",
+              model: modelName,
+              stage: options.stage,
+              schemaName: options.schemaName,
+              error,
+              willReask,
+            });
+          },
+        );
+        return outcome.ok
+          ? { ...outcome, store: true } // validated against `accept` by askStructured
+          : {
+              ok: false,
+              error: `${modelName} gave no valid ${options.schemaName} after one re-ask: ${outcome.error}`,
+            };
+      },
     });
-    return {
-      ok: false,
-      code: "invalid_output",
-      error: `${modelName} gave no valid ${options.schemaName} after one re-ask: ${reparsed.error}`,
-    };
   }
 
   async function generateText(options: CallOptions): Promise<GenerateResult<string>> {
-    try {
-      const answer = await call({
-        messages: normalize(options.messages),
-        responseSchema: undefined,
-        options,
-      });
-      return { ok: true, value: answer.response.text, cached: answer.cached, usage: answer.response.usage };
-    } catch (error) {
-      return failed(error);
-    }
+    const messages = normalize(options.messages);
+    return answer({
+      key: keyOf(messages, undefined, options),
+      options,
+      check: textCheck,
+      kind: "text",
+      produce: async () => {
+        const response = await ask(messages, undefined, options);
+        // An empty answer is given to the caller but not stored: a re-run asks again.
+        return { ok: true, value: response.text, response, store: textCheck(response).ok };
+      },
+    });
   }
 
   function estimate(
@@ -425,24 +493,26 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     let inputTokens = 0;
     let outputTokens = 0;
     for (const request of requests) {
-      const prepared =
-        "schema" in request
-          ? prepareObject(request)
-          : { messages: normalize(request.messages), responseSchema: undefined, options: request };
-      const key = keyOf(prepared);
-      if (cache?.get(key)) {
+      const structured = "schema" in request;
+      const { messages, responseSchema } = structured
+        ? prepareObject(request)
+        : { messages: normalize(request.messages), responseSchema: undefined };
+      const key = keyOf(messages, responseSchema, request);
+      const check: AnswerCheck<unknown> = structured
+        ? objectCheck(request.accept ?? request.schema)
+        : textCheck;
+      if (answers.read(key, check, structured ? "structured" : "text", false)) {
         cached += 1;
         continue;
       }
       if (seen.has(key)) continue;
       seen.add(key);
-      inputTokens += approxInputTokens(prepared.messages, prepared.responseSchema);
+      inputTokens += approxInputTokens(messages, responseSchema);
       outputTokens +=
         request.maxOutputTokens ?? estimateOptions.outputTokensPerCall ?? DEFAULT_ESTIMATED_OUTPUT_TOKENS;
     }
-    const price = findPrice(prices, modelName);
     const notes = [
-      "Tokens are approximated as characters / 4; output tokens as maxOutputTokens or a fixed amount per call. Re-asks and retries are not included.",
+      "Tokens are approximated as characters / 4; output tokens as maxOutputTokens or a fixed amount per call. Re-asks, retries and prompt-cache discounts are not included.",
     ];
     if (!price)
       notes.push(`No price for ${modelName}: its cost is unknown (add it to the price table in the config).`);
@@ -453,16 +523,17 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       cached,
       inputTokens,
       outputTokens,
-      costUsd: price ? costOf(price, inputTokens, outputTokens) : null,
-      pricesAsOf: prices.asOf,
+      costUsd: price ? costOf(price, { inputTokens, outputTokens }) : null,
+      batchCostUsd: price ? costOf(price, { inputTokens, outputTokens }, "batch") : null,
+      pricesAsOf: price?.asOf ?? prices.asOf,
       notes,
     };
   }
 
   async function close(): Promise<void> {
     closed = true;
-    await Promise.allSettled([...inFlight.values()]);
-    cache?.close();
+    await inFlight.settled();
+    answers.close();
   }
 
   return {
@@ -499,19 +570,4 @@ function checkOptions(options: ModelClientOptions): void {
       );
     }
   }
-}
-
-function asModelCallError(error: unknown, retries: number): ModelCallError {
-  const base =
-    error instanceof ModelCallError
-      ? error
-      : new ModelCallError(redactSecrets(error instanceof Error ? error.message : String(error)), {
-          kind: classifyError(error).kind,
-        });
-  if (retries === 0) return base;
-  return new ModelCallError(`${base.message} (after ${retries} ${retries === 1 ? "retry" : "retries"})`, {
-    kind: base.kind,
-    status: base.status,
-    hint: base.hint,
-  });
 }

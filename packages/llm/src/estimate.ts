@@ -35,7 +35,11 @@ export const EstimateReportSchema = z.object({
   cached: z.number().int().nonnegative(),
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
+  /** At the standard rate, without prompt-cache discounts. */
   costUsd: z.number().nonnegative().nullable(),
+  /** The same calls through the provider's batch API, at its rate. */
+  batchCostUsd: z.number().nonnegative().nullable(),
+  /** The date of the model's price. */
   pricesAsOf: z.string(),
   notes: z.array(z.string()),
 });

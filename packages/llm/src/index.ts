@@ -2,6 +2,7 @@ export {
   createModelClient,
   DEFAULT_ESTIMATED_OUTPUT_TOKENS,
   DEFAULT_MAX_RETRIES,
+  DEFAULT_RESERVED_OUTPUT_TOKENS,
   DEFAULT_TIMEOUT_MS,
   type CallOptions,
   type EstimateRequest,
@@ -11,15 +12,38 @@ export {
   type ModelClientOptions,
   type ModelEvent,
 } from "./client.js";
-export { cacheStats, clearCache, DEFAULT_CACHE_PATH, type CacheStats } from "./cache.js";
+export { Budget, type Reservation } from "./budget.js";
+export {
+  CacheCheckSchema,
+  DEFAULT_CACHE_PATH,
+  repairCommand,
+  type CacheCheck,
+  type CacheStats,
+} from "./cache.js";
+export {
+  cacheStats,
+  clearCache,
+  promptVersionFactors,
+  promptVersionNamesFactor,
+  repairCache,
+  type CacheFilter,
+  type RepairReport,
+} from "./cache-maintenance.js";
 export {
   BudgetExceededError,
   CacheError,
   ModelCallError,
   ModelConfigurationError,
+  type FailureCause,
   type FailureKind,
 } from "./errors.js";
 export { approxTokens, EstimateReportSchema, type EstimateReport } from "./estimate.js";
+export {
+  describeFailures,
+  FailureCauseSchema,
+  FailureGroupSchema,
+  type FailureGroup,
+} from "./failures.js";
 export {
   DEFAULT_PRICES,
   ModelPriceSchema,
@@ -30,10 +54,22 @@ export {
   priceTable,
   type ModelPrice,
   type PriceOverrides,
+  type PriceRate,
   type PriceTable,
+  type TokenCounts,
 } from "./prices.js";
 export {
+  anthropicProvider,
+  BUILTIN_PROVIDERS,
+  openaiCompatibleProvider,
+  openaiProvider,
+} from "./providers/builtin.js";
+export { anthropicWire, MESSAGES_ENDPOINT, type AnthropicWireSettings } from "./providers/anthropic-wire.js";
+export { CHAT_COMPLETIONS_ENDPOINT, openaiWire, type OpenAIWireSettings } from "./providers/openai-wire.js";
+export {
   createLanguageModel,
+  createProviderRegistry,
+  ProviderRegistry,
   PROVIDERS,
   type LanguageModelOptions,
   type ProviderName,

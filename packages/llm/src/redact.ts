@@ -2,11 +2,14 @@
  * API keys must never reach a log, an error message, the cache or an output
  * file. Providers redact the exact key they hold; every message also passes
  * through the patterns below, which catch keys of the common shapes (OpenAI
- * `sk-…`, Anthropic `sk-ant-…`, bearer tokens) that we were not told about.
+ * `sk-…`, Anthropic `sk-ant-…`, bearer tokens, a password in a URL) that we
+ * were not told about.
  */
 const REDACTED = "[redacted]";
 
 const KEY_PATTERNS: readonly RegExp[] = [
+  // Credentials in a URL: https://user:password@host/...
+  /(\/\/)[^/@\s:]+:[^/@\s]+(?=@)/g,
   /sk-[A-Za-z0-9_-]{8,}/g,
   /(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
   /((?:x-api-key|api[_-]?key)["']?\s*[:=]\s*["']?)[A-Za-z0-9._~+/=-]{8,}/gi,

@@ -1,7 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ModelCallError } from "./errors.js";
-import { backoffDelay, classifyError, MAX_RETRY_AFTER_MS, retryAfterMs, retryDelay } from "./retry.js";
+import {
+  backoffDelay,
+  classifyError,
+  isConnectionRefused,
+  MAX_RETRY_AFTER_MS,
+  retryAfterMs,
+  retryDelay,
+} from "./retry.js";
 
 describe("retryAfterMs", () => {
   it("reads retry-after as seconds", () => {
@@ -58,7 +65,12 @@ describe("backoffDelay", () => {
 describe("classifyError", () => {
   it("trusts a ModelCallError's kind", () => {
     const error = new ModelCallError("x", { kind: "rate-limit", status: 429, retryAfterMs: 1200 });
-    expect(classifyError(error)).toEqual({ kind: "rate-limit", retryable: true, retryAfterMs: 1200 });
+    expect(classifyError(error)).toEqual({
+      kind: "rate-limit",
+      retryable: true,
+      retryAfterMs: 1200,
+      refused: false,
+    });
     expect(classifyError(new ModelCallError("x", { kind: "bad-request" })).retryable).toBe(false);
   });
 
@@ -67,7 +79,12 @@ describe("classifyError", () => {
       status: 429,
       headers: new Headers({ "retry-after": "3" }),
     });
-    expect(classifyError(raw)).toEqual({ kind: "rate-limit", retryable: true, retryAfterMs: 3000 });
+    expect(classifyError(raw)).toEqual({
+      kind: "rate-limit",
+      retryable: true,
+      retryAfterMs: 3000,
+      refused: false,
+    });
     expect(classifyError(Object.assign(new Error("x"), { status: 503 })).kind).toBe("server");
     expect(classifyError(Object.assign(new Error("x"), { status: 401 }))).toMatchObject({
       kind: "auth",
@@ -84,7 +101,17 @@ describe("classifyError", () => {
     const fetchFailed = new TypeError("fetch failed", {
       cause: Object.assign(new Error("x"), { code: "ECONNREFUSED" }),
     });
-    expect(classifyError(fetchFailed)).toMatchObject({ kind: "connection", retryable: true });
+    expect(classifyError(fetchFailed)).toMatchObject({ kind: "connection", retryable: true, refused: true });
+    // fetch wraps the socket error twice; a reset is not a refusal.
+    const wrapped = new Error("Connection error.", { cause: fetchFailed });
+    expect(isConnectionRefused(wrapped)).toBe(true);
+    expect(isConnectionRefused(Object.assign(new Error("x"), { code: "ECONNRESET" }))).toBe(false);
+    const loop: { cause?: unknown } = {};
+    loop.cause = loop;
+    expect(isConnectionRefused(loop)).toBe(false);
+    const refused = new ModelCallError("x", { kind: "connection", refused: true });
+    expect(classifyError(refused)).toMatchObject({ kind: "connection", refused: true });
+    expect(refused.failureCause).toBe("connection-refused");
     expect(classifyError(new DOMException("t", "TimeoutError")).kind).toBe("timeout");
     expect(classifyError(new SyntaxError("Unexpected end of JSON input")).kind).toBe("malformed");
     expect(classifyError("what")).toMatchObject({ kind: "other", retryable: false });
@@ -95,15 +122,30 @@ describe("retryDelay", () => {
   const backoff = { baseMs: 1000, maxMs: 60_000 };
   it("waits what the server asked, else backs off", () => {
     expect(
-      retryDelay({ kind: "rate-limit", retryable: true, retryAfterMs: 2500 }, 0, backoff, () => 0.9),
+      retryDelay(
+        { kind: "rate-limit", retryable: true, retryAfterMs: 2500, refused: false },
+        0,
+        backoff,
+        () => 0.9,
+      ),
     ).toBe(2500);
     expect(
-      retryDelay({ kind: "server", retryable: true, retryAfterMs: undefined }, 1, backoff, () => 0.5),
+      retryDelay(
+        { kind: "server", retryable: true, retryAfterMs: undefined, refused: false },
+        1,
+        backoff,
+        () => 0.5,
+      ),
     ).toBe(1000);
   });
 
   it("gives up when the server asks for more than the cap", () => {
-    const far = { kind: "rate-limit" as const, retryable: true, retryAfterMs: MAX_RETRY_AFTER_MS + 1 };
+    const far = {
+      kind: "rate-limit" as const,
+      retryable: true,
+      retryAfterMs: MAX_RETRY_AFTER_MS + 1,
+      refused: false,
+    };
     expect(retryDelay(far, 0, backoff)).toBeUndefined();
   });
 });

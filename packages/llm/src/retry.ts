@@ -36,6 +36,8 @@ export interface Classification {
   readonly kind: FailureKind;
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
+  /** Nothing was listening: ECONNREFUSED somewhere in the error's causes. */
+  readonly refused: boolean;
 }
 
 const RETRYABLE: ReadonlySet<FailureKind> = new Set([
@@ -72,12 +74,34 @@ export function kindOfStatus(status: number): FailureKind {
  */
 export function classifyError(error: unknown): Classification {
   if (error instanceof ModelCallError) {
-    return { kind: error.kind, retryable: RETRYABLE.has(error.kind), retryAfterMs: error.retryAfterMs };
+    return {
+      kind: error.kind,
+      retryable: RETRYABLE.has(error.kind),
+      retryAfterMs: error.retryAfterMs,
+      refused: error.failureCause === "connection-refused",
+    };
   }
   const kind = kindOfUnknown(error);
   const headers = (error as { headers?: unknown } | null)?.headers;
   const after = isHeaderReader(headers) ? retryAfterMs(headers) : undefined;
-  return { kind, retryable: RETRYABLE.has(kind), retryAfterMs: after };
+  return {
+    kind,
+    retryable: RETRYABLE.has(kind),
+    retryAfterMs: after,
+    refused: kind === "connection" && isConnectionRefused(error),
+  };
+}
+
+/** Whether ECONNREFUSED is the error's code or that of one of its causes (fetch wraps it twice). */
+export function isConnectionRefused(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let current = error; typeof current === "object" && current !== null; ) {
+    if (seen.has(current)) return false;
+    seen.add(current);
+    if ((current as { code?: unknown }).code === "ECONNREFUSED") return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 function kindOfUnknown(error: unknown): FailureKind {

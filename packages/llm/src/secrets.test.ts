@@ -106,5 +106,8 @@ describe("API keys", () => {
     expect(redactSecrets("Authorization: Bearer abcdefgh12345678")).toBe("Authorization: Bearer [redacted]");
     expect(redactSecrets('{"x-api-key": "abcdefgh12345678"}')).toBe('{"x-api-key": "[redacted]"}');
     expect(redactSecrets("nothing secret here", ["x"])).toBe("nothing secret here");
+    expect(redactSecrets("connection refused at https://me:hunter2pass@proxy.example/v1")).toBe(
+      "connection refused at https://[redacted]@proxy.example/v1",
+    );
   });
 });

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { strictSchema } from "./providers/strict-schema.js";
 import {
+  addUsage,
   apiSchemaName,
+  askStructured,
   extractFirstJsonObject,
   jsonSchemaOf,
   parseStructured,
@@ -150,5 +152,83 @@ describe("strictSchema (OpenAI strict mode)", () => {
     const schema = z.object({ minLength: z.number(), format: z.string() });
     const { schema: sent } = strictSchema(jsonSchemaOf(schema, "s"));
     expect(Object.keys(sent.properties as object)).toEqual(["minLength", "format"]);
+  });
+});
+
+describe("askStructured (the structured-output layer)", () => {
+  const accept = z.object({ score: z.number().int().min(1).max(5) });
+  const reply = (text: string, inputTokens: number, cachedInputTokens?: number) => ({
+    text,
+    usage: { inputTokens, outputTokens: 2, ...(cachedInputTokens ? { cachedInputTokens } : {}) },
+    finishReason: "stop",
+  });
+  const messages = [
+    { role: "system" as const, content: "Rate.", cacheBoundary: true },
+    { role: "user" as const, content: "Item 1." },
+  ];
+
+  it("asks once when the answer is valid", async () => {
+    const asked: (readonly unknown[])[] = [];
+    const outcome = await askStructured(
+      async (conversation) => {
+        asked.push(conversation);
+        return reply('{"score":4}', 10);
+      },
+      messages,
+      accept,
+      () => {
+        throw new Error("not invalid");
+      },
+    );
+    expect(outcome).toEqual({ ok: true, value: { score: 4 }, response: reply('{"score":4}', 10) });
+    expect(asked).toHaveLength(1);
+  });
+
+  it("re-asks once, keeping the prefix (and its cache boundary), and sums the usage of both", async () => {
+    const answers = [reply('{"score":9}', 10), reply('{"score":5}', 14, 8)];
+    const asked: (readonly { content: string; cacheBoundary?: boolean }[])[] = [];
+    const invalid: [string, boolean][] = [];
+    const outcome = await askStructured(
+      async (conversation) => {
+        asked.push(conversation);
+        return answers.shift()!;
+      },
+      messages,
+      accept,
+      (error, willReask) => invalid.push([error, willReask]),
+    );
+    expect(outcome).toMatchObject({ ok: true, value: { score: 5 } });
+    if (!outcome.ok) return;
+    expect(outcome.response.usage).toEqual({ inputTokens: 24, outputTokens: 4, cachedInputTokens: 8 });
+    expect(invalid).toEqual([[expect.stringMatching(/score/), true]]);
+    expect(asked[1]!.slice(0, 2)).toEqual(messages);
+    expect(asked[1]!.at(-2)).toEqual({ role: "assistant", content: '{"score":9}' });
+  });
+
+  it("fails with the last error when the re-ask is invalid too", async () => {
+    const invalid: boolean[] = [];
+    const outcome = await askStructured(
+      async () => reply("no json here", 10),
+      messages,
+      accept,
+      (_, willReask) => invalid.push(willReask),
+    );
+    expect(outcome).toEqual({ ok: false, error: expect.stringContaining("holds no JSON object") });
+    expect(invalid).toEqual([true, false]);
+  });
+});
+
+describe("addUsage", () => {
+  it("adds every count, showing the cached ones only when there are some", () => {
+    expect(addUsage({ inputTokens: 1, outputTokens: 2 }, { inputTokens: 3, outputTokens: 4 })).toEqual({
+      inputTokens: 4,
+      outputTokens: 6,
+    });
+    expect(
+      addUsage(
+        { inputTokens: 10, outputTokens: 2, cacheWriteInputTokens: 6 },
+        { inputTokens: 10, outputTokens: 2, cachedInputTokens: 6 },
+      ),
+    ).toEqual({ inputTokens: 20, outputTokens: 4, cachedInputTokens: 6, cacheWriteInputTokens: 6 });
   });
 });

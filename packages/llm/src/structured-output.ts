@@ -1,4 +1,4 @@
-import type { ChatMessage, StructuredOutputSupport } from "@profilekit/spec";
+import type { ChatMessage, ModelResponse, StructuredOutputSupport, TokenUsage } from "@profilekit/spec";
 import { z } from "zod";
 import { ModelConfigurationError } from "./errors.js";
 
@@ -82,7 +82,7 @@ export function structuredRequest(
     return { messages: [...messages, { role: "user", content: instructions }], responseSchema: undefined };
   return {
     messages: messages.map((message, index) =>
-      index === lastUser ? { role: message.role, content: `${message.content}\n\n${instructions}` } : message,
+      index === lastUser ? { ...message, content: `${message.content}\n\n${instructions}` } : message,
     ),
     responseSchema: undefined,
   };
@@ -174,4 +174,54 @@ export function reaskMessages(
       content: `That answer is invalid: ${error}\nAnswer again with one JSON object that follows the schema exactly.`,
     },
   ];
+}
+
+export type StructuredOutcome<T> =
+  | {
+      readonly ok: true;
+      readonly value: T;
+      /** The valid answer; its usage is that of every request the call made (a re-ask's included). */
+      readonly response: ModelResponse;
+    }
+  | { readonly ok: false; readonly error: string };
+
+/**
+ * The structured-output layer: asks, validates the answer against `accept`,
+ * and re-asks once when it is invalid, quoting the answer and what was wrong
+ * with it. `ask` sends one request (its failures propagate). Still invalid
+ * after the re-ask, the outcome is `ok: false` with the last error.
+ */
+export async function askStructured<S extends z.ZodType>(
+  ask: (messages: readonly ChatMessage[]) => Promise<ModelResponse>,
+  messages: readonly ChatMessage[],
+  accept: S,
+  onInvalid: (error: string, willReask: boolean) => void,
+): Promise<StructuredOutcome<z.output<S>>> {
+  const first = await ask(messages);
+  const parsed = parseStructured(first.text, accept, first.finishReason);
+  if (parsed.ok) return { ok: true, value: parsed.value, response: first };
+  onInvalid(parsed.error, true);
+  const second = await ask(reaskMessages(messages, first.text, parsed.error));
+  const reparsed = parseStructured(second.text, accept, second.finishReason);
+  if (!reparsed.ok) {
+    onInvalid(reparsed.error, false);
+    return { ok: false, error: reparsed.error };
+  }
+  return {
+    ok: true,
+    value: reparsed.value,
+    response: { ...second, usage: addUsage(first.usage, second.usage) },
+  };
+}
+
+/** The sum of two usages; the cached counts appear only when some were reported. */
+export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  const cached = (a.cachedInputTokens ?? 0) + (b.cachedInputTokens ?? 0);
+  const written = (a.cacheWriteInputTokens ?? 0) + (b.cacheWriteInputTokens ?? 0);
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    ...(cached > 0 ? { cachedInputTokens: cached } : {}),
+    ...(written > 0 ? { cacheWriteInputTokens: written } : {}),
+  };
 }

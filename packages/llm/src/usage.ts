@@ -1,5 +1,8 @@
 import { z } from "zod";
-import { costOf, DEFAULT_PRICES, findPrice, type PriceTable } from "./prices.js";
+import { Budget } from "./budget.js";
+import { type FailureCause, ModelConfigurationError } from "./errors.js";
+import { FailureGroupSchema, FailureLog } from "./failures.js";
+import { costOf, DEFAULT_PRICES, findPrice, ModelPriceSchema, type PriceTable } from "./prices.js";
 
 const CountsShape = {
   /** Model calls asked of the client (a structured call's re-ask is a second call). */
@@ -11,13 +14,21 @@ const CountsShape = {
   /** Calls answered by an identical call already in flight: no request of their own. */
   merged: z.number().int().nonnegative(),
   retries: z.number().int().nonnegative(),
-  /** Calls that ended without an answer. */
+  /**
+   * Calls that ended without a usable answer: no answer after the retries, a
+   * rejected key, an unknown model, or an answer still invalid after its
+   * re-ask. `failureCauses` says why.
+   */
   failures: z.number().int().nonnegative(),
   /** Structured answers that failed validation (each is re-asked once). */
   invalidOutputs: z.number().int().nonnegative(),
-  /** Tokens of answered requests, as the API reported them. */
+  /** Tokens of answered requests, as the API reported them; cached input tokens included. */
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
+  /** Of inputTokens, read from the provider's prompt cache (priced at the cached rate). */
+  cachedInputTokens: z.number().int().nonnegative().default(0),
+  /** Of inputTokens, written to the provider's prompt cache (Anthropic; priced at the write rate). */
+  cacheWriteInputTokens: z.number().int().nonnegative().default(0),
   /** Estimated USD; null when a model has no price. */
   costUsd: z.number().nonnegative().nullable(),
 };
@@ -32,6 +43,10 @@ export const UsageReportSchema = z.object({
   total: UsageTotalsSchema,
   byModel: z.array(UsageTotalsSchema.extend({ model: z.string() })),
   byStage: z.array(UsageTotalsSchema.extend({ stage: z.string() })),
+  /** The rates each priced model's cost used, with their dates. */
+  prices: z.array(ModelPriceSchema.extend({ model: z.string() })).default([]),
+  /** Failed calls by model, stage and cause, with a few example messages. */
+  failureCauses: z.array(FailureGroupSchema).default([]),
   /** E.g. which models had no price. */
   notes: z.array(z.string()),
 });
@@ -50,6 +65,8 @@ const COUNTERS: readonly Counter[] = [
   "invalidOutputs",
   "inputTokens",
   "outputTokens",
+  "cachedInputTokens",
+  "cacheWriteInputTokens",
 ];
 
 function emptyCell(): Cell {
@@ -63,16 +80,22 @@ function emptyCell(): Cell {
     invalidOutputs: 0,
     inputTokens: 0,
     outputTokens: 0,
+    cachedInputTokens: 0,
+    cacheWriteInputTokens: 0,
   };
 }
 
 /**
- * Counts per (model, stage). Models are `provider:modelId`; stages are the
- * caller's labels ('extract', 'judge', 'generate'...). Several clients may
- * share one tracker, so a run reports all its models together.
+ * Counts per (model, stage), the failed calls by cause, and the run's budget.
+ * Models are `provider:modelId`; stages are the caller's labels ('extract',
+ * 'judge', 'generate'...). Several clients may share one tracker, so a run
+ * reports, and budgets, all its models together; a new run takes a new
+ * tracker, so its new calls count against its cap afresh.
  */
 export class UsageTracker {
   readonly #cells = new Map<string, { model: string; stage: string; cell: Cell }>();
+  readonly #failures = new FailureLog();
+  #budget: Budget | undefined;
   readonly prices: PriceTable;
 
   constructor(prices: PriceTable = DEFAULT_PRICES) {
@@ -87,6 +110,32 @@ export class UsageTracker {
       this.#cells.set(id, entry);
     }
     for (const counter of COUNTERS) entry.cell[counter] += counts[counter] ?? 0;
+  }
+
+  /** One call that ended without a usable answer: counted in `failures`, grouped by its cause. */
+  recordFailure(
+    model: string,
+    stage: string,
+    failure: { readonly cause: FailureCause; readonly summary: string; readonly message: string },
+  ): void {
+    this.add(model, stage, { failures: 1 });
+    this.#failures.record(model, stage, failure);
+  }
+
+  /**
+   * The run's budget: made on the first call with this cap, and shared by
+   * every client on this tracker, so calls in flight on any of them count.
+   */
+  budget(maxCost: number): Budget {
+    this.#budget ??= new Budget(maxCost, () => this.spentUsd());
+    if (this.#budget.maxCost !== maxCost) {
+      throw new ModelConfigurationError(
+        "conflicting_options",
+        `Clients sharing a usage tracker were given two budgets, $${this.#budget.maxCost} and $${maxCost}.`,
+        { hint: "Give every client of a run the same maxCost." },
+      );
+    }
+    return this.#budget;
   }
 
   /**
@@ -122,6 +171,10 @@ export class UsageTracker {
       .map(
         (row) => `No price for ${row.model}: its cost is unknown (add it to the price table in the config).`,
       );
+    const prices = models.flatMap((model) => {
+      const price = findPrice(this.prices, model);
+      return price ? [{ model, ...price, asOf: price.asOf ?? this.prices.asOf }] : [];
+    });
     return UsageReportSchema.parse({
       pricesAsOf: this.prices.asOf,
       total: totals(entries),
@@ -130,6 +183,8 @@ export class UsageTracker {
         stage,
         ...totals(entries.filter((entry) => entry.stage === stage)),
       })),
+      prices,
+      failureCauses: this.#failures.report(),
       notes,
     });
   }
@@ -138,6 +193,6 @@ export class UsageTracker {
     // A model that made no request cost nothing, priced or not.
     if (cell.inputTokens === 0 && cell.outputTokens === 0) return 0;
     const price = findPrice(this.prices, model);
-    return price ? costOf(price, cell.inputTokens, cell.outputTokens) : null;
+    return price ? costOf(price, cell) : null;
   }
 }

@@ -62,11 +62,23 @@ export {
   TokenUsageSchema,
   type ChatMessage,
   type LanguageModel,
+  type ModelCallRequest,
   type ModelRequest,
   type ModelResponse,
+  type ModelWireFormat,
   type StructuredOutputSupport,
   type TokenUsage,
+  type WireRequest,
 } from "./language-model.js";
+export {
+  ProviderIdSchema,
+  defineProvider,
+  isProviderPlugin,
+  languageModelProblems,
+  parseProviderPlugin,
+  type ProviderModelSettings,
+  type ProviderPlugin,
+} from "./provider.js";
 export {
   factorPromptDocumentationProblems,
   modelFactorProblems,

@@ -33,8 +33,20 @@ export interface ModelRequest {
 }
 
 export const TokenUsageSchema = z.object({
+  /** Every input token of the request, those read from or written to a prompt cache included. */
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
+  /**
+   * Of `inputTokens`, those read from the provider's prompt cache (OpenAI
+   * `prompt_tokens_details.cached_tokens`, Anthropic `cache_read_input_tokens`), priced at the
+   * cached-input rate. Absent means none.
+   */
+  cachedInputTokens: z.number().int().nonnegative().optional(),
+  /**
+   * Of `inputTokens`, those written to the provider's prompt cache (Anthropic
+   * `cache_creation_input_tokens`), priced at the cache-write rate. Absent means none.
+   */
+  cacheWriteInputTokens: z.number().int().nonnegative().optional(),
 });
 export type TokenUsage = z.infer<typeof TokenUsageSchema>;
 
@@ -43,6 +55,29 @@ export interface ModelResponse {
   readonly text: string;
   readonly usage: TokenUsage;
   readonly finishReason: string;
+}
+
+/** What a request is, apart from how it is sent (the caller's signal and deadline). */
+export type ModelCallRequest = Omit<ModelRequest, "signal" | "timeoutMs">;
+
+/** One HTTP request of a provider's API: the path (as batch files name it) and the JSON body. */
+export interface WireRequest {
+  /** e.g. `/v1/chat/completions`, `/v1/messages`. */
+  readonly endpoint: string;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * How a model's calls look on the wire. The synchronous path sends
+ * `buildRequest`'s body and reads the answer with `parseResponse`; a batch
+ * path (a provider's batch API, a vLLM batch file) sends the same bodies and
+ * reads its answers with the same parser, so an answer means the same
+ * whichever way it came.
+ */
+export interface ModelWireFormat {
+  buildRequest(request: ModelCallRequest): WireRequest;
+  /** The provider's response body (JSON, parsed) as a ModelResponse; throws when it is not one. */
+  parseResponse(body: unknown): ModelResponse;
 }
 
 /**
@@ -59,4 +94,6 @@ export interface LanguageModel {
   readonly baseURL: string | undefined;
   readonly structuredOutput: StructuredOutputSupport;
   generate(request: ModelRequest): Promise<ModelResponse>;
+  /** The request builder and response parser `generate` uses, when the model has a wire format. */
+  readonly wire?: ModelWireFormat;
 }

@@ -1,18 +1,26 @@
 import { existsSync } from "node:fs";
-import { cacheStats, clearCache, DEFAULT_CACHE_PATH } from "@profilekit/llm";
+import {
+  type CacheFilter,
+  cacheStats,
+  clearCache,
+  DEFAULT_CACHE_PATH,
+  type RepairReport,
+  repairCache,
+} from "@profilekit/llm";
 import { Command } from "commander";
 import type { CliIo } from "../io.js";
 
 const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-/** `profilekit cache stats|clear`: what the model-response cache holds, and emptying it. */
+/** `profilekit cache stats|clear|repair`: what the model-response cache holds, clearing it, mending it. */
 export function cacheCommand(io: CliIo): Command {
   const cache = new Command("cache")
-    .summary("inspect or clear the model-response cache")
+    .summary("inspect, clear or repair the model-response cache")
     .description(
-      "Every successful model call is stored in an sqlite cache (default .profilekit/cache.db),\n" +
-        "keyed by provider, model, base URL, messages, parameters, schema and prompt version.\n" +
-        "Re-running a finished job answers from it and makes no model call; errors are never cached.",
+      "Every good model answer is stored in an sqlite cache (default .profilekit/cache.db), keyed by\n" +
+        "provider, model, base URL, messages, parameters, schema and prompt version. Re-running a\n" +
+        "finished job answers from it and makes no model call. Errors, answers still invalid after\n" +
+        "their re-ask and empty answers are never stored.",
     );
   cache
     .command("stats")
@@ -33,18 +41,68 @@ export function cacheCommand(io: CliIo): Command {
       for (const row of stats.byModel) {
         io.stdout.write(`  ${row.model}  ${row.entries} entries, ${megabytes(row.payloadBytes)}\n`);
       }
+      if (stats.unchecked > 0) {
+        io.stdout.write(
+          `${stats.unchecked} entries were written by profilekit 0.1 without a check; runs re-check them as they read them, \`profilekit cache clear --invalid\` removes them now\n`,
+        );
+      }
     });
   cache
     .command("clear")
-    .description("remove every cached response (the next run calls the models again)")
+    .description("remove cached responses: all of them, or those the filters select (they combine)")
     .option("--cache-path <file>", "the cache file", DEFAULT_CACHE_PATH)
-    .action((flags: { cachePath: string }) => {
+    .option("--model <id>", "only this model's: provider:model as in `cache stats`, or the model name")
+    .option(
+      "--factor <id>",
+      "only calls that asked this factor (an id, or a prompt version such as fluency@1); a joint call's answer goes whole",
+    )
+    .option(
+      "--invalid",
+      "only entries not known to be good: damaged ones, and those profilekit 0.1 stored unchecked",
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ profilekit cache clear --factor source-coverage   # re-ask every call that measured it\n  $ profilekit cache clear --model openai:gpt-4o-mini --invalid\n",
+    )
+    .action((flags: { cachePath: string; model?: string; factor?: string; invalid?: boolean }) => {
       if (!existsSync(flags.cachePath)) {
         io.stdout.write(`no cache at ${flags.cachePath}; nothing to clear\n`);
         return;
       }
-      const removed = clearCache(flags.cachePath);
-      io.stdout.write(`removed ${removed} cached responses from ${flags.cachePath}\n`);
+      const filter: CacheFilter = {
+        ...(flags.model === undefined ? {} : { model: flags.model }),
+        ...(flags.factor === undefined ? {} : { factor: flags.factor }),
+        ...(flags.invalid ? { invalid: true } : {}),
+      };
+      const removed = clearCache(flags.cachePath, filter);
+      const selected = [
+        flags.model === undefined ? undefined : `model ${flags.model}`,
+        flags.factor === undefined ? undefined : `factor ${flags.factor}`,
+        flags.invalid ? "not known to be good" : undefined,
+      ].filter((part) => part !== undefined);
+      io.stdout.write(
+        `removed ${removed} cached responses${selected.length > 0 ? ` (${selected.join(", ")})` : ""} from ${flags.cachePath}\n`,
+      );
+    });
+  cache
+    .command("repair")
+    .description("mend a damaged cache: keep every entry that can be read, set the damaged file aside")
+    .option("--cache-path <file>", "the cache file", DEFAULT_CACHE_PATH)
+    .action((flags: { cachePath: string }) => {
+      io.stdout.write(`${repairMessage(repairCache(flags.cachePath))}\n`);
     });
   return cache;
+}
+
+function repairMessage(report: RepairReport): string {
+  switch (report.status) {
+    case "missing":
+      return `no cache at ${report.path}; nothing to repair`;
+    case "healthy":
+      return `${report.path} is healthy (${report.entries} entries); nothing to repair`;
+    case "repaired":
+      return `repaired ${report.path}: kept the ${report.entries} entries that could be read; the damaged file is now ${report.damagedCopy} (delete it once runs work)`;
+    case "recreated":
+      return `recreated ${report.path} empty: nothing could be read from the damaged file, now ${report.damagedCopy}; the next run asks the models again`;
+  }
 }

@@ -25,7 +25,7 @@ export function resolveApiKey(input: {
   explicit: string | undefined;
   envVars: readonly string[];
   baseURL: string | undefined;
-  env: NodeJS.ProcessEnv;
+  env: Readonly<Record<string, string | undefined>>;
 }): string {
   if (input.explicit) return input.explicit;
   for (const name of input.envVars) {

@@ -6,9 +6,13 @@ import {
   specificationVersion,
 } from "@profilekit/spec";
 import type OpenAI from "openai";
+import { redactSecrets } from "../redact.js";
+import { openaiWire } from "./openai-wire.js";
 import { lazySdkConnection } from "./sdk-connection.js";
 import { fromSdkError } from "./sdk-error.js";
-import { strictSchema } from "./strict-schema.js";
+
+/** The SDK's endpoint when no base URL is given. */
+export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
 export interface OpenAIModelSettings {
   /** `openai`, or `openai-compatible` for any server speaking chat completions. */
@@ -25,61 +29,38 @@ export interface OpenAIModelSettings {
 
 /**
  * A chat-completions model through the official `openai` SDK, with the SDK's
- * own retries off (the client retries, and counts). A response schema goes as
- * `response_format: json_schema`, strict when the schema allows it.
+ * own retries off (the client retries, and counts). The body comes from
+ * `openaiWire` and the answer is read by it, as a batch path would.
  */
 export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel {
   const connect = lazySdkConnection<OpenAI>(() => import("openai"), settings);
-  const secrets = [settings.apiKey];
-  const compatible = settings.provider === "openai-compatible";
+  const wire = openaiWire({
+    modelId: settings.modelId,
+    structuredOutput: settings.structuredOutput,
+    compatible: settings.provider === "openai-compatible",
+  });
+  const context = {
+    provider: settings.provider,
+    secrets: [settings.apiKey],
+    keyEnvVar: settings.keyEnvVar,
+    endpoint: redactSecrets(settings.baseURL ?? OPENAI_DEFAULT_BASE_URL),
+    modelId: settings.modelId,
+  };
 
   async function generate(request: ModelRequest): Promise<ModelResponse> {
-    const schema = settings.structuredOutput === "json-schema" ? request.responseSchema : undefined;
+    const { body } = wire.buildRequest(request);
     const { sdk, classes } = await connect();
     try {
       const completion = await sdk.chat.completions.create(
-        {
-          model: settings.modelId,
-          messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
-          ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-          ...(request.seed === undefined ? {} : { seed: request.seed }),
-          ...(request.maxOutputTokens === undefined
-            ? {}
-            : compatible
-              ? { max_tokens: request.maxOutputTokens }
-              : { max_completion_tokens: request.maxOutputTokens }),
-          ...(schema
-            ? {
-                response_format: {
-                  type: "json_schema" as const,
-                  json_schema: { name: schema.name, ...strictSchema(schema.jsonSchema) },
-                },
-              }
-            : {}),
-        },
+        body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
         {
           ...(request.signal ? { signal: request.signal } : {}),
           ...(request.timeoutMs === undefined ? {} : { timeout: request.timeoutMs }),
         },
       );
-      const choice = completion.choices?.[0];
-      if (!choice) throw new SyntaxError("the response has no choices");
-      const refused = typeof choice.message.refusal === "string" && choice.message.refusal !== "";
-      return {
-        text: choice.message.content ?? "",
-        usage: {
-          inputTokens: completion.usage?.prompt_tokens ?? 0,
-          outputTokens: completion.usage?.completion_tokens ?? 0,
-        },
-        finishReason: refused ? "refusal" : (choice.finish_reason ?? "unknown"),
-      };
+      return wire.parseResponse(completion);
     } catch (error) {
-      throw fromSdkError(error, {
-        provider: settings.provider,
-        classes,
-        secrets,
-        keyEnvVar: settings.keyEnvVar,
-      });
+      throw fromSdkError(error, { ...context, classes });
     }
   }
 
@@ -90,5 +71,6 @@ export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel 
     baseURL: settings.baseURL,
     structuredOutput: settings.structuredOutput,
     generate,
+    wire,
   };
 }

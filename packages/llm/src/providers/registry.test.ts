@@ -1,7 +1,15 @@
 import { inspect } from "node:util";
+import {
+  defineProvider,
+  isProviderPlugin,
+  type LanguageModel,
+  ProfilekitError,
+  type ProviderModelSettings,
+} from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
+import { BUILTIN_PROVIDERS, openaiProvider } from "./builtin.js";
 import { isLocalURL, LOCAL_DUMMY_KEY } from "./credentials.js";
-import { createLanguageModel } from "./registry.js";
+import { createLanguageModel, createProviderRegistry, PROVIDERS, ProviderRegistry } from "./registry.js";
 
 const KEY = "sk-registry-test-0123456789";
 
@@ -139,5 +147,113 @@ describe("isLocalURL", () => {
       expect(isLocalURL(url)).toBe(false);
     }
     expect(LOCAL_DUMMY_KEY).not.toBe("");
+  });
+});
+
+describe("ProviderRegistry", () => {
+  const echo = (modelId: string, settings: ProviderModelSettings): LanguageModel => ({
+    specificationVersion: 1,
+    provider: "my-provider",
+    modelId,
+    baseURL: settings.baseURL ?? settings.env.MY_PROVIDER_URL,
+    structuredOutput: settings.structuredOutput ?? "text",
+    generate: async () => ({ text: "hi", usage: { inputTokens: 1, outputTokens: 1 }, finishReason: "stop" }),
+  });
+  const myProvider = defineProvider({ id: "my-provider", languageModel: echo });
+
+  it("resolves a new prefix once registered, with the caller's settings and env", () => {
+    const registry = createProviderRegistry();
+    expect(registry.ids).toEqual(["openai", "anthropic", "openai-compatible"]);
+    expect(() => registry.languageModel("my-provider:m1")).toThrow(
+      expect.objectContaining({
+        code: "unknown_provider",
+        message: expect.stringContaining("Registered providers: openai, anthropic, openai-compatible."),
+      }),
+    );
+    registry.register(myProvider);
+    const model = createLanguageModel("my-provider:big:v2", {
+      registry,
+      env: { MY_PROVIDER_URL: "http://localhost:9/v1" },
+      structuredOutput: "json-schema",
+    });
+    expect(model).toMatchObject({
+      provider: "my-provider",
+      modelId: "big:v2",
+      baseURL: "http://localhost:9/v1",
+      structuredOutput: "json-schema",
+    });
+    expect(() => registry.languageModel("gemini:pro")).toThrow(
+      expect.objectContaining({
+        message: expect.stringContaining("openai, anthropic, openai-compatible, my-provider"),
+      }),
+    );
+    // The registry given is the one used; the default one knows only the built-ins.
+    expect(() => createLanguageModel("my-provider:m")).toThrow(
+      expect.objectContaining({ code: "unknown_provider" }),
+    );
+  });
+
+  it("refuses a duplicate id and an invalid plugin", () => {
+    const registry = createProviderRegistry([myProvider]);
+    expect(() => registry.register(myProvider)).toThrow(
+      expect.objectContaining({ code: "duplicate_provider" }),
+    );
+    expect(() => registry.register(openaiProvider)).toThrow(
+      expect.objectContaining({ code: "duplicate_provider" }),
+    );
+    expect(() => registry.register({ id: "x", languageModel: echo })).toThrow(
+      expect.objectContaining({
+        code: "invalid_provider_plugin",
+        message: expect.stringContaining("specificationVersion"),
+      }),
+    );
+  });
+
+  it("checks what a provider returns, and wraps what it throws without leaking the key", () => {
+    const registry = new ProviderRegistry([
+      defineProvider({
+        id: "liar",
+        languageModel: (modelId) => ({
+          ...echo(modelId, { env: {} } as ProviderModelSettings),
+          modelId: "other",
+        }),
+      }),
+      defineProvider({
+        id: "thrower",
+        languageModel: (_modelId, settings) => {
+          throw new Error(`cannot connect with key ${settings.apiKey}`);
+        },
+      }),
+      defineProvider({
+        id: "careful",
+        languageModel: () => {
+          throw new ProfilekitError("missing_api_key", "No key.", { hint: "Set CAREFUL_KEY." });
+        },
+      }),
+    ]);
+    expect(registry.ids).toEqual(["liar", "thrower", "careful"]);
+    expect(() => registry.languageModel("liar:m")).toThrow(
+      expect.objectContaining({
+        code: "invalid_provider_model",
+        message: expect.stringMatching(/provider is "my-provider", not "liar"; modelId is "other", not "m"/),
+      }),
+    );
+    const thrown = (() => {
+      try {
+        registry.languageModel("thrower:m", { apiKey: "secret-key-123456" });
+      } catch (error) {
+        return error as Error;
+      }
+    })();
+    expect(thrown).toMatchObject({ code: "provider_failed" });
+    expect(thrown?.message).not.toContain("secret-key-123456");
+    expect(() => registry.languageModel("careful:m")).toThrow(
+      expect.objectContaining({ code: "missing_api_key" }),
+    );
+  });
+
+  it("the built-in providers are plugins like any other", () => {
+    for (const plugin of BUILTIN_PROVIDERS) expect(isProviderPlugin(plugin)).toBe(true);
+    expect(BUILTIN_PROVIDERS.map((plugin) => plugin.id)).toEqual([...PROVIDERS]);
   });
 });

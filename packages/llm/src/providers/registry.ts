@@ -1,14 +1,21 @@
-import type { LanguageModel, StructuredOutputSupport } from "@profilekit/spec";
+import {
+  type LanguageModel,
+  languageModelProblems,
+  type ProviderPlugin,
+  ProfilekitError,
+  parseProviderPlugin,
+  type StructuredOutputSupport,
+} from "@profilekit/spec";
 import { ModelConfigurationError } from "../errors.js";
-import { createAnthropicModel } from "./anthropic.js";
-import { normalizeBaseURL, resolveApiKey } from "./credentials.js";
-import { createOpenAIModel } from "./openai.js";
+import { redactSecrets } from "../redact.js";
+import { BUILTIN_PROVIDERS } from "./builtin.js";
 
+/** The built-in provider ids. */
 export const PROVIDERS = ["openai", "anthropic", "openai-compatible"] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 export interface LanguageModelOptions {
-  /** Else from the environment: OPENAI_API_KEY / ANTHROPIC_API_KEY (see README). */
+  /** Else from the provider's environment variable (OPENAI_API_KEY, ANTHROPIC_API_KEY...). */
   readonly apiKey?: string;
   /** Else from the environment: OPENAI_BASE_URL / ANTHROPIC_BASE_URL / PROFILEKIT_BASE_URL. */
   readonly baseURL?: string;
@@ -20,11 +27,120 @@ export interface LanguageModelOptions {
   /** Extra HTTP headers sent with every request (not part of the cache key). */
   readonly headers?: Readonly<Record<string, string>>;
   /** Where env vars are read; process.env by default. */
-  readonly env?: NodeJS.ProcessEnv;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The providers model ids are resolved in; default: the built-in ones. */
+  readonly registry?: ProviderRegistry;
 }
 
 /**
- * A model from its string id, `provider:model`:
+ * Providers by id, the prefix of a model id: `createLanguageModel("<id>:<model>")`
+ * asks the provider registered under `<id>` for the model named after the first
+ * colon. A registry starts with openai, anthropic and openai-compatible
+ * (`createProviderRegistry`); `register` adds a provider plugin, such as one a
+ * config's `plugins` exports.
+ */
+export class ProviderRegistry {
+  readonly #providers = new Map<string, ProviderPlugin>();
+
+  /** A registry holding exactly these plugins; most callers want createProviderRegistry. */
+  constructor(plugins: Iterable<unknown> = []) {
+    for (const plugin of plugins) this.register(plugin);
+  }
+
+  /**
+   * Adds a provider plugin, checked (`invalid_provider_plugin`); an id already
+   * registered is `duplicate_provider`. Returns the plugin.
+   */
+  register(value: unknown): ProviderPlugin {
+    const plugin = parseProviderPlugin(value);
+    if (this.#providers.has(plugin.id)) {
+      throw new ModelConfigurationError(
+        "duplicate_provider",
+        `A provider "${plugin.id}" is already registered.`,
+        { hint: "Give the provider another id, or register it once." },
+      );
+    }
+    this.#providers.set(plugin.id, plugin);
+    return plugin;
+  }
+
+  get(id: string): ProviderPlugin | undefined {
+    return this.#providers.get(id);
+  }
+
+  /** The registered ids, in registration order. */
+  get ids(): string[] {
+    return [...this.#providers.keys()];
+  }
+
+  /**
+   * The model `<provider>:<model>`. An unknown prefix is `unknown_provider`,
+   * listing the registered ones; what the provider returns is checked against
+   * the LanguageModel contract (`invalid_provider_model`).
+   */
+  languageModel(id: string, options: Omit<LanguageModelOptions, "registry"> = {}): LanguageModel {
+    const colon = id.indexOf(":");
+    const prefix = colon < 0 ? id : id.slice(0, colon);
+    const modelId = colon < 0 ? "" : id.slice(colon + 1).trim();
+    const plugin = this.#providers.get(prefix);
+    if (!plugin) {
+      throw new ModelConfigurationError(
+        "unknown_provider",
+        `Unknown model provider "${prefix}" in "${id}". Registered providers: ${this.ids.join(", ")}.`,
+        {
+          hint: "Write the model as provider:model, e.g. openai:gpt-4o-mini or anthropic:claude-sonnet-4-5; a provider from a package is registered by listing it in the config's plugins.",
+        },
+      );
+    }
+    if (modelId === "") {
+      throw new ModelConfigurationError(
+        "invalid_model_id",
+        `The model id "${id}" names no model after "${prefix}:".`,
+        { hint: `Write it as ${prefix}:<model>, e.g. openai:gpt-4o-mini.` },
+      );
+    }
+    let model: LanguageModel;
+    try {
+      model = plugin.languageModel(modelId, {
+        apiKey: options.apiKey,
+        baseURL: options.baseURL,
+        structuredOutput: options.structuredOutput,
+        headers: options.headers,
+        env: options.env ?? process.env,
+      });
+    } catch (error) {
+      if (error instanceof ProfilekitError) throw error;
+      const detail = redactSecrets(error instanceof Error ? error.message : String(error), [options.apiKey]);
+      throw new ModelConfigurationError(
+        "provider_failed",
+        `The provider "${prefix}" could not make the model "${modelId}": ${detail}`,
+        { hint: `Check the settings the provider "${prefix}" needs (its documentation names them).` },
+      );
+    }
+    const problems = languageModelProblems(model, { provider: prefix, modelId });
+    if (problems.length > 0) {
+      throw new ModelConfigurationError(
+        "invalid_provider_model",
+        `The provider "${prefix}" returned an invalid model for "${modelId}": ${problems.join("; ")}.`,
+        {
+          hint: "A provider's languageModel must return a LanguageModel (see @profilekit/spec) for the name asked.",
+        },
+      );
+    }
+    return model;
+  }
+}
+
+/** A registry with the built-in providers (openai, anthropic, openai-compatible), then `plugins`. */
+export function createProviderRegistry(plugins: Iterable<unknown> = []): ProviderRegistry {
+  return new ProviderRegistry([...BUILTIN_PROVIDERS, ...plugins]);
+}
+
+const builtins = createProviderRegistry();
+
+/**
+ * A model from its string id, `provider:model`, resolved in `options.registry`
+ * (default: the built-in providers):
  * - `openai:gpt-4o-mini` (OPENAI_API_KEY, OPENAI_BASE_URL)
  * - `anthropic:claude-sonnet-4-5` (ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL)
  * - `openai-compatible:<model>`: any chat-completions server; the base URL is
@@ -33,96 +149,6 @@ export interface LanguageModelOptions {
  * The model name is everything after the first colon (`llama3.1:8b` is fine).
  */
 export function createLanguageModel(id: string, options: LanguageModelOptions = {}): LanguageModel {
-  const colon = id.indexOf(":");
-  const provider = colon < 0 ? id : id.slice(0, colon);
-  const modelId = colon < 0 ? "" : id.slice(colon + 1).trim();
-  if (!(PROVIDERS as readonly string[]).includes(provider)) {
-    throw new ModelConfigurationError(
-      "unknown_provider",
-      `Unknown model provider "${provider}" in "${id}". Known providers: ${PROVIDERS.join(", ")}.`,
-      { hint: "Write the model as provider:model, e.g. openai:gpt-4o-mini or anthropic:claude-sonnet-4-5." },
-    );
-  }
-  if (modelId === "") {
-    throw new ModelConfigurationError(
-      "invalid_model_id",
-      `The model id "${id}" names no model after "${provider}:".`,
-      {
-        hint: `Write it as ${provider}:<model>, e.g. openai:gpt-4o-mini.`,
-      },
-    );
-  }
-  const env = options.env ?? process.env;
-  switch (provider as ProviderName) {
-    case "openai": {
-      const baseURL = normalizeBaseURL(options.baseURL ?? env.OPENAI_BASE_URL);
-      return createOpenAIModel({
-        provider: "openai",
-        modelId,
-        baseURL,
-        apiKey: resolveApiKey({
-          provider,
-          explicit: options.apiKey,
-          envVars: ["OPENAI_API_KEY"],
-          baseURL,
-          env,
-        }),
-        structuredOutput: structuredOutputFor(provider, options.structuredOutput, ["json-schema", "text"]),
-        headers: options.headers,
-        keyEnvVar: "OPENAI_API_KEY",
-      });
-    }
-    case "openai-compatible": {
-      const baseURL = normalizeBaseURL(options.baseURL ?? env.PROFILEKIT_BASE_URL ?? env.OPENAI_BASE_URL);
-      if (baseURL === undefined) {
-        throw new ModelConfigurationError(
-          "missing_base_url",
-          `The model "${id}" needs the server's base URL.`,
-          {
-            hint: "Set PROFILEKIT_BASE_URL (or OPENAI_BASE_URL), or pass baseURL, e.g. http://localhost:8000/v1.",
-          },
-        );
-      }
-      const envVars = ["PROFILEKIT_API_KEY", "OPENAI_API_KEY"];
-      return createOpenAIModel({
-        provider: "openai-compatible",
-        modelId,
-        baseURL,
-        apiKey: resolveApiKey({ provider, explicit: options.apiKey, envVars, baseURL, env }),
-        structuredOutput: structuredOutputFor(provider, options.structuredOutput, ["json-schema", "text"]),
-        headers: options.headers,
-        keyEnvVar: envVars.join(" or "),
-      });
-    }
-    case "anthropic": {
-      const baseURL = normalizeBaseURL(options.baseURL ?? env.ANTHROPIC_BASE_URL);
-      return createAnthropicModel({
-        modelId,
-        baseURL,
-        apiKey: resolveApiKey({
-          provider,
-          explicit: options.apiKey,
-          envVars: ["ANTHROPIC_API_KEY"],
-          baseURL,
-          env,
-        }),
-        structuredOutput: structuredOutputFor(provider, options.structuredOutput, ["tool", "text"]),
-        headers: options.headers,
-      });
-    }
-  }
-}
-
-function structuredOutputFor<const Allowed extends StructuredOutputSupport>(
-  provider: string,
-  requested: StructuredOutputSupport | undefined,
-  allowed: readonly [Allowed, ...Allowed[]],
-): Allowed {
-  if (requested === undefined) return allowed[0];
-  if ((allowed as readonly string[]).includes(requested)) return requested as Allowed;
-  throw new ModelConfigurationError(
-    "unsupported_structured_output",
-    `Provider "${provider}" cannot do structured output "${requested}"; it supports ${allowed.join(" or ")}.`,
-    { hint: `Set structuredOutput to ${allowed.join(" or ")}.` },
-  );
+  const { registry = builtins, ...rest } = options;
+  return registry.languageModel(id, rest);
 }

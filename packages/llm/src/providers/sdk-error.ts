@@ -1,6 +1,7 @@
 import { type FailureKind, ModelCallError } from "../errors.js";
+import { failureSummary } from "../failures.js";
 import { redactSecrets } from "../redact.js";
-import { type HeaderReader, kindOfStatus, retryAfterMs } from "../retry.js";
+import { type HeaderReader, isConnectionRefused, kindOfStatus, retryAfterMs } from "../retry.js";
 
 type ErrorClass = abstract new (...args: any[]) => Error;
 
@@ -12,15 +13,25 @@ export interface SdkErrorClasses {
   readonly APIUserAbortError: ErrorClass;
 }
 
+/** Where the request went and how it was authorised, for messages and summaries. */
+export interface SdkErrorContext {
+  readonly provider: string;
+  readonly classes: SdkErrorClasses;
+  readonly secrets: readonly string[];
+  readonly keyEnvVar: string;
+  /** The base URL requests went to (the SDK's default when none was given). */
+  readonly endpoint: string;
+  readonly modelId: string;
+}
+
 /**
  * Turns whatever an SDK threw into a ModelCallError: classified for retrying,
  * retry-after read from the response headers, the message scrubbed of the
- * key. The SDK error is not kept as `cause`, since its body may echo the key.
+ * key, and a summary of the cause (a refused connection names the base URL, a
+ * 401 the key's env var). The SDK error is not kept as `cause`, since its body
+ * may echo the key.
  */
-export function fromSdkError(
-  error: unknown,
-  context: { provider: string; classes: SdkErrorClasses; secrets: readonly string[]; keyEnvVar: string },
-): ModelCallError {
+export function fromSdkError(error: unknown, context: SdkErrorContext): ModelCallError {
   if (error instanceof ModelCallError) return error;
   const { classes } = context;
   let kind: FailureKind = "other";
@@ -35,12 +46,19 @@ export function fromSdkError(
     kind = status === undefined ? "other" : kindOfStatus(status);
     after = retryAfterMs(fields.headers);
   } else if (error instanceof SyntaxError) kind = "malformed";
+  const refused = kind === "connection" && isConnectionRefused(error);
   const detail = error instanceof Error ? error.message : String(error);
-  const message = redactSecrets(`${context.provider} request failed: ${detail}`, context.secrets);
+  const message = redactSecrets(
+    `${context.provider} request failed: ${detail}${refused ? ` (connection refused at ${context.endpoint})` : ""}`,
+    context.secrets,
+  );
+  const cause = refused ? "connection-refused" : kind === "aborted" ? "other" : kind;
   return new ModelCallError(message, {
     kind,
     status,
     retryAfterMs: after,
+    refused,
+    summary: redactSecrets(failureSummary(cause, { ...context, status }), context.secrets),
     hint: hintFor(kind, context.keyEnvVar),
   });
 }
@@ -50,5 +68,6 @@ function hintFor(kind: FailureKind, keyEnvVar: string): string | undefined {
   if (kind === "not-found") return "Check the model id and the base URL.";
   if (kind === "malformed")
     return "The server's answer was not valid JSON; check the base URL points at the API.";
+  if (kind === "connection") return "Check that the server is running and that the base URL is right.";
   return undefined;
 }

@@ -2,6 +2,7 @@ export {
   startMockServer,
   type MockFault,
   type MockHandler,
+  type MockRejection,
   type MockReply,
   type MockRequest,
   type MockServer,
@@ -10,3 +11,4 @@ export {
 } from "./mock-server.js";
 export { createFakeModel, FAKE_PERCENTAGE_ITEMS, type FakeModelOptions } from "./fake-model.js";
 export { createSchemaRandomModel, type SchemaRandomModelOptions } from "./schema-random-model.js";
+export type { PromptCacheOptions } from "./mock-prompt-cache.js";

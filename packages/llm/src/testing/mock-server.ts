@@ -2,6 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import type { ChatMessage, TokenUsage } from "@profilekit/spec";
+import { MockPromptCache, type PromptCacheOptions, tokensOf } from "./mock-prompt-cache.js";
+import {
+  type ChatCompletionRequest,
+  ChatCompletionRequestSchema,
+  describeIssues,
+  type MessagesRequest,
+  MessagesRequestSchema,
+} from "./mock-requests.js";
 
 /** One request as the mock server saw it, in a shape common to both APIs. */
 export interface MockRequest {
@@ -21,6 +29,21 @@ export interface MockRequest {
   /** The key the SDK sent (Authorization bearer or x-api-key). */
   readonly apiKey: string | undefined;
   readonly body: Readonly<Record<string, unknown>>;
+  /**
+   * The prompt as the provider caches it: the schema or tools, the system prompt, then the
+   * messages. Its length / 4 is the input tokens the server reports.
+   */
+  readonly prompt: string;
+  /** Anthropic: where each prefix marked with cache_control ends, as offsets into `prompt`. */
+  readonly cacheBreakpoints: readonly number[];
+}
+
+/** A request the server refused as the real API would: 400 invalid_request_error. */
+export interface MockRejection {
+  readonly api: "openai" | "anthropic";
+  readonly index: number;
+  readonly message: string;
+  readonly body: unknown;
 }
 
 /** A scripted answer: content, or a fault. `latencyMs` overrides the server's latency. */
@@ -62,11 +85,15 @@ export interface MockServerOptions {
   readonly handler: MockHandler;
   /** Delay before every reply, unless the reply sets its own. Default 0. */
   readonly latencyMs?: number;
+  /** The providers' prompt caches as simulated (see MockPromptCache); `false`: no cached tokens. */
+  readonly promptCache?: PromptCacheOptions | false;
 }
 
 export interface MockServerStats {
   /** Requests received. */
   requests: number;
+  /** Requests refused as invalid (400), before the handler saw them. */
+  rejected: number;
   /** Successful answers sent (json or text replies). */
   answered: number;
   faults: Record<MockFault, number>;
@@ -82,9 +109,11 @@ export interface MockServer {
   /** For the Anthropic SDK (which adds /v1 itself): `url`. */
   readonly anthropicBaseURL: string;
   readonly stats: Readonly<MockServerStats>;
-  /** Every request received, in arrival order. */
+  /** Every valid request received, in arrival order. */
   readonly log: readonly MockRequest[];
-  /** Zeroes the counts and the log. */
+  /** Every request refused as invalid, in arrival order. */
+  readonly rejections: readonly MockRejection[];
+  /** Zeroes the counts and the logs, and forgets the prompt caches. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -92,6 +121,7 @@ export interface MockServer {
 function emptyStats(): MockServerStats {
   return {
     requests: 0,
+    rejected: 0,
     answered: 0,
     faults: {
       "rate-limit": 0,
@@ -111,12 +141,19 @@ function emptyStats(): MockServerStats {
  * An HTTP server on 127.0.0.1 (random port) that speaks enough of OpenAI's
  * chat completions (`POST /v1/chat/completions`) and Anthropic's messages
  * (`POST /v1/messages`) for the official SDKs, with answers and faults
- * scripted by `handler`. It counts requests, answers, faults, and the most
- * requests it ever had in flight.
+ * scripted by `handler`. It is as strict as the real APIs about what it
+ * accepts (mock-requests.ts): a body they would refuse gets their 400 and
+ * never reaches the handler. Usage is reported as the providers report it,
+ * prompt-cache reads and writes included (mock-prompt-cache.ts). It counts
+ * requests, refusals, answers, faults, and the most requests it ever had in
+ * flight.
  */
 export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
   let stats = emptyStats();
   let log: MockRequest[] = [];
+  let rejections: MockRejection[] = [];
+  let arrivals = 0;
+  const cache = options.promptCache === false ? undefined : new MockPromptCache(options.promptCache);
   const server = createServer((req, res) => {
     stats.requests += 1;
     stats.inFlight += 1;
@@ -145,9 +182,27 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       sendJson(res, 404, { error: { message: `mock server: no route for ${req.method} ${req.url}` } });
       return;
     }
-    const body = JSON.parse(raw) as Record<string, unknown>;
+    const index = arrivals++;
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      json = undefined;
+    }
+    const parsed = (api === "openai" ? ChatCompletionRequestSchema : MessagesRequestSchema).safeParse(json);
+    if (!parsed.success) {
+      const message =
+        json === undefined ? "The request body is not valid JSON." : describeIssues(parsed.error);
+      stats.rejected += 1;
+      rejections.push({ api, index, message, body: json });
+      sendJson(res, 400, apiError(api, "invalid_request_error", message));
+      return;
+    }
+    const body = json as Record<string, unknown>;
     const request =
-      api === "openai" ? openaiRequest(body, req, log.length) : anthropicRequest(body, req, log.length);
+      api === "openai"
+        ? openaiRequest(parsed.data as ChatCompletionRequest, body, req, index)
+        : anthropicRequest(parsed.data as MessagesRequest, body, req, index);
     log.push(request);
     const reply = await options.handler(request);
     if ("fault" in reply) stats.faults[reply.fault] += 1;
@@ -157,7 +212,11 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     if (res.destroyed) return;
     if (!("fault" in reply)) {
       stats.answered += 1;
-      sendJson(res, 200, api === "openai" ? openaiAnswer(request, reply) : anthropicAnswer(request, reply));
+      sendJson(
+        res,
+        200,
+        api === "openai" ? openaiAnswer(request, reply, cache) : anthropicAnswer(request, reply, cache),
+      );
       return;
     }
     switch (reply.fault) {
@@ -209,9 +268,15 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     get log() {
       return log;
     },
+    get rejections() {
+      return rejections;
+    },
     reset() {
       stats = { ...emptyStats(), inFlight: stats.inFlight };
       log = [];
+      rejections = [];
+      arrivals = 0;
+      cache?.clear();
     },
     close() {
       server.closeAllConnections();
@@ -261,84 +326,122 @@ function keyOf(req: IncomingMessage): string | undefined {
   return bearer ?? (typeof key === "string" ? key : undefined);
 }
 
-function numberOr(value: unknown): number | undefined {
-  return typeof value === "number" ? value : undefined;
-}
-
-function openaiRequest(body: Record<string, unknown>, req: IncomingMessage, index: number): MockRequest {
-  const format = body.response_format as
-    | { type?: string; json_schema?: { name: string; schema: unknown; strict?: boolean } }
-    | undefined;
-  const messages = ((body.messages as { role: ChatMessage["role"]; content: unknown }[]) ?? []).map(
-    (message) => ({
-      role: message.role,
-      content: contentOf(message.content),
-    }),
-  );
+function openaiRequest(
+  parsed: ChatCompletionRequest,
+  body: Record<string, unknown>,
+  req: IncomingMessage,
+  index: number,
+): MockRequest {
+  const format =
+    parsed.response_format?.type === "json_schema" ? parsed.response_format.json_schema : undefined;
+  const messages = parsed.messages.map((message) => ({
+    role: message.role === "developer" ? ("system" as const) : message.role,
+    content: contentOf(message.content),
+  }));
+  const prompt =
+    (format?.schema ? JSON.stringify(format.schema) : "") +
+    messages.map((message) => message.content).join("");
   return {
     api: "openai",
     index,
-    model: String(body.model),
+    model: parsed.model,
     messages,
-    responseSchema:
-      format?.type === "json_schema" && format.json_schema
-        ? {
-            name: format.json_schema.name,
-            jsonSchema: format.json_schema.schema,
-            ...(format.json_schema.strict === undefined ? {} : { strict: format.json_schema.strict }),
-          }
-        : undefined,
-    temperature: numberOr(body.temperature),
-    seed: numberOr(body.seed),
-    maxOutputTokens: numberOr(body.max_completion_tokens) ?? numberOr(body.max_tokens),
+    responseSchema: format
+      ? {
+          name: format.name,
+          jsonSchema: format.schema,
+          ...(format.strict === undefined || format.strict === null ? {} : { strict: format.strict }),
+        }
+      : undefined,
+    temperature: parsed.temperature,
+    seed: parsed.seed,
+    maxOutputTokens: parsed.max_completion_tokens ?? parsed.max_tokens,
     apiKey: keyOf(req),
     body,
+    prompt,
+    cacheBreakpoints: [],
   };
 }
 
-function anthropicRequest(body: Record<string, unknown>, req: IncomingMessage, index: number): MockRequest {
-  const system = contentOf(body.system);
+function anthropicRequest(
+  parsed: MessagesRequest,
+  body: Record<string, unknown>,
+  req: IncomingMessage,
+  index: number,
+): MockRequest {
+  // The prompt in the order Anthropic caches it: tools, system, messages.
+  let prompt = "";
+  const breakpoints: number[] = [];
+  const append = (text: string, marked: boolean) => {
+    prompt += text;
+    if (marked) breakpoints.push(prompt.length);
+  };
+  for (const tool of parsed.tools ?? []) {
+    append(
+      JSON.stringify({ name: tool.name, description: tool.description, input_schema: tool.input_schema }),
+      Boolean(tool.cache_control),
+    );
+  }
+  const systemBlocks = typeof parsed.system === "string" ? [{ text: parsed.system }] : (parsed.system ?? []);
+  for (const block of systemBlocks)
+    append(block.text, "cache_control" in block && Boolean(block.cache_control));
+  const system = systemBlocks.map((block) => block.text).join("");
+  for (const message of parsed.messages) {
+    if (typeof message.content === "string") append(message.content, false);
+    else for (const block of message.content) append(block.text, Boolean(block.cache_control));
+  }
   const messages: ChatMessage[] = [
     ...(system === "" ? [] : [{ role: "system" as const, content: system }]),
-    ...((body.messages as { role: ChatMessage["role"]; content: unknown }[]) ?? []).map((message) => ({
-      role: message.role,
-      content: contentOf(message.content),
-    })),
+    ...parsed.messages.map((message) => ({ role: message.role, content: contentOf(message.content) })),
   ];
-  const choice = body.tool_choice as { type?: string; name?: string } | undefined;
+  const choice = parsed.tool_choice;
   const tool =
-    choice?.type === "tool"
-      ? (body.tools as { name: string; input_schema: unknown }[] | undefined)?.find(
-          (entry) => entry.name === choice.name,
-        )
-      : undefined;
+    choice?.type === "tool" ? parsed.tools?.find((entry) => entry.name === choice.name) : undefined;
   return {
     api: "anthropic",
     index,
-    model: String(body.model),
+    model: parsed.model,
     messages,
     responseSchema: tool ? { name: tool.name, jsonSchema: tool.input_schema } : undefined,
-    temperature: numberOr(body.temperature),
+    temperature: parsed.temperature,
     seed: undefined,
-    maxOutputTokens: numberOr(body.max_tokens),
+    maxOutputTokens: parsed.max_tokens,
     apiKey: keyOf(req),
     body,
+    prompt,
+    cacheBreakpoints: breakpoints,
   };
 }
 
 type ContentReply = Exclude<MockReply, { fault: string }>;
 
-function usageOf(request: MockRequest, reply: ContentReply, answer: string): TokenUsage {
-  const inputChars = request.messages.reduce((sum, message) => sum + message.content.length, 0);
-  return {
-    inputTokens: reply.usage?.inputTokens ?? Math.ceil(inputChars / 4),
-    outputTokens: reply.usage?.outputTokens ?? Math.ceil(answer.length / 4),
-  };
+/** Input and output tokens, prompt-cache reads and writes: the reply's own figures, else simulated. */
+function usageOf(
+  request: MockRequest,
+  reply: ContentReply,
+  answer: string,
+  cache: MockPromptCache | undefined,
+): Required<TokenUsage> {
+  const inputTokens = reply.usage?.inputTokens ?? tokensOf(request.prompt.length);
+  const outputTokens = reply.usage?.outputTokens ?? tokensOf(answer.length);
+  let cached = { read: 0, written: 0 };
+  if (cache && request.api === "openai")
+    cached = { read: cache.openai(request.model, request.prompt), written: 0 };
+  if (cache && request.api === "anthropic") {
+    cached = cache.anthropic(request.model, request.prompt, request.cacheBreakpoints);
+  }
+  const read = Math.min(inputTokens, reply.usage?.cachedInputTokens ?? cached.read);
+  const written = Math.min(inputTokens - read, reply.usage?.cacheWriteInputTokens ?? cached.written);
+  return { inputTokens, outputTokens, cachedInputTokens: read, cacheWriteInputTokens: written };
 }
 
-function openaiAnswer(request: MockRequest, reply: ContentReply): unknown {
+function openaiAnswer(
+  request: MockRequest,
+  reply: ContentReply,
+  cache: MockPromptCache | undefined,
+): unknown {
   const content = "json" in reply ? JSON.stringify(reply.json) : reply.text;
-  const usage = usageOf(request, reply, content);
+  const usage = usageOf(request, reply, content, cache);
   return {
     id: `chatcmpl-mock-${request.index}`,
     object: "chat.completion",
@@ -356,14 +459,25 @@ function openaiAnswer(request: MockRequest, reply: ContentReply): unknown {
       prompt_tokens: usage.inputTokens,
       completion_tokens: usage.outputTokens,
       total_tokens: usage.inputTokens + usage.outputTokens,
+      prompt_tokens_details: { cached_tokens: usage.cachedInputTokens, audio_tokens: 0 },
+      completion_tokens_details: {
+        reasoning_tokens: 0,
+        audio_tokens: 0,
+        accepted_prediction_tokens: 0,
+        rejected_prediction_tokens: 0,
+      },
     },
   };
 }
 
-function anthropicAnswer(request: MockRequest, reply: ContentReply): unknown {
+function anthropicAnswer(
+  request: MockRequest,
+  reply: ContentReply,
+  cache: MockPromptCache | undefined,
+): unknown {
   const asTool = "json" in reply && request.responseSchema !== undefined;
   const text = "json" in reply ? JSON.stringify(reply.json) : reply.text;
-  const usage = usageOf(request, reply, text);
+  const usage = usageOf(request, reply, text, cache);
   return {
     id: `msg_mock_${request.index}`,
     type: "message",
@@ -385,6 +499,12 @@ function anthropicAnswer(request: MockRequest, reply: ContentReply): unknown {
         ? reply.finishReason
         : "end_turn",
     stop_sequence: null,
-    usage: { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens },
+    usage: {
+      // Anthropic's input_tokens are those after the last cache breakpoint.
+      input_tokens: usage.inputTokens - usage.cachedInputTokens - usage.cacheWriteInputTokens,
+      cache_creation_input_tokens: usage.cacheWriteInputTokens,
+      cache_read_input_tokens: usage.cachedInputTokens,
+      output_tokens: usage.outputTokens,
+    },
   };
 }
