@@ -5,7 +5,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliRun, runCli } from "./testing/run-cli.js";
-import { readJson } from "./testing/run-output.js";
+import { readJson, readLines } from "./testing/run-output.js";
 
 const cliDir = fileURLToPath(new URL("../", import.meta.url));
 const examplePlugin = fileURLToPath(new URL("../../../examples/factor-politeness/", import.meta.url));
@@ -70,6 +70,66 @@ function expectUserError(run: CliRun, ...fragments: string[]) {
   for (const fragment of fragments) expect(run.stderr).toContain(fragment);
   expect(run.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
 }
+
+describe("model providers from a config's plugins", () => {
+  it("resolves a model id with a third-party prefix through a provider a plugin exports", async () => {
+    const dir = await project();
+    // A provider of its own: its model always prefers the response shown first, and says so in the
+    // JSON schema it is sent (a verdict), as a structured-output model would.
+    await writeFile(
+      join(dir, "always-first.mjs"),
+      `import { defineProvider } from "@profilekit/spec";
+export default defineProvider({
+  id: "always-first",
+  languageModel: (modelId) => ({
+    specificationVersion: 1,
+    provider: "always-first",
+    modelId,
+    baseURL: undefined,
+    structuredOutput: "json-schema",
+    async generate(request) {
+      const answer = request.responseSchema ? { verdict: "a" } : "first";
+      return { text: JSON.stringify(answer), usage: { inputTokens: 1, outputTokens: 1 }, finishReason: "stop" };
+    },
+  }),
+});
+`,
+    );
+    const file = await tsConfig(dir, {
+      ...base,
+      plugins: ["./always-first.mjs"],
+      models: { judge: "always-first:v1" },
+      settings: { human: true, evaluation: {} },
+      cache: false,
+    });
+    const run = await runCli(["run", "--config", file]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("plugin ./always-first.mjs: model provider always-first:");
+    const manifest = await readJson(join(dir, "runs/test/evaluation/manifest.json"));
+    expect(manifest.models.judge).toBe("always-first:v1");
+    // Shown first in both orders, so the two verdicts disagree once unswapped: every label a tie.
+    const judgements = await readLines(join(dir, "runs/test/evaluation/judgements.jsonl"));
+    expect(judgements.length).toBeGreaterThan(0);
+    for (const judgement of judgements) {
+      expect(judgement.verdicts).toEqual({ original: "a", swapped: "a" });
+      expect(judgement.label).toBe("tie");
+    }
+    const top = await readJson(join(dir, "runs/test/manifest.json"));
+    expect(top.plugins).toEqual([
+      { spec: "./always-first.mjs", factors: [], tasks: [], providers: ["always-first"] },
+    ]);
+  });
+
+  it("names the registered prefixes when a model id's provider is unknown", async () => {
+    const dir = await project();
+    const file = await tsConfig(dir, {
+      ...base,
+      models: { judge: "nowhere:v1" },
+      settings: { human: true, evaluation: {} },
+    });
+    expectUserError(await runCli(["run", "--config", file]), "models.judge", "nowhere", "openai");
+  });
+});
 
 describe("profilekit init", () => {
   it("writes a config that run accepts, and refuses to overwrite it without --force", async () => {

@@ -223,7 +223,7 @@ describe("computeAttribution's skip paths", () => {
     expect(attribution.notes).toEqual([
       "Joint regression skipped: every pair is labelled tie, and the regression is fitted on the others.",
     ]);
-    expect(attribution.lengthControlled).toEqual([
+    expect(attribution.lengthControlled).toMatchObject([
       {
         factor: "number-of-facts",
         pairs: 3,
@@ -231,11 +231,15 @@ describe("computeAttribution's skip paths", () => {
         partialTauB: null,
         lengthTauB: null,
         factorLengthTauB: -1,
+        // On the profile's draws, with 3 clusters: no interval, and the note says why.
+        ci95: null,
+        pValue: null,
       },
     ]);
+    expect(attribution.lengthControlled![0]!.note).toMatch(/Only 3 clusters/);
   });
 
-  it("leaves the regression out when no non-tie pair has every factor, and notes pairs left out", async () => {
+  it("imputes a missing value as no difference, with a missing-side column, rather than dropping the pair", async () => {
     const pairs = [
       { id: "u1", label: "a" as const, group: "g" },
       { id: "u2", label: "b" as const, group: "g" },
@@ -250,9 +254,13 @@ describe("computeAttribution's skip paths", () => {
       seed: 1,
       bootstrap: 10,
     });
-    expect(attribution.jointRegression).toBeNull();
-    expect(attribution.notes).toContain(
-      "Joint regression skipped: each of the 2 non-tie pairs misses at least one factor, and the regression is fitted on pairs where every factor was measured.",
+    // Each pair misses one factor: complete cases would drop both; imputation keeps both.
+    expect(attribution.jointRegression).toMatchObject({ missing: "impute", used: 2, dropped: 0 });
+    const byFactor = new Map(attribution.jointRegression!.factors.map((f) => [f.factor, f]));
+    expect(byFactor.get("length")).toMatchObject({ missing: 1, imputed: 1 });
+    expect(byFactor.get("number-of-facts")).toMatchObject({ missing: 1, imputed: 1 });
+    expect(attribution.jointRegression!.notes.join(" ")).toMatch(
+      /missing values of the pairs used were counted as 0/,
     );
 
     const some = [...factorsOn("u1", 1, null), ...factorsOn("u2", -1, -1)];
@@ -260,10 +268,8 @@ describe("computeAttribution's skip paths", () => {
       seed: 1,
       bootstrap: 0,
     });
-    expect(partial.jointRegression).toMatchObject({ used: 1, dropped: 1 });
-    expect(partial.notes).toEqual([
-      "Joint regression: 1 of 2 non-tie pairs left out because a factor was not measured on them (see each factor's missing).",
-    ]);
+    expect(partial.jointRegression).toMatchObject({ used: 2, dropped: 0 });
+    expect(partial.notes).toEqual([]);
   });
 
   it("leaves the length-controlled scores out when length was measured on no pair", async () => {

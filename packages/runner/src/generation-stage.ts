@@ -204,7 +204,7 @@ export async function estimateGenerate(input: GenerateRequest): Promise<{
     levels: request.levels,
     seed: request.seed,
   });
-  const client = openModelClient(request.model, request.cache);
+  const client = openModelClient(request.model, request.cache, { providers: request.providers });
   try {
     const generator = client.estimate(plan.flat().map(({ call }) => call));
     return {

@@ -162,6 +162,7 @@ export async function analyze(input: AnalyzeRequest): Promise<AnalyzeResult> {
           usage,
           scoring.seed,
           evidence.add,
+          request.providers,
         )
       : undefined;
   try {
@@ -294,6 +295,8 @@ export async function estimateAnalyze(
     request.cache,
     new UsageTracker(),
     request.seed,
+    undefined,
+    request.providers,
   );
   try {
     const requests = await extraction.plan(modelFactors, all);

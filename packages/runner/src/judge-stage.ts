@@ -164,7 +164,7 @@ export async function estimateJudge(input: JudgeRequest): Promise<{ pairs: numbe
     allowTies: request.allowTies,
     seed: request.seed,
   });
-  const client = openModelClient(request.model, request.cache);
+  const client = openModelClient(request.model, request.cache, { providers: request.providers });
   try {
     return {
       pairs: stageInput.pairs.length,

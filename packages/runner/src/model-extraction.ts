@@ -5,6 +5,7 @@ import {
   type ModelClient,
   type ModelFactorExtractorWithStats,
   planExtraction,
+  type ProviderRegistry,
   type UsageTracker,
 } from "@profilekit/llm";
 import { type ExtractionRecord, ExtractionModeSchema, type FactorPlugin, type Pair } from "@profilekit/spec";
@@ -61,8 +62,9 @@ export function openExtraction(
   usage: UsageTracker,
   seed: number,
   onRecord?: (record: ExtractionRecord) => void,
+  providers?: ProviderRegistry,
 ): Extraction {
-  const client = openModelClient(spec.model, cache, { usage });
+  const client = openModelClient(spec.model, cache, { usage, providers });
   const options = {
     client,
     seed,

@@ -1,4 +1,5 @@
 import {
+  ProviderRegistry as ProviderRegistryClass,
   createLanguageModel,
   createModelClient,
   DEFAULT_CACHE_PATH,
@@ -7,6 +8,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type ModelClient,
   type ModelEvent,
+  type ProviderRegistry,
   type UsageTracker,
 } from "@profilekit/llm";
 import { z } from "zod";
@@ -47,6 +49,14 @@ export const ModelSpecSchema = z
 export type ModelSpec = z.output<typeof ModelSpecSchema>;
 export type ModelSpecInput = z.input<typeof ModelSpecSchema>;
 
+const isProviderRegistry = (value: unknown): value is ProviderRegistry =>
+  value instanceof ProviderRegistryClass;
+
+/** Where the providers of model ids are found: the built-in ones, and any a config's plugins add. */
+export const ProvidersSchema = z.custom<ProviderRegistry>(isProviderRegistry, {
+  message: "providers must be a ProviderRegistry (createProviderRegistry from @profilekit/llm)",
+});
+
 /** Where model answers are cached (sqlite), or false for no cache. */
 export const CacheSpecSchema = z
   .union([z.string().min(1), z.literal(false)])
@@ -61,9 +71,17 @@ export type CacheSpec = z.output<typeof CacheSpecSchema>;
 export function openModelClient(
   spec: ModelSpec,
   cache: CacheSpec,
-  shared: { readonly usage?: UsageTracker; readonly onEvent?: (event: ModelEvent) => void } = {},
+  shared: {
+    readonly usage?: UsageTracker;
+    readonly onEvent?: (event: ModelEvent) => void;
+    /** Where the model id's provider is found (default: the built-in providers). */
+    readonly providers?: ProviderRegistry | undefined;
+  } = {},
 ): ModelClient {
-  const model = createLanguageModel(spec.id, spec.baseURL ? { baseURL: spec.baseURL } : {});
+  const model = createLanguageModel(spec.id, {
+    ...(spec.baseURL ? { baseURL: spec.baseURL } : {}),
+    ...(shared.providers ? { registry: shared.providers } : {}),
+  });
   return createModelClient({
     model,
     cache: cache === false ? false : { path: cache },

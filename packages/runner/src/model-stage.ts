@@ -46,6 +46,7 @@ export interface ModelStageRequest {
   readonly extractor?: z.output<typeof ModelSpecSchema> | undefined;
   readonly extraction: import("./model-extraction.js").ExtractionSettings;
   readonly cache: import("./model-spec.js").CacheSpec;
+  readonly providers?: import("@profilekit/llm").ProviderRegistry | undefined;
   readonly out?: string | undefined;
   readonly registry?: PluginRegistry | undefined;
   readonly signal?: AbortSignal | undefined;
@@ -155,7 +156,7 @@ export function openStageClients(
   folder: RunFolderWriter,
 ): StageClients {
   const usage = new UsageTracker();
-  const client = openModelClient(request.model, request.cache, { usage });
+  const client = openModelClient(request.model, request.cache, { usage, providers: request.providers });
   const evidence = request.extractor !== undefined ? new EvidenceLog(folder) : undefined;
   let extraction: Extraction | undefined;
   try {
@@ -167,6 +168,7 @@ export function openStageClients(
             usage,
             input.scoring.seed,
             evidence?.add,
+            request.providers,
           )
         : undefined;
   } catch (error) {

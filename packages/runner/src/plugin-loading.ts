@@ -1,6 +1,13 @@
 import { pathToFileURL } from "node:url";
 import type { PluginRegistry } from "@profilekit/core";
-import { type FactorPlugin, ProfilekitError, type TaskAdapterInput } from "@profilekit/spec";
+import type { ProviderRegistry } from "@profilekit/llm";
+import {
+  type FactorPlugin,
+  isProviderPlugin,
+  ProfilekitError,
+  type ProviderPlugin,
+  type TaskAdapterInput,
+} from "@profilekit/spec";
 import { resolveModule } from "./module-resolution.js";
 
 /** What one entry of `plugins` added to the registry. */
@@ -11,14 +18,20 @@ export interface LoadedPlugin {
   readonly module: string;
   readonly factors: readonly string[];
   readonly tasks: readonly string[];
+  /** Model providers it added, by prefix (`myprovider` of `myprovider:model`). */
+  readonly providers: readonly string[];
 }
 
-type Plugin = { kind: "factor"; value: FactorPlugin } | { kind: "task"; value: TaskAdapterInput };
+type Plugin =
+  | { kind: "factor"; value: FactorPlugin }
+  | { kind: "task"; value: TaskAdapterInput }
+  | { kind: "provider"; value: ProviderPlugin };
 
 function classify(value: unknown): Plugin | undefined {
   if (value === null || typeof value !== "object") return undefined;
   const record = value as Record<string, unknown>;
   if (typeof record.extract === "function") return { kind: "factor", value: value as FactorPlugin };
+  if (isProviderPlugin(value)) return { kind: "provider", value: value as ProviderPlugin };
   if (Array.isArray(record.factors) && typeof record.prompts === "object") {
     return { kind: "task", value: value as TaskAdapterInput };
   }
@@ -50,7 +63,7 @@ function pluginsOf(
     if (plugin === undefined) {
       throw new ProfilekitError(
         "invalid_plugin",
-        `plugin "${spec}" exports ${Array.isArray(exported) ? `at [${i}] ` : ""}something that is neither a factor plugin (no extract function) nor a task adapter (no factors and prompts)`,
+        `plugin "${spec}" exports ${Array.isArray(exported) ? `at [${i}] ` : ""}something that is neither a factor plugin (no extract function), a task adapter (no factors and prompts) nor a model provider (no languageModel function)`,
         {
           ...where,
           hint: "build factors with defineResponseFactor or definePairFactor from @profilekit/spec",
@@ -63,13 +76,15 @@ function pluginsOf(
 
 /**
  * Loads every module of a config's `plugins` (resolved from the config file's folder) and
- * registers what each exports: factor plugins and task adapters. A plugin whose id is taken,
- * or that the registry refuses, fails naming the entry of `plugins`.
+ * registers what each exports: factor plugins and task adapters in `registry`, model providers in
+ * `providers` when given (a config's models may then be `<prefix>:<model>`). A plugin whose id is taken, or
+ * that a registry refuses, fails naming the entry of `plugins`.
  */
 export async function loadPlugins(
   specs: readonly string[],
   config: { file: string; dir: string },
   registry: PluginRegistry,
+  providers?: ProviderRegistry,
 ): Promise<LoadedPlugin[]> {
   const loaded: LoadedPlugin[] = [];
   for (const [i, spec] of specs.entries()) {
@@ -84,11 +99,24 @@ export async function loadPlugins(
     }
     const factors: string[] = [];
     const tasks: string[] = [];
+    const providerIds: string[] = [];
     for (const plugin of pluginsOf(module, spec, field, config.file)) {
       try {
         if (plugin.kind === "factor") {
           registry.registerFactor(plugin.value);
           factors.push(plugin.value.id);
+        } else if (plugin.kind === "provider") {
+          if (providers === undefined) {
+            throw new ProfilekitError(
+              "invalid_plugin",
+              `model provider "${plugin.value.id}" has no registry to join here`,
+              {
+                hint: "model providers are loaded by `profilekit run` (a study), which resolves the config's models through them",
+              },
+            );
+          }
+          providers.register(plugin.value);
+          providerIds.push(plugin.value.id);
         } else {
           registry.registerTask(plugin.value);
           tasks.push(plugin.value.id);
@@ -97,7 +125,7 @@ export async function loadPlugins(
         throw pluginError(error, spec, field, config.file);
       }
     }
-    loaded.push({ spec, module: file, factors, tasks });
+    loaded.push({ spec, module: file, factors, tasks, providers: providerIds });
   }
   return loaded;
 }

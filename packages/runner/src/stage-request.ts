@@ -14,7 +14,7 @@ import {
 } from "@profilekit/spec";
 import { z } from "zod";
 import { formatFieldPath } from "./field-path.js";
-import { CacheSpecSchema, ModelSpecSchema } from "./model-spec.js";
+import { CacheSpecSchema, ModelSpecSchema, ProvidersSchema } from "./model-spec.js";
 import { ExtractionSettingsSchema } from "./model-extraction.js";
 
 // The fields every stage request shares. A request is parsed once, at the library's edge, by its
@@ -87,6 +87,8 @@ export const FactorStageFields = {
     sourceBudget: 24_000,
   }),
   cache: CacheSpecSchema,
+  /** Where the providers of model ids are found (default: openai, anthropic, openai-compatible). */
+  providers: ProvidersSchema.optional(),
   /**
    * The resampling unit: pairs with the same key are resampled together (docs/methodology.md: the
    * coarsest level of dependence). Default: the dataset preset's natural level, else `auto` (the

@@ -1,7 +1,13 @@
 import { rm } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { GroupCountsSchema, type PluginRegistry, type Profile } from "@profilekit/core";
-import { createLanguageModel, type UsageReport, UsageReportSchema } from "@profilekit/llm";
+import {
+  createLanguageModel,
+  createProviderRegistry,
+  type ProviderRegistry,
+  type UsageReport,
+  UsageReportSchema,
+} from "@profilekit/llm";
 import { canonicalHash, ProfilekitError, runFolderSchemaVersion, type TaskAdapter } from "@profilekit/spec";
 import { z } from "zod";
 import { type AlignmentFile, compareProfiles, writeAlignmentFile } from "./alignment-stage.js";
@@ -66,6 +72,8 @@ export interface StudyOptions {
   readonly force?: boolean;
   /** Where the config's factor ids and tasks are looked up; its plugins are registered here too. */
   readonly registry?: PluginRegistry;
+  /** Where the config's model ids are resolved; the model providers its plugins export join it. */
+  readonly providers?: ProviderRegistry;
   /** Versions of the app that runs the study, for the manifests. */
   readonly versions?: Readonly<Record<string, string>>;
   readonly onStage?: (setting: ProfileRole, status: "running" | "resumed" | "found") => void;
@@ -149,12 +157,16 @@ function requireTaskPrompt(
  */
 function checkModels(
   models: Record<"extractor" | "judge" | "generator", ModelSpec | undefined>,
+  providers: ProviderRegistry,
   file: string,
 ): void {
   for (const [role, spec] of Object.entries(models)) {
     if (spec === undefined) continue;
     try {
-      createLanguageModel(spec.id, spec.baseURL ? { baseURL: spec.baseURL } : {});
+      createLanguageModel(spec.id, {
+        ...(spec.baseURL ? { baseURL: spec.baseURL } : {}),
+        registry: providers,
+      });
     } catch (error) {
       atField(error, file, `models.${role}`);
     }
@@ -251,7 +263,8 @@ const describeFactors = (factors: readonly SelectedFactor[]) =>
 export async function runStudy(study: StudyConfig, options: StudyOptions = {}): Promise<StudyOutcome> {
   const { config, file, dir } = study;
   const registry = options.registry ?? createBuiltinRegistry();
-  const plugins = await loadPlugins(config.plugins, study, registry);
+  const providers = options.providers ?? createProviderRegistry();
+  const plugins = await loadPlugins(config.plugins, study, registry, providers);
   const task = resolveTask(registry, config, file);
   const factors = configuredFactors(registry, task, config, file);
   const { evaluation, generation } = config.settings;
@@ -261,7 +274,7 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
   // ConfigSchema refuses settings.evaluation without models.judge, and generation without a generator.
   const judgeModel = evaluation !== undefined ? modelOf(config.models.judge!, config) : undefined;
   const generator = generation !== undefined ? modelOf(config.models.generator!, config) : undefined;
-  checkModels({ extractor, judge: judgeModel, generator }, file);
+  checkModels({ extractor, judge: judgeModel, generator }, providers, file);
   const outDir = resolve(dir, config.out ?? join("runs", task.id));
   const dataPath = resolve(dir, config.data.path);
   const dataHash = await fingerprintData(dataPath, file);
@@ -296,6 +309,7 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
     extraction: config.extraction,
     cache,
     registry,
+    providers,
     ...(options.signal ? { signal: options.signal } : {}),
   };
   const provenance = (setting: ProfileRole, configHash: string) => ({
@@ -427,7 +441,12 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
     config: { file: relative(outDir, file), hash: canonicalHash(config), resolved: config },
     task: task.id,
     data: { path: config.data.path, sha256: dataHash },
-    plugins: plugins.map(({ spec, factors: ids, tasks }) => ({ spec, factors: ids, tasks })),
+    plugins: plugins.map(({ spec, factors: ids, tasks, providers: prefixes }) => ({
+      spec,
+      factors: ids,
+      tasks,
+      ...(prefixes.length > 0 ? { providers: prefixes } : {}),
+    })),
     factors: describeFactors(factors),
     seed: scoring.seed,
     models: Object.fromEntries(

@@ -85,6 +85,7 @@ export function runCommand(io: CliIo): Command {
         const added = [
           ...plugin.factors.map((id) => `factor ${id}`),
           ...plugin.tasks.map((id) => `task ${id}`),
+          ...plugin.providers.map((id) => `model provider ${id}:`),
         ];
         io.stderr.write(`plugin ${plugin.spec}: ${added.join(", ") || "nothing registered"}\n`);
       }
