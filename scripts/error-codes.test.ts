@@ -86,7 +86,7 @@ describe("error codes", () => {
   it("docs/errors.md lists every code with its exit code", () => {
     const docs = readFileSync(join(repo, "docs", "errors.md"), "utf8");
     const rows = new Map(
-      [...docs.matchAll(/^\| `([a-z_]+)` \| (\d) \|/gm)].map((m) => [m[1]!, Number(m[2])]),
+      [...docs.matchAll(/^\| `([a-z_]+)` \| (\d+) \|/gm)].map((m) => [m[1]!, Number(m[2])]),
     );
     const expected = new Map(Object.entries(errorCatalog).map(([code, { exit }]) => [code, exit]));
     expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(expected));

@@ -19,6 +19,7 @@ export interface ModelFlags {
   readonly cache: boolean;
   readonly cachePath: string;
   readonly maxCost?: number;
+  readonly maxFailures: number;
   readonly dryRun?: boolean;
 }
 
@@ -26,6 +27,15 @@ const positiveNumber = (raw: string): number => {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0)
     throw new InvalidArgumentError(`expected a positive number, got "${raw}"`);
+  return value;
+};
+
+const share = (raw: string): number => {
+  const text = raw.trim();
+  const value = text.endsWith("%") ? Number(text.slice(0, -1)) / 100 : Number(text);
+  if (!Number.isFinite(value) || value < 0 || value > 1) {
+    throw new InvalidArgumentError(`expected a share from 0 to 1 or a percentage (5%), got "${raw}"`);
+  }
   return value;
 };
 

@@ -27,7 +27,7 @@ export interface StageCommandFlags extends ReadFlags, ModelFlags, ScoringFlags, 
 }
 
 /** The request fields every model stage takes from its command's flags. */
-export function stageRequestOf(file: string, flags: StageCommandFlags) {
+export function stageRequestOf(file: string, flags: StageCommandFlags, io: CliIo) {
   return {
     pairs: file,
     read: readOf(flags),
@@ -38,6 +38,8 @@ export function stageRequestOf(file: string, flags: StageCommandFlags) {
       ? {}
       : { extractor: modelSpecOf(flags.extractor, flags), extraction: extractionOf(flags) }),
     cache: cacheOf(flags),
+    maxFailures: flags.maxFailures,
+    ...(io.signal ? { signal: io.signal } : {}),
     provenance: { versions: cliVersions },
   } satisfies Partial<JudgeRequest>;
 }

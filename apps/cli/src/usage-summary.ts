@@ -1,4 +1,5 @@
 import type { EstimateReport, UsageReport } from "@profilekit/llm";
+import type { DryRun } from "@profilekit/runner";
 
 const count = (n: number): string => n.toLocaleString("en-US");
 const usd = (value: number | null): string =>
@@ -26,8 +27,21 @@ export function formatEstimate(what: string, report: EstimateReport): string {
   const lines = [
     `${what}: ${count(report.requests)} calls to ${report.model}, ${count(report.cached)} already in the cache, ` +
       `${count(report.calls)} to make: about ${count(report.inputTokens)} input and ${count(report.outputTokens)} output tokens, ` +
-      `${report.costUsd === null ? "cost unknown" : `about ${usd(report.costUsd)}`} (prices as of ${report.pricesAsOf})`,
+      `${report.costUsd === null ? "cost unknown" : `about ${usd(report.costUsd)}`}` +
+      `${report.batchCostUsd === null || report.batchCostUsd === undefined ? "" : `, ${usd(report.batchCostUsd)} through the batch API`}` +
+      ` (prices as of ${report.pricesAsOf})`,
     ...report.notes,
   ];
   return lines.join("\n");
+}
+
+/** A whole dry run: a paragraph per model and purpose, then the total at standard and batch rates. */
+export function formatDryRun(what: string, dryRun: DryRun): string {
+  if (dryRun.plans.length === 0) return `${what}; no factor calls a model, so the run costs nothing`;
+  const plans = dryRun.plans.map((plan) => formatEstimate(`  ${plan.purpose}`, plan));
+  const total =
+    dryRun.costUsd === null
+      ? "total: unknown (a model has no price)"
+      : `total: about ${usd(dryRun.costUsd)}${dryRun.batchCostUsd === null ? "" : `, ${usd(dryRun.batchCostUsd)} through the batch API`}`;
+  return [`${what}:`, ...plans, total].join("\n");
 }

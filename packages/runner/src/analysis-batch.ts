@@ -20,6 +20,8 @@ export interface BatchSettings {
   /** How a pair's resampling cluster (labels.jsonl's `group`) is derived. */
   readonly clusterLevel: ClusterLevel;
   readonly modelExtractor?: ModelFactorExtractor;
+  /** Stops the model calls of a batch (an interruption, or too many failures). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -88,7 +90,7 @@ async function extractFactors(
     : [];
   const fromModel =
     modelExtractor && modelPlugins.length > 0
-      ? await modelExtractor.extract(modelPlugins, pairs)
+      ? await modelExtractor.extract(modelPlugins, pairs, settings.signal ? { signal: settings.signal } : {})
       : new Map<string, readonly Manifestation[]>();
   const perFactor: (readonly Manifestation[])[] = [];
   for (const { plugin, options } of settings.factors) {
@@ -98,6 +100,7 @@ async function extractFactors(
         options,
         seed: settings.seed,
         ...(modelExtractor ? { modelExtractor } : {}),
+        ...(settings.signal ? { signal: settings.signal } : {}),
       }));
     checkExtraction(plugin.id, pairs, extracted);
     perFactor.push(extracted);

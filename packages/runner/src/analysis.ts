@@ -52,6 +52,8 @@ export interface AnalysisRequest {
   readonly signal?: AbortSignal;
   /** What the model extractor read, streamed to evidence.jsonl batch by batch. */
   readonly evidence?: EvidenceLog;
+  /** Runs after every pair is measured, before any file is published: it may refuse the run (too many failed calls). */
+  readonly beforeCommit?: () => void;
 }
 
 export interface AnalysisResult {
@@ -85,6 +87,7 @@ export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisRes
       seed: request.scoring.seed,
       labelSource: request.labelSource ?? "human",
       clusterLevel: request.cluster.keys,
+      ...(request.signal ? { signal: request.signal } : {}),
       ...(request.modelExtractor ? { modelExtractor: request.modelExtractor } : {}),
     };
     const keep = async (batch: AnalyzedBatch) => {
@@ -128,6 +131,7 @@ export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisRes
       }
       if (batch.length > 0) await keep(await analyzeBatch(batch, settings));
     }
+    request.beforeCommit?.();
     const clusterLevel = request.cluster.recorded;
     const profile = computeProfile(accumulator, { ...request.scoring, clusterLevel });
     const groupCounts = groupCountsOf(accumulator, { clusterLevel });

@@ -15,8 +15,10 @@ import { attributionDefaults } from "./attribution.js";
 import { createBuiltinRegistry } from "./builtins.js";
 import { modelFreeFactorIds, needsModel, type SelectedFactor, selectFactors } from "./factor-selection.js";
 import { EvidenceLog } from "./evidence-log.js";
+import { StageGuard } from "./stage-guard.js";
 import type { StageProgress } from "./model-stage.js";
-import { openExtraction } from "./model-extraction.js";
+import { type CallPlan, type DryRun, priceCallPlans } from "./dry-run.js";
+import { extractionCallPlan, openExtraction } from "./model-extraction.js";
 import { describeRun, inputName, ProvenanceSchema, studyMarks } from "./provenance.js";
 import { RunFolderWriter } from "./run-folder/writer.js";
 import {
@@ -149,6 +151,8 @@ export async function analyze(input: AnalyzeRequest): Promise<AnalyzeResult> {
   const read = readOptionsOf(request);
   const pairs = typeof request.pairs === "string" ? readPairs(request.pairs, read) : request.pairs;
   const usage = new UsageTracker();
+  const guard = new StageGuard("analyze", request.maxFailures, request.signal);
+  guard.watch(() => usage.report());
   const folder = await RunFolderWriter.open(request.out);
   const evidence =
     request.extractor && factors.some(({ plugin }) => needsModel(plugin))
@@ -161,8 +165,7 @@ export async function analyze(input: AnalyzeRequest): Promise<AnalyzeResult> {
           request.cache,
           usage,
           scoring.seed,
-          evidence.add,
-          request.providers,
+          { onRecord: evidence.add, providers: request.providers, onEvent: guard.onEvent },
         )
       : undefined;
   try {
@@ -185,7 +188,8 @@ export async function analyze(input: AnalyzeRequest): Promise<AnalyzeResult> {
             ),
           }
         : {}),
-      ...(request.signal ? { signal: request.signal } : {}),
+      signal: guard.signal,
+      ...(extraction ? { beforeCommit: () => guard.check(usage.report()) } : {}),
     });
     const stats = extraction?.extractor.stats();
     const profile = await folder.profile(
@@ -230,7 +234,7 @@ export async function analyze(input: AnalyzeRequest): Promise<AnalyzeResult> {
     };
   } catch (error) {
     await folder.abandon();
-    throw error;
+    throw guard.translate(error);
   } finally {
     await extraction?.client.close();
   }
@@ -276,38 +280,31 @@ function readRecordOf(request: ParsedAnalyzeRequest): Record<string, unknown> {
   return { ...(request.read ?? {}), seed: request.seed };
 }
 
-/** What a dry run of analyze would call: the extractor's requests and their price, calling nothing. */
-export async function estimateAnalyze(
-  input: AnalyzeRequest,
-): Promise<{ pairs: number; modelFactors: number; estimate: EstimateReport | undefined }> {
+/** The calls analyze would make, for a dry run: the extractor's, planned from every pair, calling nothing. */
+export async function planAnalyze(input: AnalyzeRequest): Promise<{ pairs: number; plans: CallPlan[] }> {
   const request = parseRequest(AnalyzeRequestSchema, input, "analyze");
   const { factors } = chosenFactors(request);
   const all = [];
   const source =
     typeof request.pairs === "string" ? readPairs(request.pairs, readOptionsOf(request)) : request.pairs;
   for await (const pair of source) all.push(pair);
-  const modelFactors = factors.filter(({ plugin }) => isModelExtracted(plugin)).map(({ plugin }) => plugin);
-  if (request.extractor === undefined || modelFactors.length === 0) {
-    return { pairs: all.length, modelFactors: 0, estimate: undefined };
-  }
-  const extraction = openExtraction(
-    { model: request.extractor, settings: request.extraction },
-    request.cache,
-    new UsageTracker(),
-    request.seed,
-    undefined,
-    request.providers,
-  );
-  try {
-    const requests = await extraction.plan(modelFactors, all);
-    return {
-      pairs: all.length,
-      modelFactors: modelFactors.length,
-      estimate: extraction.client.estimate(requests),
-    };
-  } finally {
-    await extraction.client.close();
-  }
+  const plan =
+    request.extractor === undefined
+      ? undefined
+      : await extractionCallPlan(
+          { model: request.extractor, settings: request.extraction },
+          { cache: request.cache, seed: request.seed, providers: request.providers },
+          factors.map(({ plugin }) => plugin),
+          all,
+        );
+  return { pairs: all.length, plans: plan ? [plan] : [] };
+}
+
+/** A dry run of analyze: its calls priced (standard and batch rates), nothing called or written. */
+export async function estimateAnalyze(input: AnalyzeRequest): Promise<{ pairs: number; dryRun: DryRun }> {
+  const { pairs, plans } = await planAnalyze(input);
+  const request = parseRequest(AnalyzeRequestSchema, input, "analyze");
+  return { pairs, dryRun: await priceCallPlans(plans, request.cache, request.providers) };
 }
 
 /** The stage's selected factors, for callers that report them before running (the CLI's warning). */

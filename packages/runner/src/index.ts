@@ -7,6 +7,7 @@ export {
   AnalyzeRequestSchema,
   analyze,
   estimateAnalyze,
+  planAnalyze,
   ExtractionSummarySchema,
   type AnalyzeProfile,
   type AnalyzeRequest,
@@ -14,6 +15,7 @@ export {
 } from "./human-stage.js";
 export {
   estimateJudge,
+  planJudge,
   JudgeProfileSchema,
   JudgeRequestSchema,
   judge,
@@ -24,6 +26,7 @@ export {
 } from "./judge-stage.js";
 export {
   estimateGenerate,
+  planGenerate,
   GenerateRequestSchema,
   GenerationProfileSchema,
   generate,
@@ -44,11 +47,14 @@ export {
 } from "./alignment-stage.js";
 export { RescoreRequestSchema, rescore, type RescoreRequest } from "./rescore.js";
 export type { StageProgress } from "./model-stage.js";
+export { priceCallPlans, type CallPlan, type DryRun, type PricedPlan } from "./dry-run.js";
+export { defaultMaxFailures } from "./stage-guard.js";
 export { ScoringSchema, type Scoring } from "./stage-request.js";
 
 // Studies (profilekit.config.ts)
 export { ConfigSchema, defineConfig, parseConfig, type Config, type ConfigInput } from "./study-config.js";
 export {
+  estimateStudy,
   runStudy,
   type StageOutcome,
   type StudyConfig,

@@ -1,6 +1,6 @@
 import { ProfileSchema } from "@profilekit/core";
 import type { SkipReport } from "@profilekit/data";
-import type { EstimateReport, UsageReport } from "@profilekit/llm";
+import type { UsageReport } from "@profilekit/llm";
 import { JudgeAgreementSchema } from "@profilekit/spec";
 import { z } from "zod";
 import {
@@ -20,7 +20,9 @@ import {
   stageManifest,
   taskPrompt,
 } from "./model-stage.js";
-import { openModelClient } from "./model-spec.js";
+import { type CallPlan, type DryRun, priceCallPlans } from "./dry-run.js";
+import { extractionCallPlan } from "./model-extraction.js";
+import { StageGuard } from "./stage-guard.js";
 import { parseRequest } from "./stage-request.js";
 
 /** What `judge` is asked: the evaluation setting, a model judging every pair in both orders. */
@@ -92,20 +94,23 @@ export async function judge(input: JudgeRequest): Promise<JudgeResult> {
     const { allowTies } = request;
     const template = taskPrompt(task, "judge");
     const plan = planJudgeCalls(pairs, template, { allowTies, seed: scoring.seed });
-    const clients = openStageClients(request, stageInput, folder);
+    const guard = new StageGuard("judge", request.maxFailures, request.signal);
+    guard.plan(plan.length * 2);
+    const clients = openStageClients(request, stageInput, folder, guard);
     const { client } = clients;
     try {
       const judgements = await judgePairs(
         plan,
         client,
         (done) => request.onProgress?.({ step: "pairs judged", done, total: pairs.length }),
-        request.signal,
+        guard.signal,
       );
+      guard.check(client.usage());
       const { agreement, detail } = judgeAgreement(judgements);
       const analysis = await profileStagePairs(
         request,
         stageInput,
-        { clients, folder },
+        { clients, folder, guard },
         relabel(pairs, judgements),
         {
           inputName: `${stageInput.name} (labels of ${client.modelName})`,
@@ -147,6 +152,8 @@ export async function judge(input: JudgeRequest): Promise<JudgeResult> {
         usage,
         skipped: stageInput.skipped,
       };
+    } catch (error) {
+      throw guard.translate(error);
     } finally {
       await clients.close();
     }
@@ -156,21 +163,38 @@ export async function judge(input: JudgeRequest): Promise<JudgeResult> {
 /** Output tokens assumed per judge call by a dry run: the answer is one small JSON object. */
 const judgeOutputTokens = 16;
 
-/** What a dry run of judge would call: both orders of every pair, priced, calling nothing. */
-export async function estimateJudge(input: JudgeRequest): Promise<{ pairs: number; judge: EstimateReport }> {
+/** The calls judge would make, for a dry run: both orders of every pair, and the extractor's. */
+export async function planJudge(input: JudgeRequest): Promise<{ pairs: number; plans: CallPlan[] }> {
   const request = parseRequest(JudgeRequestSchema, input, "judge");
   const stageInput = await resolveStageInput(request);
-  const plan = planJudgeCalls(stageInput.pairs, taskPrompt(stageInput.task, "judge"), {
+  const calls = planJudgeCalls(stageInput.pairs, taskPrompt(stageInput.task, "judge"), {
     allowTies: request.allowTies,
     seed: request.seed,
   });
-  const client = openModelClient(request.model, request.cache, { providers: request.providers });
-  try {
-    return {
-      pairs: stageInput.pairs.length,
-      judge: client.estimate(judgeEstimateRequests(plan), { outputTokensPerCall: judgeOutputTokens }),
-    };
-  } finally {
-    await client.close();
+  const plans: CallPlan[] = [
+    {
+      purpose: "judge",
+      model: request.model,
+      requests: judgeEstimateRequests(calls),
+      outputTokensPerCall: judgeOutputTokens,
+    },
+  ];
+  if (request.extractor !== undefined) {
+    // The extractor measures the pairs the judge labels: all of them, unless calls fail.
+    const extraction = await extractionCallPlan(
+      { model: request.extractor, settings: request.extraction },
+      { cache: request.cache, seed: request.seed, providers: request.providers },
+      stageInput.factors.map(({ plugin }) => plugin),
+      stageInput.pairs,
+    );
+    if (extraction) plans.push(extraction);
   }
+  return { pairs: stageInput.pairs.length, plans };
+}
+
+/** A dry run of judge: its calls priced (standard and batch rates), nothing called or written. */
+export async function estimateJudge(input: JudgeRequest): Promise<{ pairs: number; dryRun: DryRun }> {
+  const { pairs, plans } = await planJudge(input);
+  const request = parseRequest(JudgeRequestSchema, input, "judge");
+  return { pairs, dryRun: await priceCallPlans(plans, request.cache, request.providers) };
 }

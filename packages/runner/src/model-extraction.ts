@@ -3,10 +3,11 @@ import {
   DEFAULT_SOURCE_MAX_CHARS,
   type EstimateRequest,
   type ModelClient,
+  type ModelEvent,
   type ModelFactorExtractorWithStats,
   planExtraction,
   type ProviderRegistry,
-  type UsageTracker,
+  UsageTracker,
 } from "@profilekit/llm";
 import { type ExtractionRecord, ExtractionModeSchema, type FactorPlugin, type Pair } from "@profilekit/spec";
 import { z } from "zod";
@@ -61,10 +62,15 @@ export function openExtraction(
   cache: CacheSpec,
   usage: UsageTracker,
   seed: number,
-  onRecord?: (record: ExtractionRecord) => void,
-  providers?: ProviderRegistry,
+  extras: {
+    /** Receives what the extractor read (fact ledgers, checklists), for evidence.jsonl. */
+    readonly onRecord?: ((record: ExtractionRecord) => void) | undefined;
+    readonly providers?: ProviderRegistry | undefined;
+    readonly onEvent?: ((event: ModelEvent) => void) | undefined;
+  } = {},
 ): Extraction {
-  const client = openModelClient(spec.model, cache, { usage, providers });
+  const { onRecord, providers, onEvent } = extras;
+  const client = openModelClient(spec.model, cache, { usage, providers, ...(onEvent ? { onEvent } : {}) });
   const options = {
     client,
     seed,
@@ -79,4 +85,32 @@ export function openExtraction(
     extractor: createModelFactorExtractor(options),
     plan: (factors, pairs) => planExtraction(options, factors, pairs),
   };
+}
+
+/**
+ * The extraction calls these pairs would need, as a dry run's call plan (the calls are planned by
+ * running the extractor against a client that answers nothing); undefined without model factors.
+ */
+export async function extractionCallPlan(
+  spec: ExtractorSpec,
+  context: {
+    readonly cache: CacheSpec;
+    readonly seed: number;
+    readonly providers?: ProviderRegistry | undefined;
+  },
+  factors: readonly FactorPlugin[],
+  pairs: readonly Pair[],
+  note?: string,
+): Promise<import("./dry-run.js").CallPlan | undefined> {
+  const modelFactors = factors.filter((factor) => factor.method === "llm" && factor.prompt !== undefined);
+  if (modelFactors.length === 0) return undefined;
+  const extraction = openExtraction(spec, context.cache, new UsageTracker(), context.seed, {
+    providers: context.providers,
+  });
+  try {
+    const requests = await extraction.plan(modelFactors, pairs);
+    return { purpose: "extract", model: spec.model, requests, ...(note ? { note } : {}) };
+  } finally {
+    await extraction.client.close();
+  }
 }

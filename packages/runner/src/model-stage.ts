@@ -12,6 +12,7 @@ import {
   taskFactorIds,
 } from "./factor-selection.js";
 import { EvidenceLog } from "./evidence-log.js";
+import type { StageGuard } from "./stage-guard.js";
 import { type Extraction, openExtraction } from "./model-extraction.js";
 import { ModelSpecSchema, openModelClient } from "./model-spec.js";
 import { PairSet, readPairSet } from "./pair-set.js";
@@ -58,6 +59,7 @@ export interface ModelStageRequest {
   readonly model: z.output<typeof ModelSpecSchema>;
   readonly onProgress?: StageProgress | undefined;
   readonly provenance: Provenance;
+  readonly maxFailures: number;
 }
 
 /** A model stage's input, resolved before any model is called: pairs, task, factors, scoring. */
@@ -154,9 +156,15 @@ export function openStageClients(
   request: ModelStageRequest,
   input: StageInput,
   folder: RunFolderWriter,
+  guard: StageGuard,
 ): StageClients {
   const usage = new UsageTracker();
-  const client = openModelClient(request.model, request.cache, { usage, providers: request.providers });
+  guard.watch(() => usage.report());
+  const client = openModelClient(request.model, request.cache, {
+    usage,
+    providers: request.providers,
+    onEvent: guard.onEvent,
+  });
   const evidence = request.extractor !== undefined ? new EvidenceLog(folder) : undefined;
   let extraction: Extraction | undefined;
   try {
@@ -167,8 +175,7 @@ export function openStageClients(
             request.cache,
             usage,
             input.scoring.seed,
-            evidence?.add,
-            request.providers,
+            { onRecord: evidence?.add, providers: request.providers, onEvent: guard.onEvent },
           )
         : undefined;
   } catch (error) {
@@ -190,7 +197,7 @@ export function openStageClients(
 export function profileStagePairs(
   request: ModelStageRequest,
   input: StageInput,
-  stage: { readonly clients: StageClients; readonly folder: RunFolderWriter },
+  stage: { readonly clients: StageClients; readonly folder: RunFolderWriter; readonly guard: StageGuard },
   pairs: readonly Pair[],
   names: { readonly inputName: string; readonly labelSource: string },
   cluster: { readonly keys: ClusterLevel; readonly recorded: ClusterLevel } = {
@@ -209,7 +216,8 @@ export function profileStagePairs(
     ...(extraction ? { modelExtractor: extraction.extractor } : {}),
     ...(evidence ? { evidence } : {}),
     onProgress: (done) => request.onProgress?.({ step: "pairs profiled", done, total: pairs.length }),
-    ...(request.signal ? { signal: request.signal } : {}),
+    signal: stage.guard.signal,
+    beforeCommit: () => stage.guard.check(stage.clients.client.usage()),
   });
 }
 

@@ -15,6 +15,7 @@ import {
 import { z } from "zod";
 import { formatFieldPath } from "./field-path.js";
 import { CacheSpecSchema, ModelSpecSchema, ProvidersSchema } from "./model-spec.js";
+import { MaxFailuresSchema } from "./stage-guard.js";
 import { ExtractionSettingsSchema } from "./model-extraction.js";
 
 // The fields every stage request shares. A request is parsed once, at the library's edge, by its
@@ -87,6 +88,8 @@ export const FactorStageFields = {
     sourceBudget: 24_000,
   }),
   cache: CacheSpecSchema,
+  /** The share of model calls that may fail before the stage fails (default 5%). */
+  maxFailures: MaxFailuresSchema,
   /** Where the providers of model ids are found (default: openai, anthropic, openai-compatible). */
   providers: ProvidersSchema.optional(),
   /**

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { formatFieldPath } from "./field-path.js";
 import { ExtractionSettingsSchema } from "./model-extraction.js";
 import { CacheSpecSchema, ModelSettingsSchema, ModelSpecSchema } from "./model-spec.js";
+import { MaxFailuresSchema } from "./stage-guard.js";
 
 const DataSchema = ReadPairsOptionsSchema.omit({ task: true, seed: true }).extend({
   path: z
@@ -100,6 +101,7 @@ export const ConfigSchema = z
       sourceBudget: 24_000,
     }).describe("How models.extractor is asked, in every setting."),
     cache: CacheSpecSchema,
+    maxFailures: MaxFailuresSchema,
   })
   .superRefine((config, context) => {
     const needs = (setting: "evaluation" | "generation", model: "judge" | "generator") => {

@@ -4,6 +4,7 @@ import { GroupCountsSchema, type PluginRegistry, type Profile } from "@profileki
 import {
   createLanguageModel,
   createProviderRegistry,
+  EXTRACTION_TEMPLATE_VERSIONS,
   type ProviderRegistry,
   type UsageReport,
   UsageReportSchema,
@@ -19,9 +20,10 @@ import {
   taskFactorIds,
 } from "./factor-selection.js";
 import { hashPath } from "./fingerprint.js";
-import { generate } from "./generation-stage.js";
-import { analyze } from "./human-stage.js";
-import { judge } from "./judge-stage.js";
+import { type CallPlan, type DryRun, priceCallPlans } from "./dry-run.js";
+import { generate, planGenerate } from "./generation-stage.js";
+import { analyze, planAnalyze } from "./human-stage.js";
+import { judge, planJudge } from "./judge-stage.js";
 import type { StageProgress } from "./model-stage.js";
 import type { ModelSpec } from "./model-spec.js";
 import { type PairSet, readPairSet } from "./pair-set.js";
@@ -159,18 +161,23 @@ function checkModels(
   models: Record<"extractor" | "judge" | "generator", ModelSpec | undefined>,
   providers: ProviderRegistry,
   file: string,
-): void {
-  for (const [role, spec] of Object.entries(models)) {
+): Partial<Record<"extractor" | "judge" | "generator", string | null>> {
+  const endpoints: Partial<Record<"extractor" | "judge" | "generator", string | null>> = {};
+  for (const role of ["extractor", "judge", "generator"] as const) {
+    const spec = models[role];
     if (spec === undefined) continue;
     try {
-      createLanguageModel(spec.id, {
+      const model = createLanguageModel(spec.id, {
         ...(spec.baseURL ? { baseURL: spec.baseURL } : {}),
         registry: providers,
       });
+      // The endpoint it resolved to (the config's, or the environment's): part of the resume key.
+      endpoints[role] = model.baseURL ?? null;
     } catch (error) {
       atField(error, file, `models.${role}`);
     }
   }
+  return endpoints;
 }
 
 async function fingerprintData(path: string, file: string): Promise<string> {
@@ -260,7 +267,8 @@ const describeFactors = (factors: readonly SelectedFactor[]) =>
  * skipping a setting that has already finished for the same inputs, then aligns every model
  * profile with the human one (alignment/), and writes manifest.json at the top.
  */
-export async function runStudy(study: StudyConfig, options: StudyOptions = {}): Promise<StudyOutcome> {
+/** Everything a study resolves from its config before any setting runs (or is priced). */
+async function resolveStudy(study: StudyConfig, options: StudyOptions) {
   const { config, file, dir } = study;
   const registry = options.registry ?? createBuiltinRegistry();
   const providers = options.providers ?? createProviderRegistry();
@@ -274,7 +282,7 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
   // ConfigSchema refuses settings.evaluation without models.judge, and generation without a generator.
   const judgeModel = evaluation !== undefined ? modelOf(config.models.judge!, config) : undefined;
   const generator = generation !== undefined ? modelOf(config.models.generator!, config) : undefined;
-  checkModels({ extractor, judge: judgeModel, generator }, providers, file);
+  const endpoints = checkModels({ extractor, judge: judgeModel, generator }, providers, file);
   const outDir = resolve(dir, config.out ?? join("runs", task.id));
   const dataPath = resolve(dir, config.data.path);
   const dataHash = await fingerprintData(dataPath, file);
@@ -283,7 +291,6 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
   const { alignmentReplicates, cluster: chosenCluster, ...scoring } = config.scoring;
   const cluster = clusterLevelOf({ cluster: chosenCluster, read });
   const cache: string | false = config.cache === false ? false : resolve(dir, config.cache);
-  await prepareOutputFolder(outDir);
 
   // What every setting's results depend on; a model setting adds its model, prompt and options.
   const inputs = {
@@ -293,6 +300,14 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
     scoring,
     extractor: extractor?.id ?? null,
     ...(cluster === "auto" ? {} : { cluster }),
+    // What else changes a model factor's value: where the extractor is, and how it is asked.
+    ...(extractor
+      ? {
+          extractorEndpoint: endpoints.extractor ?? null,
+          extraction: config.extraction,
+          extractionTemplates: EXTRACTION_TEMPLATE_VERSIONS,
+        }
+      : {}),
   };
   // The model settings hold every pair in memory: read them once, and only if one runs.
   let pairSet: Promise<PairSet> | undefined;
@@ -310,6 +325,7 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
     cache,
     registry,
     providers,
+    maxFailures: config.maxFailures,
     ...(options.signal ? { signal: options.signal } : {}),
   };
   const provenance = (setting: ProfileRole, configHash: string) => ({
@@ -322,10 +338,57 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
   const progress = (setting: ProfileRole) => (event: Parameters<StageProgress>[0]) =>
     options.onProgress?.(setting, event);
 
+  return {
+    config,
+    file,
+    plugins,
+    task,
+    factors,
+    evaluation,
+    generation,
+    extractor,
+    judgeModel,
+    generator,
+    outDir,
+    dataPath,
+    dataHash,
+    read,
+    scoring,
+    cluster,
+    cache,
+    providers,
+    alignmentReplicates,
+    endpoints,
+    inputs,
+    pairs,
+    common,
+    provenance,
+    progress,
+  };
+}
+
+export async function runStudy(study: StudyConfig, options: StudyOptions = {}): Promise<StudyOutcome> {
+  const resolved = await resolveStudy(study, options);
+  const { config, file, plugins, task, factors, evaluation, generation, judgeModel, generator } = resolved;
+  const { outDir, dataPath, dataHash, read, scoring, alignmentReplicates, inputs, pairs, common } = resolved;
+  const { provenance, progress, endpoints } = resolved;
+  await prepareOutputFolder(outDir);
+
   const stages: StageOutcome[] = [];
+  // The first stage that fails stops the study: it is recorded as failed, published nothing, and
+  // runs again next time; the stages that finished before it resume.
+  let failed: { readonly setting: ProfileRole; readonly error: unknown } | undefined;
+  const attempt = async (setting: ProfileRole, run: () => Promise<StageOutcome>) => {
+    if (failed !== undefined) return;
+    try {
+      stages.push(await run());
+    } catch (error) {
+      failed = { setting, error };
+    }
+  };
   if (config.settings.human) {
-    stages.push(
-      await settleStage(
+    await attempt("human", () =>
+      settleStage(
         {
           setting: "human",
           outDir,
@@ -348,8 +411,8 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
     );
   }
   if (evaluation !== undefined && judgeModel !== undefined) {
-    stages.push(
-      await settleStage(
+    await attempt("evaluation", () =>
+      settleStage(
         {
           setting: "evaluation",
           outDir,
@@ -357,6 +420,7 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
             setting: "evaluation",
             ...inputs,
             judge: judgeModel.id,
+            judgeEndpoint: endpoints.judge ?? null,
             prompt: task.prompts.judge!.version,
             allowTies: evaluation.allowTies,
           }),
@@ -378,8 +442,8 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
   }
   if (generation !== undefined && generator !== undefined) {
     const selfCheck = generation.selfCheck ? { delta: generation.delta } : undefined;
-    stages.push(
-      await settleStage(
+    await attempt("generation", () =>
+      settleStage(
         {
           setting: "generation",
           outDir,
@@ -387,6 +451,7 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
             setting: "generation",
             ...inputs,
             generator: generator.id,
+            generatorEndpoint: endpoints.generator ?? null,
             prompt: task.prompts.generation!.version,
             levels: generation.levels,
             limit: generation.limit ?? null,
@@ -485,7 +550,65 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
     },
     node: process.versions.node,
   });
+  if (failed) throw failed.error;
   return { outDir, stages, alignment, plugins };
+}
+
+/** A failed stage as the study's manifest.json records it. */
+function errorRecord(error: unknown): { code: string; message: string } {
+  return error instanceof ProfilekitError
+    ? { code: error.code, message: error.message }
+    : { code: "internal", message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * A dry run of a study: every call its settings would make, priced per model at standard and batch
+ * rates (the extraction of the same pairs in two settings counted once), calling nothing and
+ * writing nothing.
+ */
+export async function estimateStudy(study: StudyConfig, options: StudyOptions = {}): Promise<DryRun> {
+  const {
+    config,
+    evaluation,
+    generation,
+    judgeModel,
+    generator,
+    dataPath,
+    read,
+    pairs,
+    common,
+    cache,
+    providers,
+  } = await resolveStudy(study, options);
+  const plans: CallPlan[] = [];
+  if (config.settings.human) plans.push(...(await planAnalyze({ ...common, pairs: dataPath, read })).plans);
+  if (evaluation !== undefined && judgeModel !== undefined) {
+    plans.push(
+      ...(
+        await planJudge({
+          ...common,
+          pairs: await pairs(),
+          model: judgeModel,
+          allowTies: evaluation.allowTies,
+        })
+      ).plans,
+    );
+  }
+  if (generation !== undefined && generator !== undefined) {
+    plans.push(
+      ...(
+        await planGenerate({
+          ...common,
+          pairs: await pairs(),
+          model: generator,
+          levels: generation.levels,
+          ...(generation.limit !== undefined ? { limit: generation.limit } : {}),
+          ...(generation.selfCheck ? { selfCheck: { delta: generation.delta } } : {}),
+        })
+      ).plans,
+    );
+  }
+  return priceCallPlans(plans, cache, providers);
 }
 
 /** alignment/alignment.json: every model setting's profile against the human one, when both ran. */

@@ -97,8 +97,14 @@ export const errorCatalog = {
   vector_length_mismatch: { exit: 2, meaning: "Two vectors correlated have different lengths." },
   non_finite_value: { exit: 2, meaning: "A statistic was given NaN or an infinite value." },
   missing_length_factor: { exit: 2, meaning: "The length-controlled score needs a length factor." },
-  invalid_group_counts: { exit: 2, meaning: "A group-counts sidecar does not fit together (keys, factors and counts)." },
-  invalid_cluster_level: { exit: 2, meaning: "A cluster level is not source, prompt, source+prompt, pair, group or meta.<key>." },
+  invalid_group_counts: {
+    exit: 2,
+    meaning: "A group-counts sidecar does not fit together (keys, factors and counts).",
+  },
+  invalid_cluster_level: {
+    exit: 2,
+    meaning: "A cluster level is not source, prompt, source+prompt, pair, group or meta.<key>.",
+  },
   missing_cluster_field: { exit: 2, meaning: "A pair lacks the field its cluster level groups by." },
   regression_not_converged: { exit: 1, meaning: "The joint regression did not converge." },
   // Models
@@ -118,10 +124,18 @@ export const errorCatalog = {
   model_auth_failed: { exit: 2, meaning: "The provider refused the API key (401 or 403)." },
   model_not_found: { exit: 2, meaning: "The provider does not know the model or the path (404)." },
   model_call_failed: { exit: 1, meaning: "Model calls failed after their retries." },
+  too_many_failures: {
+    exit: 1,
+    meaning: "More model calls failed than --max-failures allows; the message names the causes.",
+  },
+  interrupted: {
+    exit: 130,
+    meaning: "The run was interrupted (Ctrl-C); what was answered is cached, and running again resumes.",
+  },
   budget_exceeded: { exit: 3, meaning: "The run reached its --max-cost budget; finished calls are cached." },
   cache_error: { exit: 2, meaning: "The model-response cache cannot be opened, read or written." },
   client_closed: { exit: 1, meaning: "A model client was used after it was closed." },
-} as const satisfies Record<string, { readonly exit: 1 | 2 | 3; readonly meaning: string }>;
+} as const satisfies Record<string, { readonly exit: 1 | 2 | 3 | 130; readonly meaning: string }>;
 
 /** A code profilekit raises. */
 export type ErrorCode = keyof typeof errorCatalog;

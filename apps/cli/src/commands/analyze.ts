@@ -27,7 +27,7 @@ import {
 } from "../profile-options.js";
 import { renderProfileTable } from "../profile-table.js";
 import { createProgress } from "../progress.js";
-import { formatEstimate, formatUsage } from "../usage-summary.js";
+import { formatDryRun, formatUsage } from "../usage-summary.js";
 import { cliVersions } from "../versions.js";
 
 interface AnalyzeFlags extends ReadFlags, ScoringFlags, ModelFlags, ExtractionFlags, FactorFlags {
@@ -176,7 +176,7 @@ function attributionOf(flags: AnalyzeFlags) {
 }
 
 /** The analyze request of the flags: the same object a library caller builds. */
-function requestOf(file: string, flags: AnalyzeFlags): AnalyzeRequest {
+function requestOf(file: string, flags: AnalyzeFlags, io: CliIo): AnalyzeRequest {
   return {
     pairs: file,
     read: readOf(flags),
@@ -186,6 +186,8 @@ function requestOf(file: string, flags: AnalyzeFlags): AnalyzeRequest {
       ? {}
       : { extractor: modelSpecOf(flags.extractor, flags), extraction: extractionOf(flags) }),
     cache: cacheOf(flags),
+    maxFailures: flags.maxFailures,
+    ...(io.signal ? { signal: io.signal } : {}),
     withoutExtractor: "skip",
     attribution: attributionOf(flags),
     ...(flags.threads === undefined ? {} : { threads: flags.threads }),
@@ -194,14 +196,10 @@ function requestOf(file: string, flags: AnalyzeFlags): AnalyzeRequest {
 }
 
 async function analyzeFile(io: CliIo, file: string, flags: AnalyzeFlags): Promise<void> {
-  const request = requestOf(file, flags);
+  const request = requestOf(file, flags, io);
   if (flags.dryRun) {
-    const { pairs, modelFactors, estimate } = await estimateAnalyze(request);
-    io.stdout.write(
-      estimate === undefined
-        ? `dry run: ${pairs} pairs; no factor calls a model, so the run costs nothing\n`
-        : `${formatEstimate(`dry run: ${pairs} pairs x ${modelFactors} model factors`, estimate)}\n`,
-    );
+    const { pairs, dryRun } = await estimateAnalyze(request);
+    io.stdout.write(`${formatDryRun(`dry run: ${pairs} pairs`, dryRun)}\n`);
     return;
   }
   const out =

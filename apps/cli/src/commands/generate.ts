@@ -12,7 +12,7 @@ import {
   stageProgress,
   stageRequestOf,
 } from "../stage-command.js";
-import { formatEstimate } from "../usage-summary.js";
+import { formatDryRun } from "../usage-summary.js";
 
 interface GenerateFlags extends StageCommandFlags {
   readonly levels: number;
@@ -86,27 +86,14 @@ export function generateCommand(io: CliIo): Command {
 async function runGenerate(io: CliIo, file: string, flags: GenerateFlags): Promise<void> {
   const selfCheck = flags.selfCheck ? { delta: flags.delta } : undefined;
   const request = {
-    ...stageRequestOf(file, flags),
+    ...stageRequestOf(file, flags, io),
     levels: flags.levels,
     ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
     ...(selfCheck ? { selfCheck } : {}),
   };
   if (flags.dryRun) {
-    const estimate = await estimateGenerate(request);
-    io.stdout.write(
-      `${formatEstimate(`dry run: ${estimate.inputs} inputs × ${estimate.levels} levels`, estimate.generator)}\n`,
-    );
-    if (selfCheck) {
-      io.stdout.write(
-        `--self-check adds up to ${estimate.selfScoreCalls} self-score calls (about ${estimate.selfScoreOutputTokens} output tokens each; ` +
-          "their input is the responses, so they are not in this estimate)\n",
-      );
-    }
-    if (flags.extractor !== undefined) {
-      io.stdout.write(
-        "the --extractor calls are not in this estimate (they depend on the factors' prompts)\n",
-      );
-    }
+    const { inputs, levels, dryRun } = await estimateGenerate(request);
+    io.stdout.write(`${formatDryRun(`dry run: ${inputs} inputs × ${levels} levels`, dryRun)}\n`);
     return;
   }
   const outDir = flags.out ?? defaultRunFolder(file, "generate");

@@ -12,7 +12,7 @@ import {
   stageProgress,
   stageRequestOf,
 } from "../stage-command.js";
-import { formatEstimate } from "../usage-summary.js";
+import { formatDryRun } from "../usage-summary.js";
 
 interface JudgeFlags extends StageCommandFlags {
   readonly allowTies?: boolean;
@@ -85,13 +85,10 @@ export function judgeCommand(io: CliIo): Command {
 }
 
 async function runJudge(io: CliIo, file: string, flags: JudgeFlags): Promise<void> {
-  const request = { ...stageRequestOf(file, flags), allowTies: flags.allowTies === true };
+  const request = { ...stageRequestOf(file, flags, io), allowTies: flags.allowTies === true };
   if (flags.dryRun) {
-    const estimate = await estimateJudge(request);
-    io.stdout.write(
-      `${formatEstimate(`dry run: judging ${estimate.pairs} pairs in both orders`, estimate.judge)}\n`,
-    );
-    if (flags.extractor !== undefined) io.stdout.write(extractorNotEstimated);
+    const { pairs, dryRun } = await estimateJudge(request);
+    io.stdout.write(`${formatDryRun(`dry run: judging ${pairs} pairs in both orders`, dryRun)}\n`);
     return;
   }
   const outDir = flags.out ?? defaultRunFolder(file, "judge");
@@ -105,10 +102,6 @@ async function runJudge(io: CliIo, file: string, flags: JudgeFlags): Promise<voi
   );
   reportStage(io, result.skipped, { ...result, profile }, outDir);
 }
-
-/** What a --dry-run estimate leaves out when --extractor is given. */
-const extractorNotEstimated =
-  "the --extractor calls are not in this estimate (they depend on the factors' prompts)\n";
 
 const figure = (value: number | null): string => (value === null ? "—" : value.toFixed(4));
 

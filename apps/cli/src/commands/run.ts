@@ -1,18 +1,19 @@
 import { relative } from "node:path";
-import { runStudy } from "@profilekit/runner";
+import { estimateStudy, runStudy } from "@profilekit/runner";
 import { Command } from "commander";
 import { renderAlignment } from "../alignment-summary.js";
 import { findConfigFile, loadConfig } from "@profilekit/runner";
 import type { CliIo } from "../io.js";
 import { renderProfileTable } from "../profile-table.js";
 import { createStepProgress } from "../progress.js";
-import { formatUsage } from "../usage-summary.js";
+import { formatDryRun, formatUsage } from "../usage-summary.js";
 import { cliVersions } from "../versions.js";
 
 interface RunFlags {
   config?: string;
   force?: boolean;
   quiet?: boolean;
+  dryRun?: boolean;
 }
 
 const help = `
@@ -55,15 +56,22 @@ export function runCommand(io: CliIo): Command {
     )
     .option("--config <file>", "the config file (default: ./profilekit.config.ts, .mts, .mjs, .js or .json)")
     .option("--force", "run every setting again, even those already finished")
+    .option("--dry-run", "price every model call of the study (standard and batch rates), calling nothing")
     .option("-q, --quiet", "print nothing but errors")
     .addHelpText("after", help)
     .action(async (flags: RunFlags) => {
       const file = await findConfigFile(flags.config, process.cwd());
       const loaded = await loadConfig(file);
+      if (flags.dryRun) {
+        const dryRun = await estimateStudy(loaded, { versions: cliVersions });
+        io.stdout.write(`${formatDryRun(`dry run of ${relative(process.cwd(), file) || file}`, dryRun)}\n`);
+        return;
+      }
       const progress = createStepProgress(io.stderr, !flags.quiet);
       const outcome = await runStudy(loaded, {
         ...(flags.force ? { force: true } : {}),
         versions: cliVersions,
+        ...(io.signal ? { signal: io.signal } : {}),
         onStage: (setting, status) => {
           progress.done();
           if (flags.quiet) return;
