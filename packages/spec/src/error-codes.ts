@@ -71,7 +71,10 @@ export const errorCatalog = {
   file_exists: { exit: 2, meaning: "A file would be overwritten without --force." },
   invalid_profile: { exit: 2, meaning: "A profile.json does not validate." },
   invalid_run_file: { exit: 2, meaning: "A file of a run folder does not validate against its schema." },
-  invalid_run_folder: { exit: 2, meaning: "A folder given to the report is not a run folder profilekit wrote." },
+  invalid_run_folder: {
+    exit: 2,
+    meaning: "A folder given to the report is not a run folder profilekit wrote.",
+  },
   unknown_schema_version: {
     exit: 2,
     meaning: "A run folder was written in a format version this release cannot read.",
