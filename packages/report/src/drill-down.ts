@@ -2,7 +2,7 @@ import type { FactorExample } from "./example-pairs.js";
 import { type Html, html } from "./html.js";
 import { formatEstimate, formatScore } from "./number-format.js";
 import type { ReportModel, SourceExamples } from "./report-model.js";
-import type { PairText } from "./run-folder-input.js";
+import type { PairText } from "./input/pair-texts.js";
 
 /** Texts longer than this are folded behind a preview. */
 export const foldAfter = 600;

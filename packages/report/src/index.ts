@@ -10,4 +10,4 @@ export {
 export { contentSecurityPolicy, renderHtmlReport } from "./html-report.js";
 export { renderMarkdownReport } from "./markdown-report.js";
 export { buildReportModel, type ReportModel, type ReportModelOptions } from "./report-model.js";
-export { type ReadRunFoldersOptions, type ReportInput, readRunFolders } from "./run-folder-input.js";
+export { type ReadRunFoldersOptions, type ReportInput, readRunFolders } from "./input/run-folders.js";
