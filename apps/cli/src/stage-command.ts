@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import type { Profile } from "@profilekit/core";
 import type { JudgeRequest, StageProgress } from "@profilekit/runner";
 import type { UsageReport } from "@profilekit/llm";
+import { formatUsage, renderProfileTable } from "@profilekit/report";
 import type { CliIo } from "./io.js";
 import { cacheOf, type ModelFlags, modelSpecOf } from "./model-options.js";
 import { type ReadFlags, readOf } from "./pair-input.js";
@@ -14,9 +15,7 @@ import {
   type ScoringFlags,
   scoringOf,
 } from "./profile-options.js";
-import { renderProfileTable } from "./profile-table.js";
 import { createStepProgress, type StepProgress } from "./progress.js";
-import { formatUsage } from "./usage-summary.js";
 import { cliVersions } from "./versions.js";
 
 /** The flags every model-stage command (`judge`, `generate`) has. */
@@ -42,6 +41,10 @@ export function stageRequestOf(file: string, flags: StageCommandFlags) {
   } satisfies Partial<JudgeRequest>;
 }
 
+/** What a --dry-run estimate of a model stage leaves out when --extractor is given. */
+export const extractorNotEstimated =
+  "the --extractor calls are not in this estimate (they depend on the factors' prompts)\n";
+
 /** A progress line on stderr for a stage (none with --quiet); call `done()` when the stage has finished. */
 export function stageProgress(
   io: CliIo,
@@ -63,10 +66,10 @@ export function reportStage(
   io.stderr.write(`wrote ${stage.files.join(", ")} to ${outDir}\n`);
 }
 
-/** `runs/<file name without extensions>-<setting>`, the default --out of a model setting. */
-export function defaultRunFolder(file: string, setting: string): string {
+/** `runs/<file name without extensions>[-<setting>]`, the default --out of analyze and a model setting. */
+export function defaultRunFolder(file: string, setting?: string): string {
   const name = basename(file)
     .replace(/(\.gz)?$/, "")
     .replace(/\.[^.]+$/, "");
-  return join("runs", `${name}-${setting}`);
+  return join("runs", setting === undefined ? name : `${name}-${setting}`);
 }

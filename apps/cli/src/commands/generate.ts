@@ -1,3 +1,4 @@
+import { formatEstimate, renderGenerationSummary } from "@profilekit/report";
 import { estimateGenerate, generate } from "@profilekit/runner";
 import { Command } from "commander";
 import type { CliIo } from "../io.js";
@@ -7,12 +8,12 @@ import { addReadOptions } from "../pair-input.js";
 import { addProfileOptions } from "../profile-options.js";
 import {
   defaultRunFolder,
+  extractorNotEstimated,
   reportStage,
   type StageCommandFlags,
   stageProgress,
   stageRequestOf,
 } from "../stage-command.js";
-import { formatEstimate } from "../usage-summary.js";
 
 interface GenerateFlags extends StageCommandFlags {
   readonly levels: number;
@@ -99,11 +100,7 @@ async function runGenerate(io: CliIo, file: string, flags: GenerateFlags): Promi
           "their input is the responses, so they are not in this estimate)\n",
       );
     }
-    if (flags.extractor !== undefined) {
-      io.stdout.write(
-        "the --extractor calls are not in this estimate (they depend on the factors' prompts)\n",
-      );
-    }
+    if (flags.extractor !== undefined) io.stdout.write(extractorNotEstimated);
     return;
   }
   const outDir = flags.out ?? defaultRunFolder(file, "generate");
@@ -111,16 +108,6 @@ async function runGenerate(io: CliIo, file: string, flags: GenerateFlags): Promi
   const result = await generate({ ...request, out: outDir, onProgress });
   progress.done();
   if (flags.quiet) return;
-  const { counts } = result;
-  const { generation: _generation, ...profile } = result.profile;
-  io.stdout.write(
-    `${result.model} wrote ${counts.written} of ${counts.calls} responses ` +
-      `(${counts.inputs} inputs × ${flags.levels} levels, ${result.task}, prompt ${result.prompt.version}); ` +
-      `${counts.failed} failed` +
-      (selfCheck
-        ? `; self-check (delta ${selfCheck.delta}) dropped ${counts.offTarget} off target and ${counts.unscored} unscored`
-        : "") +
-      `; ${counts.pairsFormed} pairs\n\n`,
-  );
-  reportStage(io, result.skipped, { ...result, profile }, outDir);
+  io.stdout.write(`${renderGenerationSummary(result, selfCheck)}\n\n`);
+  reportStage(io, result.skipped, result, outDir);
 }

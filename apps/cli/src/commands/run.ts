@@ -1,12 +1,9 @@
 import { relative } from "node:path";
-import { runStudy } from "@profilekit/runner";
+import { renderStudy } from "@profilekit/report";
+import { findConfigFile, loadConfig, runStudy } from "@profilekit/runner";
 import { Command } from "commander";
-import { renderAlignment } from "../alignment-summary.js";
-import { findConfigFile, loadConfig } from "@profilekit/runner";
 import type { CliIo } from "../io.js";
-import { renderProfileTable } from "../profile-table.js";
 import { createStepProgress } from "../progress.js";
-import { formatUsage } from "../usage-summary.js";
 import { cliVersions } from "../versions.js";
 
 interface RunFlags {
@@ -88,14 +85,7 @@ export function runCommand(io: CliIo): Command {
         ];
         io.stderr.write(`plugin ${plugin.spec}: ${added.join(", ") || "nothing registered"}\n`);
       }
-      for (const stage of outcome.stages) {
-        const model = stage.model ? `, ${stage.model}` : "";
-        io.stdout.write(
-          `== ${stage.setting} (${stage.status}${model}) ==\n${renderProfileTable(stage.profile)}\n\n`,
-        );
-        if (stage.usage) io.stdout.write(`${formatUsage(stage.usage)}\n\n`);
-      }
-      if (outcome.alignment) io.stdout.write(`== alignment ==\n${renderAlignment(outcome.alignment)}\n`);
+      io.stdout.write(renderStudy(outcome));
       const shown = relative(process.cwd(), outcome.outDir) || ".";
       const written = [
         ...outcome.stages.filter((stage) => stage.status === "ran").map((stage) => `${stage.folder}/`),
