@@ -1,5 +1,5 @@
-import { relative } from "node:path";
-import { renderStudy } from "@profilekit/report";
+import { join, relative } from "node:path";
+import { renderStudy, writeReport } from "@profilekit/report";
 import { findConfigFile, loadConfig, runStudy } from "@profilekit/runner";
 import { Command } from "commander";
 import type { CliIo } from "../io.js";
@@ -32,6 +32,8 @@ Each setting writes its own folder of the run folder (config "out", default runs
                 one, and the model's generation-evaluation gap when it has both
   manifest.json the resolved config and its hash, plugins, seed, models, counts, and usage
                 and cost per stage and summed over every stage and model
+  report.html   the report of the run folder (docs/report.md), with report.md beside it;
+                written last, from the folder alone (config "report: false" turns it off)
 
 Model-extracted factors (fluency, hallucination, ...) are measured by models.extractor in
 every setting. A model setting the config leaves out can still be written into the run
@@ -77,6 +79,9 @@ export function runCommand(io: CliIo): Command {
         onProgress: (setting, { step, done, total }) => progress.update(`${setting}: ${step}`, done, total),
       });
       progress.done();
+      const report = loaded.config.report
+        ? await writeReport([outcome.outDir], { out: join(outcome.outDir, "report.html") })
+        : undefined;
       if (flags.quiet) return;
       for (const plugin of outcome.plugins) {
         const added = [
@@ -91,6 +96,7 @@ export function runCommand(io: CliIo): Command {
         ...outcome.stages.filter((stage) => stage.status === "ran").map((stage) => `${stage.folder}/`),
         ...(outcome.alignment ? ["alignment/"] : []),
         "manifest.json",
+        ...(report ? ["report.html", "report.md"] : []),
       ];
       io.stderr.write(`wrote ${written.join(", ")} to ${shown}\n`);
       if (!outcome.alignment) {
