@@ -180,7 +180,9 @@ export async function buildReportModel(
   for (const source of sources) {
     const hasRecords =
       (await source.run.has("labels.jsonl")) && (await source.run.has("manifestations.jsonl"));
-    const selected = hasRecords ? await selectExamples(source.run, examplesPerKind) : new Map();
+    const selected = hasRecords
+      ? await selectExamples(source.run, examplesPerKind)
+      : new Map<string, FactorExamples>();
     const ids = new Set(
       [...selected.values()].flatMap((e) => [...e.concordant, ...e.discordant].map((x) => x.pairId)),
     );

@@ -115,16 +115,16 @@ export async function findPairTexts(
   }
   for (const other of others) await search(other);
   if (complete()) return { texts, from, unavailable: undefined };
+  const recorded = source.manifest?.input;
   const input = await inputFileOf(source);
-  const named = source.manifest?.input.path;
   let problem: string | undefined;
-  if (input === undefined) {
+  if (recorded === undefined || input === undefined) {
     problem =
-      named === undefined
+      recorded === undefined
         ? "no pairs.jsonl holds these pairs and manifest.json names no input file"
-        : `no pairs.jsonl holds these pairs and the input file ${named} named in manifest.json cannot be found`;
+        : `no pairs.jsonl holds these pairs and the input file ${recorded.path} named in manifest.json cannot be found`;
   } else {
-    const { path: _path, ...read } = source.manifest!.input;
+    const { path: _path, ...read } = recorded;
     try {
       for await (const pair of readPairs(input, read)) {
         take(pair, input);
