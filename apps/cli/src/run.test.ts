@@ -373,20 +373,26 @@ export default [exclamations, shouting];
     expect((await runCli(["run", "--config", file])).code).toBe(0);
     const human = await readJson(join(dir, "runs/test/human/profile.json"));
     // A judge profile whose taus are x / 2 + 0.1 of the human ones: the same order, so tau_b = 1,
-    // and length's gap is 0.6 / 2 + 0.1 - 0.6 = -0.2. It is what `profilekit judge --out` writes.
+    // and length's gap is 0.6 / 2 + 0.1 - 0.6 = -0.2. It has the shape `profilekit judge --out`
+    // writes (the manifest is the human one's, as judge's), which run's report reads too.
     const judge = {
       ...human,
       factors: human.factors.map((f: { tau: number | null }) => ({
         ...f,
         tau: f.tau === null ? null : f.tau / 2 + 0.1,
       })),
-      agreement: { accuracy: 0.7 },
+      agreement: { accuracy: 0.7, kappa: 0.4, positionConsistency: 1, tieRate: 0 },
     };
+    const {
+      setting: _setting,
+      configHash: _hash,
+      ...stage
+    } = await readJson(join(dir, "runs/test/human/manifest.json"));
     await mkdir(join(dir, "runs/test/evaluation"));
     await writeFile(join(dir, "runs/test/evaluation/profile.json"), JSON.stringify(judge));
     await writeFile(
       join(dir, "runs/test/evaluation/manifest.json"),
-      JSON.stringify({ command: "judge", models: { judge: "openai:gpt-4o-mini" } }),
+      JSON.stringify({ ...stage, command: "judge", models: { judge: "openai:gpt-4o-mini" } }),
     );
     const run = await runCli(["run", "--config", file]);
     expect(run.code, run.stderr).toBe(0);

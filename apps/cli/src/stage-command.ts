@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import type { Profile } from "@profilekit/core";
 import type { JudgeRequest, StageProgress } from "@profilekit/runner";
 import type { UsageReport } from "@profilekit/llm";
+import { formatUsage, renderProfileTable } from "@profilekit/report";
 import type { CliIo } from "./io.js";
 import { cacheOf, type ModelFlags, modelSpecOf } from "./model-options.js";
 import { type ReadFlags, readOf } from "./pair-input.js";
@@ -14,9 +15,7 @@ import {
   type ScoringFlags,
   scoringOf,
 } from "./profile-options.js";
-import { renderProfileTable } from "./profile-table.js";
 import { createStepProgress, type StepProgress } from "./progress.js";
-import { formatUsage } from "./usage-summary.js";
 import { cliVersions } from "./versions.js";
 
 /** The flags every model-stage command (`judge`, `generate`) has. */
@@ -65,10 +64,10 @@ export function reportStage(
   io.stderr.write(`wrote ${stage.files.join(", ")} to ${outDir}\n`);
 }
 
-/** `runs/<file name without extensions>-<setting>`, the default --out of a model setting. */
-export function defaultRunFolder(file: string, setting: string): string {
+/** `runs/<file name without extensions>[-<setting>]`, the default --out of analyze and a model setting. */
+export function defaultRunFolder(file: string, setting?: string): string {
   const name = basename(file)
     .replace(/(\.gz)?$/, "")
     .replace(/\.[^.]+$/, "");
-  return join("runs", `${name}-${setting}`);
+  return join("runs", setting === undefined ? name : `${name}-${setting}`);
 }

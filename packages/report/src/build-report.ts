@@ -6,7 +6,7 @@ import { z } from "zod";
 import { renderHtmlReport } from "./html-report.js";
 import { renderMarkdownReport } from "./markdown-report.js";
 import { buildReportModel, type ReportModel } from "./report-model.js";
-import { readRunFolders } from "./run-folder-input.js";
+import { readRunFolders } from "./input/run-folders.js";
 
 /** What a report shows besides the folders' contents. */
 export const ReportOptionsSchema = z.strictObject({

@@ -1,8 +1,8 @@
 import type { FactorExample } from "./example-pairs.js";
 import { type Html, html } from "./html.js";
-import { formatEstimate, formatScore } from "./number-format.js";
+import { formatWithInterval, formatScore } from "./number-format.js";
 import type { ReportModel, SourceExamples } from "./report-model.js";
-import type { PairText } from "./run-folder-input.js";
+import type { PairText } from "./input/pair-texts.js";
 
 /** Texts longer than this are folded behind a preview. */
 export const foldAfter = 600;
@@ -56,7 +56,7 @@ function exampleBlock(example: FactorExample, text: PairText | undefined): Html 
 function sourceBlock(factor: string, entry: SourceExamples): Html {
   const { source, examples, texts } = entry;
   const score = source.profile.factors.find((f) => f.factor === factor);
-  const heading = html`<h4>${source.label}${score === undefined ? "" : `: ${formatEstimate(score.tau, score.ci95)}`}</h4>`;
+  const heading = html`<h4>${source.label}${score === undefined ? "" : `: ${formatWithInterval(score.tau, score.ci95)}`}</h4>`;
   if (score === undefined) return html``;
   if (examples === undefined)
     return html`${heading}<p>No labels.jsonl and manifestations.jsonl in ${source.folder} to choose examples from.</p>`;

@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { LabelRecord, Manifestation } from "@profilekit/spec";
 import { selectExamples } from "./example-pairs.js";
-import type { LabelLine, ManifestationLine } from "./run-folder-input.js";
 
-async function* each<T>(items: readonly T[]): AsyncGenerator<T> {
-  for (const item of items) yield item;
+/** Records as the runner's reader yields them: each with its line number. */
+async function* each<T>(items: readonly T[]): AsyncGenerator<{ line: number; record: T }> {
+  for (const [i, record] of items.entries()) yield { line: i + 1, record };
 }
-const recordsOf = (labels: LabelLine[], manifestations: ManifestationLine[]) => ({
+const recordsOf = (labels: LabelRecord[], manifestations: Manifestation[]) => ({
   labels: () => each(labels),
   manifestations: () => each(manifestations),
 });
@@ -18,8 +19,8 @@ const signArb = fc.constantFrom<-1 | 0 | 1 | null>(-1, 0, 1, null);
 const runArb = fc
   .array(fc.record({ label: labelArb, length: signArb, novelty: signArb }), { minLength: 0, maxLength: 40 })
   .map((rows) => ({
-    labels: rows.map((row, i): LabelLine => ({ pairId: `p${i}`, label: row.label })),
-    manifestations: rows.flatMap((row, i): ManifestationLine[] => [
+    labels: rows.map((row, i): LabelRecord => ({ pairId: `p${i}`, label: row.label })),
+    manifestations: rows.flatMap((row, i): Manifestation[] => [
       { pairId: `p${i}`, factor: "length", sign: row.length, valueA: i, valueB: i + 1 },
       { pairId: `p${i}`, factor: "novelty", sign: row.novelty },
     ]),

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { LabelLine, ManifestationLine, SourceRecords } from "./run-folder-input.js";
+import type { RunFolder } from "@profilekit/runner";
+import type { Label, Manifestation } from "@profilekit/spec";
 
 /** Concordant: the preferred response shows more of the factor; discordant: less. */
 export type ExampleKind = "concordant" | "discordant";
@@ -9,7 +10,7 @@ export interface FactorExample {
   readonly pairId: string;
   readonly kind: ExampleKind;
   readonly label: "a" | "b";
-  readonly manifestation: ManifestationLine;
+  readonly manifestation: Manifestation;
 }
 
 export interface FactorExamples {
@@ -41,19 +42,22 @@ function insertRanked(list: Ranked[], entry: Ranked, size: number): void {
   if (list.length > size) list.pop();
 }
 
+/** The per-pair records examples are chosen from, as the runner's reader gives them. */
+export type ExampleRecords = Pick<RunFolder, "labels" | "manifestations">;
+
 /**
  * Up to `perKind` concordant and `perKind` discordant pairs per factor, streamed from the
  * records: pairs labelled a or b whose factor sign is +1 or -1. Memory holds the labels and the
  * kept examples only.
  */
 export async function selectExamples(
-  records: Pick<SourceRecords, "labels" | "manifestations">,
+  records: ExampleRecords,
   perKind: number,
 ): Promise<Map<string, FactorExamples>> {
-  const labels = new Map<string, LabelLine["label"]>();
-  for await (const line of records.labels()) labels.set(line.pairId, line.label);
+  const labels = new Map<string, Label>();
+  for await (const { record } of records.labels()) labels.set(record.pairId, record.label);
   const kept = new Map<string, { concordant: Ranked[]; discordant: Ranked[] }>();
-  for await (const line of records.manifestations()) {
+  for await (const { record: line } of records.manifestations()) {
     const label = labels.get(line.pairId);
     if (label === undefined || label === "tie" || line.sign === null || line.sign === 0) continue;
     const preference = label === "a" ? 1 : -1;

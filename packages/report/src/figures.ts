@@ -3,7 +3,7 @@ import { dumbbellChart } from "./charts/dumbbell-chart.js";
 import type { ChartMarkup } from "./charts/plot-svg.js";
 import { seriesColours, seriesStyles, seriesSymbols } from "./charts/plot-svg.js";
 import { scatterChart } from "./charts/scatter-chart.js";
-import { formatEstimate, formatInterval, formatPercent, formatScore } from "./number-format.js";
+import { formatWithInterval, formatInterval, formatPercent, formatScore } from "./number-format.js";
 import type { ReportComparison, ReportModel, ReportSource } from "./report-model.js";
 
 /** A chart with its heading and a caption saying how to read it. */
@@ -144,7 +144,7 @@ export function scatterFigure(entry: ReportComparison, index: number): Figure {
       xLabel: `${reference} factor score`,
       yLabel: `${entry.name} factor score`,
       annotation: {
-        text: `tau_b = ${formatEstimate(tauB.value, tauB.ci95, 2)}\nSpearman = ${formatEstimate(rho.value, rho.ci95, 2)}`,
+        text: `tau_b = ${formatWithInterval(tauB.value, tauB.ci95, 2)}\nSpearman = ${formatWithInterval(rho.value, rho.ci95, 2)}`,
         title: `Kendall tau_b = ${estimate(tauB.value, tauB.ci95)}; Spearman = ${estimate(rho.value, rho.ci95)}`,
       },
       diagonalTitle: `y = x: ${entry.name} weighs the factor as ${reference} does`,

@@ -10,4 +10,9 @@ export {
 export { contentSecurityPolicy, renderHtmlReport } from "./html-report.js";
 export { renderMarkdownReport } from "./markdown-report.js";
 export { buildReportModel, type ReportModel, type ReportModelOptions } from "./report-model.js";
-export { type ReadRunFoldersOptions, type ReportInput, readRunFolders } from "./run-folder-input.js";
+export { type ReadRunFoldersOptions, type ReportInput, readRunFolders } from "./input/run-folders.js";
+// Plain-text renderings of study results, as the CLI prints them
+export { renderAlignment } from "./text/alignment-summary.js";
+export { renderProfileTable } from "./text/profile-table.js";
+export { formatDryRun, formatEstimate, formatExtraction, formatUsage } from "./text/usage-summary.js";
+export { renderGenerationSummary, renderJudgeSummary, renderStudy } from "./text/stage-summary.js";

@@ -3,6 +3,7 @@ import { formatCount, formatInterval, formatPercent, formatScore } from "./numbe
 import { provenanceOf } from "./provenance.js";
 import type { ReportModel } from "./report-model.js";
 import { summaryLines } from "./summary-lines.js";
+import { markdownTable } from "./text/tables.js";
 
 /**
  * Text from data as Markdown text on one line: the characters that make emphasis, code, HTML,
@@ -13,15 +14,6 @@ export function markdownText(text: string): string {
     .replace(/[\\`*_<>|~]/g, (char) => `\\${char}`)
     .replaceAll("](", "]\\(")
     .replace(/\s*[\r\n]+\s*/g, " ");
-}
-
-function markdownTable(
-  head: readonly string[],
-  rows: readonly (readonly string[])[],
-  right: readonly boolean[],
-): string {
-  const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
-  return [line(head), line(head.map((_, i) => (right[i] ? "---:" : "---"))), ...rows.map(line)].join("\n");
 }
 
 /** report.md: the summary, profiles, alignment, judges and provenance, to paste into a PR or an issue. */
@@ -49,19 +41,18 @@ export function renderMarkdownReport(model: ReportModel): string {
     return `${formatScore(f.tau)} ${formatInterval(f.ci95)}${excludesZero(f.ci95) ? " *" : ""}`;
   };
   out.push(
-    markdownTable(
-      ["factor", ...model.sources.map((s) => md(s.label))],
-      model.factors.map((factor) => [md(factor), ...model.sources.map((s) => cell(s, factor))]),
-      [false, ...model.sources.map(() => true)],
-    ),
+    markdownTable({
+      head: ["factor", ...model.sources.map((s) => md(s.label))],
+      rows: model.factors.map((factor) => [md(factor), ...model.sources.map((s) => cell(s, factor))]),
+    }),
     "",
   );
   for (const entry of model.comparisons) {
     out.push(`## ${md(entry.comparison.reference.label)} → ${md(entry.name)}`, "");
     out.push(
-      markdownTable(
-        ["factor", md(entry.comparison.reference.label), md(entry.name), "gap", "95% CI", "marks"],
-        orderedComparisonFactors(entry.comparison).map((f) => {
+      markdownTable({
+        head: ["factor", md(entry.comparison.reference.label), md(entry.name), "gap", "95% CI", "marks"],
+        rows: orderedComparisonFactors(entry.comparison).map((f) => {
           const marks = comparisonMarks(f);
           const text = [marks.signDiffers ? "sign differs" : "", marks.gapExcludesZero ? "gap ≠ 0" : ""]
             .filter(Boolean)
@@ -75,8 +66,8 @@ export function renderMarkdownReport(model: ReportModel): string {
             text,
           ];
         }),
-        [false, true, true, true, true, false],
-      ),
+        right: [false, true, true, true, true, false],
+      }),
       "",
     );
   }
@@ -84,9 +75,9 @@ export function renderMarkdownReport(model: ReportModel): string {
   if (judges.length > 0) {
     out.push("## Judge diagnostics", "");
     out.push(
-      markdownTable(
-        ["judge", "model", "accuracy", "kappa", "position consistency", "tie rate"],
-        judges.map((s) => [
+      markdownTable({
+        head: ["judge", "model", "accuracy", "kappa", "position consistency", "tie rate"],
+        rows: judges.map((s) => [
           md(s.label),
           md(s.model ?? "—"),
           formatPercent(s.agreement!.accuracy),
@@ -94,16 +85,16 @@ export function renderMarkdownReport(model: ReportModel): string {
           formatPercent(s.agreement!.positionConsistency),
           formatPercent(s.agreement!.tieRate),
         ]),
-        [false, false, true, true, true, true],
-      ),
+        right: [false, false, true, true, true, true],
+      }),
       "",
     );
   }
   out.push("## Counts", "");
   out.push(
-    markdownTable(
-      ["source", "factor", "C", "D", "factor ties", "preference ties", "missing", "pairs", "groups"],
-      model.sources.flatMap((s) =>
+    markdownTable({
+      head: ["source", "factor", "C", "D", "factor ties", "preference ties", "missing", "pairs", "groups"],
+      rows: model.sources.flatMap((s) =>
         model.factors.flatMap((factor) => {
           const f = s.profile.factors.find((x) => x.factor === factor);
           return f === undefined
@@ -123,8 +114,8 @@ export function renderMarkdownReport(model: ReportModel): string {
               ];
         }),
       ),
-      [false, false, true, true, true, true, true, true, true],
-    ),
+      right: [false, false, true, true, true, true, true, true, true],
+    }),
     "",
   );
   for (const note of model.notes.filter((n) => n.factor !== undefined))

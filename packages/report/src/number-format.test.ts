@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatCount, formatEstimate, formatPercent, formatScore, formatUsd } from "./number-format.js";
+import { formatCount, formatWithInterval, formatPercent, formatScore, formatUsd } from "./number-format.js";
 
 describe("number formats", () => {
   it("groups thousands as en-US does, without depending on the locale", () => {
@@ -21,8 +21,8 @@ describe("number formats", () => {
   });
 
   it("writes an estimate with its interval, and shares and dollars", () => {
-    expect(formatEstimate(0.13176, [0.0163, 0.2453])).toBe("0.132 [0.016, 0.245]");
-    expect(formatEstimate(0.5, null)).toBe("0.500");
+    expect(formatWithInterval(0.13176, [0.0163, 0.2453])).toBe("0.132 [0.016, 0.245]");
+    expect(formatWithInterval(0.5, null)).toBe("0.500");
     expect(formatPercent(0.42105)).toBe("42.1%");
     expect(formatUsd(0.0042276)).toBe("$0.0042");
     expect(formatUsd(12.345)).toBe("$12.35");

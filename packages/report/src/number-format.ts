@@ -15,7 +15,7 @@ export function formatInterval(ci: readonly [number, number] | null | undefined,
 }
 
 /** A score and its interval: "0.132 [0.016, 0.245]". */
-export function formatEstimate(
+export function formatWithInterval(
   value: number | null | undefined,
   ci: readonly [number, number] | null | undefined,
   digits = 3,

@@ -1,6 +1,6 @@
 import { formatCount, formatUsd } from "./number-format.js";
 import type { ReportModel } from "./report-model.js";
-import type { Manifest, Usage } from "./run-folder-input.js";
+import type { ReportStudyManifest, SourceManifest } from "./input/file-schemas.js";
 
 /** What one folder's manifest says about how it was made. */
 export interface ProvenanceEntry {
@@ -26,9 +26,23 @@ export interface UsageLine {
 const sortedEntries = (record: Readonly<Record<string, string>>) =>
   Object.entries(record).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
 
-function usageLines(usage: Usage | undefined): UsageLine[] {
+/** One row of a usage block; an improvement file's may hold only some of the counts. */
+interface UsageRow {
+  readonly calls?: number | undefined;
+  readonly requests?: number | undefined;
+  readonly cacheHits?: number | undefined;
+  readonly inputTokens?: number | undefined;
+  readonly outputTokens?: number | undefined;
+  readonly costUsd?: number | null | undefined;
+}
+
+function usageLines(
+  usage:
+    | { readonly total?: UsageRow; readonly byModel?: readonly (UsageRow & { model: string })[] }
+    | undefined,
+): UsageLine[] {
   if (usage === undefined) return [];
-  const line = (model: string, row: NonNullable<Usage["total"]>): UsageLine => ({
+  const line = (model: string, row: UsageRow): UsageLine => ({
     model,
     calls: formatCount(row.calls),
     requests: formatCount(row.requests),
@@ -38,22 +52,73 @@ function usageLines(usage: Usage | undefined): UsageLine[] {
     cost: formatUsd(row.costUsd),
   });
   const lines = (usage.byModel ?? []).map((row) => line(row.model, row));
-  if (usage.total !== undefined)
-    lines.push(line("total", { ...usage.total, costUsd: usage.total.costUsd ?? usage.costUsd }));
+  if (usage.total !== undefined) lines.push(line("total", usage.total));
   return lines;
 }
 
-function promptVersions(manifest: Manifest): string[] {
-  const versions = (manifest.factors ?? []).flatMap((f) =>
-    f.promptVersion === undefined ? [] : [f.promptVersion],
-  );
-  for (const prompt of [manifest.judge?.prompt, manifest.generation?.prompt]) {
-    if (prompt?.version !== undefined) versions.push(prompt.version);
-  }
-  return versions;
+/** What a manifest says about how a folder was made, whichever kind of manifest it is. */
+interface ManifestFacts {
+  readonly command: string;
+  readonly task: string | undefined;
+  readonly input: string;
+  readonly preset: string | undefined;
+  readonly dataSha256: string | undefined;
+  readonly configHash: string | undefined;
+  readonly models: Readonly<Record<string, string>> | undefined;
+  readonly promptVersions: readonly string[];
+  readonly seeds: readonly string[];
+  readonly scoring: Readonly<Record<string, unknown>> | undefined;
+  readonly versions: Readonly<Record<string, string>>;
+  readonly node: string;
+  readonly pricesAsOf: string | undefined;
+  readonly extraction: { readonly calls: number; readonly cacheHits: number } | undefined;
 }
 
-function scoringText(scoring: Record<string, unknown> | undefined): string | undefined {
+const factorPromptVersions = (factors: readonly { promptVersion?: string | undefined }[]) =>
+  factors.flatMap((f) => (f.promptVersion === undefined ? [] : [f.promptVersion]));
+
+function studyFacts(manifest: ReportStudyManifest): ManifestFacts {
+  return {
+    command: manifest.command,
+    task: manifest.task,
+    input: manifest.data.path,
+    preset: undefined,
+    dataSha256: manifest.data.sha256,
+    configHash: manifest.config.hash,
+    models: manifest.models,
+    promptVersions: factorPromptVersions(manifest.factors),
+    seeds: [`run ${manifest.seed}`],
+    scoring: undefined,
+    versions: manifest.versions,
+    node: manifest.node,
+    pricesAsOf: manifest.usage.pricesAsOf,
+    extraction: undefined,
+  };
+}
+
+function stageFacts(manifest: SourceManifest): ManifestFacts {
+  const prompts = [manifest.judge?.prompt, manifest.generation?.prompt].flatMap((p) =>
+    p === undefined ? [] : [p.version],
+  );
+  return {
+    command: manifest.command,
+    task: manifest.input.task,
+    input: manifest.input.path,
+    preset: manifest.input.preset,
+    dataSha256: undefined,
+    configHash: undefined,
+    models: manifest.models,
+    promptVersions: [...factorPromptVersions(manifest.factors), ...prompts],
+    seeds: [`input ${manifest.input.seed}`, `scoring ${manifest.scoring.seed}`],
+    scoring: manifest.scoring,
+    versions: manifest.versions,
+    node: manifest.node,
+    pricesAsOf: manifest.usage?.pricesAsOf,
+    extraction: manifest.extraction,
+  };
+}
+
+function scoringText(scoring: Readonly<Record<string, unknown>> | undefined): string | undefined {
   if (scoring === undefined) return undefined;
   const parts = Object.entries(scoring)
     .filter(([, value]) => typeof value === "string" || typeof value === "number")
@@ -61,41 +126,36 @@ function scoringText(scoring: Record<string, unknown> | undefined): string | und
   return parts.length === 0 ? undefined : parts.join(", ");
 }
 
-function factsOf(manifest: Manifest): [string, string][] {
+function factsOf(manifest: ManifestFacts): [string, string][] {
   const facts: [string, string][] = [];
   const add = (label: string, value: string | undefined) => {
     if (value !== undefined && value !== "") facts.push([label, value]);
   };
   add("command", manifest.command);
-  add("task", manifest.task ?? manifest.input?.task);
-  add("input", manifest.input?.path ?? manifest.data?.path);
-  add("input preset", manifest.input?.preset);
-  add("data sha256", manifest.data?.sha256);
-  add("config hash", manifest.config?.hash);
+  add("task", manifest.task);
+  add("input", manifest.input);
+  add("input preset", manifest.preset);
+  add("data sha256", manifest.dataSha256);
+  add("config hash", manifest.configHash);
   add(
     "models",
     sortedEntries(manifest.models ?? {})
       .map(([role, id]) => `${role}: ${id}`)
       .join("; "),
   );
-  add("prompt versions", promptVersions(manifest).join(", "));
-  const seeds = [
-    manifest.seed === undefined ? undefined : `run ${manifest.seed}`,
-    manifest.input?.seed === undefined ? undefined : `input ${manifest.input.seed}`,
-    typeof manifest.scoring?.seed === "number" ? `scoring ${manifest.scoring.seed}` : undefined,
-  ].filter((s) => s !== undefined);
-  add("seeds", seeds.join(", "));
+  add("prompt versions", manifest.promptVersions.join(", "));
+  add("seeds", manifest.seeds.join(", "));
   add("scoring", scoringText(manifest.scoring));
   add(
     "package versions",
-    sortedEntries(manifest.versions ?? {})
+    sortedEntries(manifest.versions)
       .map(([name, v]) => `${name} ${v}`)
       .join(", "),
   );
   add("node", manifest.node);
-  if (manifest.usage?.pricesAsOf !== undefined) add("prices as of", manifest.usage.pricesAsOf);
-  const extraction = manifest.extraction;
-  if (extraction?.calls !== undefined)
+  add("prices as of", manifest.pricesAsOf);
+  const { extraction } = manifest;
+  if (extraction !== undefined)
     add(
       "extraction",
       `${formatCount(extraction.calls)} calls, ${formatCount(extraction.cacheHits)} from the cache`,
@@ -108,22 +168,24 @@ export function provenanceOf(model: ReportModel): ProvenanceEntry[] {
   const entries: ProvenanceEntry[] = model.studies.map((study) => ({
     folder: study.folder,
     what: "study (run)",
-    facts: factsOf(study.manifest),
+    facts: factsOf(studyFacts(study.manifest)),
     usage: usageLines(study.manifest.usage),
   }));
   for (const source of model.sources) {
     if (source.manifest === undefined) continue;
     entries.push({
       folder: source.folder,
-      what: `${source.label}${source.manifest.command === undefined ? "" : ` (${source.manifest.command})`}`,
-      facts: factsOf(source.manifest),
+      what: `${source.label} (${source.manifest.command})`,
+      facts: factsOf(stageFacts(source.manifest)),
       usage: usageLines(source.manifest.usage),
     });
   }
   for (const { folder, alignment } of model.alignments) {
-    const facts: [string, string][] = [["comparisons", String(alignment.comparisons.length)]];
-    if (alignment.replicates !== undefined) facts.push(["replicates", String(alignment.replicates)]);
-    if (alignment.seed !== undefined) facts.push(["seeds", `alignment ${alignment.seed}`]);
+    const facts: [string, string][] = [
+      ["comparisons", String(alignment.comparisons.length)],
+      ["replicates", String(alignment.replicates)],
+      ["seeds", `alignment ${alignment.seed}`],
+    ];
     entries.push({ folder, what: "alignment (align)", facts, usage: [] });
   }
   for (const { folder, improvement } of model.improvements) {
@@ -132,8 +194,7 @@ export function provenanceOf(model: ReportModel): ProvenanceEntry[] {
     if (improvement.model !== undefined) facts.push(["models", improvement.model]);
     if (improvement.delta.method !== undefined) facts.push(["paired interval", improvement.delta.method]);
     if (improvement.delta.seed !== undefined) facts.push(["seeds", `delta ${improvement.delta.seed}`]);
-    const usage =
-      improvement.usage === undefined ? [] : usageLines({ total: improvement.usage, costUsd: null });
+    const usage = improvement.usage === undefined ? [] : usageLines({ total: improvement.usage });
     entries.push({ folder, what: "improvement", facts, usage });
   }
   return entries;

@@ -1,16 +1,18 @@
+import type { Comparison, GapEntry } from "@profilekit/runner";
+import type { JudgeAgreement, JudgeManifestAgreement } from "@profilekit/spec";
 import { type SeriesStyle, seriesStyles } from "./charts/plot-svg.js";
 import { type FactorExamples, selectExamples } from "./example-pairs.js";
+import type { PairTexts } from "./input/pair-texts.js";
 import type {
-  Agreement,
   AlignmentInput,
-  Comparison,
-  Gap,
   ImprovementInput,
-  PairTexts,
   ReportInput,
   SourceInput,
   StudyInput,
-} from "./run-folder-input.js";
+} from "./input/run-folders.js";
+
+/** A judge's agreement with the human labels: profile.json's figures, and manifest.json's counts when it has them. */
+export type Agreement = JudgeAgreement & Partial<JudgeManifestAgreement>;
 
 /** Below this many resampling groups a clustered bootstrap interval is noted as unreliable. */
 export const fewGroups = 20;
@@ -37,7 +39,7 @@ export interface ReportComparison {
 /** One model's generation-evaluation gap, with the intervals of both correlations. */
 export interface ReportGap {
   readonly folder: string;
-  readonly gap: Gap;
+  readonly gap: GapEntry;
   readonly evaluation: Comparison | undefined;
   readonly generation: Comparison | undefined;
 }
@@ -167,10 +169,8 @@ export async function buildReportModel(
   const sources: ReportSource[] = input.sources.map((source, i) => {
     const fromProfile = source.profile.agreement;
     const fromManifest = source.manifest?.agreement;
-    const agreement =
-      fromProfile === undefined && fromManifest === undefined
-        ? undefined
-        : ({ ...fromManifest, ...fromProfile } as Agreement);
+    const agreement: Agreement | undefined =
+      fromProfile === undefined ? fromManifest : { ...fromManifest, ...fromProfile };
     return { ...source, style: styles[i]!, agreement };
   });
   const human = sources.find((source) => source.role === "human");
@@ -178,15 +178,17 @@ export async function buildReportModel(
   const examplesPerKind = options.examplesPerKind ?? 2;
   const examples: SourceExamples[] = [];
   for (const source of sources) {
-    const selected = await selectExamples(source.records, examplesPerKind);
+    const hasRecords =
+      (await source.run.has("labels.jsonl")) && (await source.run.has("manifestations.jsonl"));
+    const selected = hasRecords
+      ? await selectExamples(source.run, examplesPerKind)
+      : new Map<string, FactorExamples>();
     const ids = new Set(
       [...selected.values()].flatMap((e) => [...e.concordant, ...e.discordant].map((x) => x.pairId)),
     );
     const texts: PairTexts =
-      ids.size === 0
-        ? { texts: new Map(), from: [], unavailable: undefined }
-        : await source.records.pairTexts(ids);
-    examples.push({ source, examples: selected.size === 0 ? undefined : selected, texts });
+      ids.size === 0 ? { texts: new Map(), from: [], unavailable: undefined } : await source.pairTexts(ids);
+    examples.push({ source, examples: hasRecords ? selected : undefined, texts });
   }
   const comparisons = comparisonsOf(input.alignments, sources);
   const gaps = input.alignments.flatMap(({ folder, alignment }) =>
@@ -217,6 +219,6 @@ export async function buildReportModel(
 }
 
 function defaultTitle(sources: readonly ReportSource[], studies: readonly StudyInput[]): string {
-  const task = studies[0]?.manifest.task ?? sources[0]?.manifest?.input?.task;
+  const task = studies[0]?.manifest.task ?? sources[0]?.manifest?.input.task;
   return task === undefined ? "profilekit report" : `profilekit report: ${task}`;
 }

@@ -1,5 +1,5 @@
 import { excludesZero } from "./figures.js";
-import { formatCount, formatEstimate, formatPercent, formatScore } from "./number-format.js";
+import { formatCount, formatWithInterval, formatPercent, formatScore } from "./number-format.js";
 import type { ReportComparison, ReportGap, ReportModel, ReportSource } from "./report-model.js";
 
 /** What the report's numbers say, as sentences of fact (no claim beyond the figures). */
@@ -19,7 +19,7 @@ function sourceLine(source: ReportSource): SummaryLine {
   const text =
     clear.length === 0
       ? `${counts}; no factor's 95% interval excludes 0.`
-      : `${counts}; factors whose 95% interval excludes 0: ${clear.map((f) => `${f.factor} ${formatEstimate(f.tau, f.ci95)}`).join(", ")}.`;
+      : `${counts}; factors whose 95% interval excludes 0: ${clear.map((f) => `${f.factor} ${formatWithInterval(f.tau, f.ci95)}`).join(", ")}.`;
   return { topic: source.label, text };
 }
 
@@ -36,7 +36,7 @@ function comparisonLine(entry: ReportComparison): SummaryLine {
   const overlap = c.top3Overlap === undefined ? "" : `; top-3 overlap ${c.top3Overlap} of 3`;
   return {
     topic: `${c.reference.label} → ${entry.name}`,
-    text: `Kendall tau_b ${formatEstimate(c.kendallTauB.value, c.kendallTauB.ci95)}, Spearman ${formatEstimate(c.spearman.value, c.spearman.ci95)}${agreement}${overlap}; ${gaps}.`,
+    text: `Kendall tau_b ${formatWithInterval(c.kendallTauB.value, c.kendallTauB.ci95)}, Spearman ${formatWithInterval(c.spearman.value, c.spearman.ci95)}${agreement}${overlap}; ${gaps}.`,
   };
 }
 
@@ -48,7 +48,7 @@ function gapLine(entry: ReportGap): SummaryLine {
       ? "the difference is undefined"
       : d.ci95 === null
         ? `difference ${formatScore(d.value)} (no interval)`
-        : `difference ${formatEstimate(d.value, d.ci95)}, an interval that ${excludesZero(d.ci95) ? "excludes" : "includes"} 0`;
+        : `difference ${formatWithInterval(d.value, d.ci95)}, an interval that ${excludesZero(d.ci95) ? "excludes" : "includes"} 0`;
   return {
     topic: `generation–evaluation gap${gap.model === undefined ? "" : ` of ${gap.model}`}`,
     text: `tau_b with the human profile ${formatScore(gap.evaluationTauB)} as a judge (${gap.evaluation}), ${formatScore(gap.generationTauB)} as a writer (${gap.generation}); ${reading}.`,
@@ -66,7 +66,7 @@ export function summaryLines(model: ReportModel): SummaryLine[] {
     const d = improvement.delta.kendallTauB;
     lines.push({
       topic: `improvement: ${improvement.strategy ?? `improvement ${index + 1}`}`,
-      text: `tau_b with the human profile ${formatEstimate(improvement.before.kendallTauB.value, improvement.before.kendallTauB.ci95)} before, ${formatEstimate(improvement.after.kendallTauB.value, improvement.after.kendallTauB.ci95)} after; paired change ${formatEstimate(d.value, d.ci95)}.`,
+      text: `tau_b with the human profile ${formatWithInterval(improvement.before.kendallTauB.value, improvement.before.kendallTauB.ci95)} before, ${formatWithInterval(improvement.after.kendallTauB.value, improvement.after.kendallTauB.ci95)} after; paired change ${formatWithInterval(d.value, d.ci95)}.`,
     });
   }
   return lines;

@@ -82,8 +82,18 @@ export { builtinFactors, builtinTasks, createBuiltinRegistry } from "./builtins.
 export { modelFreeFactorIds, needsModel, taskFactorIds } from "./factor-selection.js";
 
 // Run folders
-export { openRunFolder, finishedRunFolder, type ProfileFile, type RunFolder } from "./run-folder/reader.js";
 export {
+  checkSchemaVersion,
+  finishedRunFolder,
+  openRunFolder,
+  readRunJson,
+  type ProfileFile,
+  type RunFolder,
+} from "./run-folder/reader.js";
+export { checkRunRecord } from "./run-folder/line-files.js";
+export {
+  detectModel,
+  detectRole,
   readProfileInput,
   ProfileRoleSchema,
   type ProfileInput,

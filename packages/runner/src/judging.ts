@@ -3,6 +3,7 @@ import type { EstimateRequest, GenerateObjectOptions, ModelClient } from "@profi
 import {
   type ChatMessage,
   type JudgeAgreement,
+  type JudgeManifestAgreement,
   type JudgementRecord,
   type JudgeOrder,
   judgeChoices,
@@ -152,13 +153,7 @@ export async function judgePairs(
  */
 export function judgeAgreement(judgements: readonly Judgement[]): {
   agreement: JudgeAgreement;
-  detail: {
-    pairs: number;
-    decisivePairs: number;
-    accuracyWithTies: number | null;
-    humanTieRate: number | null;
-    positionConsistencyPairs: number;
-  };
+  detail: Omit<JudgeManifestAgreement, keyof JudgeAgreement>;
 } {
   const labelled = judgements.filter((j): j is Judgement & { label: Label } => j.label !== null);
   const figures = labelAgreement(

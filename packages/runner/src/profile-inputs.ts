@@ -104,7 +104,7 @@ const ModelsSchema = z.looseObject({ models: z.record(z.string(), z.unknown()).o
  * `{id}`), else manifest.json's `models.judge` (evaluation) or `models.generator` (generation),
  * as `judge` and `generate` write them.
  */
-function detectModel(
+export function detectModel(
   profileJson: unknown,
   manifestJson: unknown,
   role: ProfileRole | undefined,

@@ -102,6 +102,10 @@ export const ConfigSchema = z
     }).describe("How models.extractor is asked, in every setting."),
     cache: CacheSpecSchema,
     maxFailures: MaxFailuresSchema,
+    report: z
+      .boolean()
+      .default(true)
+      .describe("Write report.html and report.md into the run folder at the end (`profilekit run`)."),
   })
   .superRefine((config, context) => {
     const needs = (setting: "evaluation" | "generation", model: "judge" | "generator") => {

@@ -88,6 +88,24 @@ export const JudgeAgreementSchema = z.object({
 });
 export type JudgeAgreement = z.infer<typeof JudgeAgreementSchema>;
 
+/**
+ * manifest.json's `agreement` (the evaluation setting): profile.json's four figures and the
+ * counts behind them.
+ */
+export const JudgeManifestAgreementSchema = JudgeAgreementSchema.extend({
+  /** Pairs the model labelled. */
+  pairs: count,
+  /** Of them, pairs where neither label is a tie: the denominator of `accuracy`. */
+  decisivePairs: count,
+  /** Same label among all labelled pairs, ties included. */
+  accuracyWithTies: z.number().min(0).max(1).nullable(),
+  /** Share of ties among the human labels of those pairs. */
+  humanTieRate: z.number().min(0).max(1).nullable(),
+  /** Pairs answered in both orders: the denominator of `positionConsistency`. */
+  positionConsistencyPairs: count,
+});
+export type JudgeManifestAgreement = z.infer<typeof JudgeManifestAgreementSchema>;
+
 /** profile.json's `generation` (the generation setting): what was written and kept. */
 export const GenerationSummarySchema = z.object({
   /** Distinct inputs written for. */
@@ -137,3 +155,51 @@ export const StageManifestSchema = z.looseObject({
   node: z.string(),
 });
 export type StageManifest = z.infer<typeof StageManifestSchema>;
+
+/** One setting of a study in its manifest.json: its folder, and the counts of its profile. */
+const StudyStageSchema = z.looseObject({
+  folder: z.string(),
+  /** run: run now or resumed by `run`; found: written into the run folder by `judge` or `generate`. */
+  status: z.enum(["run", "found"]),
+  configHash: z.string().optional(),
+  pairs: count,
+  preferenceTies: count,
+  groups: count,
+  model: z.string().optional(),
+});
+
+/**
+ * manifest.json at the top of a `run` study: the resolved config and its hash, the data's
+ * sha256, the plugins, factors, seed and models, each setting's folder and counts, and the
+ * usage of every stage (each stage's usage report under `byStage`, and their sums), kept as
+ * written. Written last, after every setting and the alignment.
+ */
+export const StudyManifestSchema = z.looseObject({
+  schemaVersion: z.number().int().positive(),
+  command: z.literal("run"),
+  config: z.looseObject({
+    /** The config file, relative to the study folder. */
+    file: z.string(),
+    hash: z.string(),
+    /** The config as `run` validated it, every default applied. */
+    resolved: z.record(z.string(), z.unknown()),
+  }),
+  task: z.string(),
+  data: z.looseObject({ path: z.string(), sha256: z.string() }),
+  plugins: z.array(
+    z.looseObject({ spec: z.string(), factors: z.array(z.string()), tasks: z.array(z.string()) }),
+  ),
+  factors: z.array(FactorRecordSchema),
+  seed: z.number().int(),
+  models: z.record(z.string(), z.string()),
+  stages: z.looseObject({
+    human: StudyStageSchema.optional(),
+    evaluation: StudyStageSchema.optional(),
+    generation: StudyStageSchema.optional(),
+    alignment: z.looseObject({ folder: z.string(), comparisons: count }).optional(),
+  }),
+  usage: z.looseObject({ byStage: z.record(z.string(), z.unknown()) }),
+  versions: z.record(z.string(), z.string()),
+  node: z.string(),
+});
+export type StudyManifest = z.infer<typeof StudyManifestSchema>;

@@ -1,7 +1,7 @@
+import { renderAlignment } from "@profilekit/report";
 import { align, type ProfileRole, ProfileRoleSchema } from "@profilekit/runner";
 import { ProfilekitError } from "@profilekit/spec";
 import { Command } from "commander";
-import { renderAlignment } from "../alignment-summary.js";
 import type { CliIo } from "../io.js";
 import { integerIn } from "../option-parsers.js";
 

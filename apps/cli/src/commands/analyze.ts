@@ -1,6 +1,5 @@
-import { basename, join } from "node:path";
 import { formatSkipReport } from "@profilekit/data";
-import type { ExtractionStats } from "@profilekit/llm";
+import { formatDryRun, formatExtraction, formatUsage, renderProfileTable } from "@profilekit/report";
 import {
   type AnalyzeRequest,
   analyze,
@@ -25,9 +24,8 @@ import {
   type ScoringFlags,
   scoringOf,
 } from "../profile-options.js";
-import { renderProfileTable } from "../profile-table.js";
 import { createProgress } from "../progress.js";
-import { formatDryRun, formatUsage } from "../usage-summary.js";
+import { defaultRunFolder } from "../stage-command.js";
 import { cliVersions } from "../versions.js";
 
 interface AnalyzeFlags extends ReadFlags, ScoringFlags, ModelFlags, ExtractionFlags, FactorFlags {
@@ -202,14 +200,7 @@ async function analyzeFile(io: CliIo, file: string, flags: AnalyzeFlags): Promis
     io.stdout.write(`${formatDryRun(`dry run: ${pairs} pairs`, dryRun)}\n`);
     return;
   }
-  const out =
-    flags.out ??
-    join(
-      "runs",
-      basename(file)
-        .replace(/(\.gz)?$/, "")
-        .replace(/\.[^.]+$/, ""),
-    );
+  const out = flags.out ?? defaultRunFolder(file);
   const progress = createProgress(io.stderr, "pairs", !flags.quiet);
   const started = performance.now();
   const result = await analyze({
@@ -234,18 +225,4 @@ async function analyzeFile(io: CliIo, file: string, flags: AnalyzeFlags): Promis
   const seconds = (performance.now() - started) / 1000;
   const threads = result.threads > 1 ? `, ${result.threads} threads` : "";
   io.stderr.write(`wrote ${result.files.join(", ")} to ${out} (${seconds.toFixed(1)} s${threads})\n`);
-}
-
-/** One line on how extraction went: calls, cache, failures, cut sources, position consistency. */
-function formatExtraction(stats: ExtractionStats): string {
-  const consistency = Object.entries(stats.factors)
-    .filter(([, factor]) => factor.positionConsistency?.rate != null)
-    .map(([id, factor]) => `${id} ${(factor.positionConsistency!.rate! * 100).toFixed(0)}%`);
-  return [
-    `extraction (${stats.mode}${stats.bothOrders ? ", both orders" : ""}): ${stats.calls} calls, ${stats.cacheHits} from the cache, ${stats.failures} failed` +
-      (stats.sourcesCut.count > 0
-        ? `; ${stats.sourcesCut.count} sources cut to ${stats.sourcesCut.maxChars} chars`
-        : ""),
-    ...(consistency.length > 0 ? [`position consistency: ${consistency.join(", ")}`] : []),
-  ].join("\n");
 }

@@ -1,3 +1,4 @@
+import { formatDryRun, renderGenerationSummary } from "@profilekit/report";
 import { estimateGenerate, generate } from "@profilekit/runner";
 import { Command } from "commander";
 import type { CliIo } from "../io.js";
@@ -12,7 +13,6 @@ import {
   stageProgress,
   stageRequestOf,
 } from "../stage-command.js";
-import { formatDryRun } from "../usage-summary.js";
 
 interface GenerateFlags extends StageCommandFlags {
   readonly levels: number;
@@ -101,16 +101,6 @@ async function runGenerate(io: CliIo, file: string, flags: GenerateFlags): Promi
   const result = await generate({ ...request, out: outDir, onProgress });
   progress.done();
   if (flags.quiet) return;
-  const { counts } = result;
-  const { generation: _generation, ...profile } = result.profile;
-  io.stdout.write(
-    `${result.model} wrote ${counts.written} of ${counts.calls} responses ` +
-      `(${counts.inputs} inputs × ${flags.levels} levels, ${result.task}, prompt ${result.prompt.version}); ` +
-      `${counts.failed} failed` +
-      (selfCheck
-        ? `; self-check (delta ${selfCheck.delta}) dropped ${counts.offTarget} off target and ${counts.unscored} unscored`
-        : "") +
-      `; ${counts.pairsFormed} pairs\n\n`,
-  );
-  reportStage(io, result.skipped, { ...result, profile }, outDir);
+  io.stdout.write(`${renderGenerationSummary(result, selfCheck)}\n\n`);
+  reportStage(io, result.skipped, result, outDir);
 }

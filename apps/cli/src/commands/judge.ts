@@ -1,5 +1,5 @@
-import { estimateJudge, type JudgeCounts, judge } from "@profilekit/runner";
-import type { JudgeAgreement } from "@profilekit/spec";
+import { formatDryRun, renderJudgeSummary } from "@profilekit/report";
+import { estimateJudge, judge } from "@profilekit/runner";
 import { Command } from "commander";
 import type { CliIo } from "../io.js";
 import { addModelOptions } from "../model-options.js";
@@ -12,7 +12,6 @@ import {
   stageProgress,
   stageRequestOf,
 } from "../stage-command.js";
-import { formatDryRun } from "../usage-summary.js";
 
 interface JudgeFlags extends StageCommandFlags {
   readonly allowTies?: boolean;
@@ -96,29 +95,6 @@ async function runJudge(io: CliIo, file: string, flags: JudgeFlags): Promise<voi
   const result = await judge({ ...request, out: outDir, onProgress });
   progress.done();
   if (flags.quiet) return;
-  const { agreement, ...profile } = result.profile;
-  io.stdout.write(
-    `${summarize(result.model, result.task, result.prompt.version, result.counts, agreement)}\n\n`,
-  );
-  reportStage(io, result.skipped, { ...result, profile }, outDir);
-}
-
-const figure = (value: number | null): string => (value === null ? "—" : value.toFixed(4));
-
-function summarize(
-  model: string,
-  task: string,
-  promptVersion: string,
-  counts: JudgeCounts,
-  agreement: JudgeAgreement,
-): string {
-  return [
-    `${model} judged ${counts.inputPairs} pairs (${task}, prompt ${promptVersion}) in both orders: ` +
-      `${counts.judged} labelled, ${counts.failed} without a label (a call failed)`,
-    "agreement with the human labels:",
-    `  accuracy without ties  ${figure(agreement.accuracy)}`,
-    `  Cohen's kappa          ${figure(agreement.kappa)}`,
-    `  position consistency   ${figure(agreement.positionConsistency)}  (${counts.inconsistent} pairs whose orders disagreed became ties)`,
-    `  tie rate (model)       ${figure(agreement.tieRate)}`,
-  ].join("\n");
+  io.stdout.write(`${renderJudgeSummary(result)}\n\n`);
+  reportStage(io, result.skipped, result, outDir);
 }

@@ -1,12 +1,9 @@
-import { relative } from "node:path";
-import { estimateStudy, runStudy } from "@profilekit/runner";
+import { join, relative } from "node:path";
+import { formatDryRun, renderStudy, writeReport } from "@profilekit/report";
+import { estimateStudy, findConfigFile, loadConfig, runStudy } from "@profilekit/runner";
 import { Command } from "commander";
-import { renderAlignment } from "../alignment-summary.js";
-import { findConfigFile, loadConfig } from "@profilekit/runner";
 import type { CliIo } from "../io.js";
-import { renderProfileTable } from "../profile-table.js";
 import { createStepProgress } from "../progress.js";
-import { formatDryRun, formatUsage } from "../usage-summary.js";
 import { cliVersions } from "../versions.js";
 
 interface RunFlags {
@@ -36,6 +33,8 @@ Each setting writes its own folder of the run folder (config "out", default runs
                 one, and the model's generation-evaluation gap when it has both
   manifest.json the resolved config and its hash, plugins, seed, models, counts, and usage
                 and cost per stage and summed over every stage and model
+  report.html   the report of the run folder (docs/report.md), with report.md beside it;
+                written last, from the folder alone (config "report: false" turns it off)
 
 Model-extracted factors (fluency, hallucination, ...) are measured by models.extractor in
 every setting. A model setting the config leaves out can still be written into the run
@@ -88,6 +87,9 @@ export function runCommand(io: CliIo): Command {
         onProgress: (setting, { step, done, total }) => progress.update(`${setting}: ${step}`, done, total),
       });
       progress.done();
+      const report = loaded.config.report
+        ? await writeReport([outcome.outDir], { out: join(outcome.outDir, "report.html") })
+        : undefined;
       if (flags.quiet) return;
       for (const plugin of outcome.plugins) {
         const added = [
@@ -97,19 +99,13 @@ export function runCommand(io: CliIo): Command {
         ];
         io.stderr.write(`plugin ${plugin.spec}: ${added.join(", ") || "nothing registered"}\n`);
       }
-      for (const stage of outcome.stages) {
-        const model = stage.model ? `, ${stage.model}` : "";
-        io.stdout.write(
-          `== ${stage.setting} (${stage.status}${model}) ==\n${renderProfileTable(stage.profile)}\n\n`,
-        );
-        if (stage.usage) io.stdout.write(`${formatUsage(stage.usage)}\n\n`);
-      }
-      if (outcome.alignment) io.stdout.write(`== alignment ==\n${renderAlignment(outcome.alignment)}\n`);
+      io.stdout.write(renderStudy(outcome));
       const shown = relative(process.cwd(), outcome.outDir) || ".";
       const written = [
         ...outcome.stages.filter((stage) => stage.status === "ran").map((stage) => `${stage.folder}/`),
         ...(outcome.alignment ? ["alignment/"] : []),
         "manifest.json",
+        ...(report ? ["report.html", "report.md"] : []),
       ];
       io.stderr.write(`wrote ${written.join(", ")} to ${shown}\n`);
       if (!outcome.alignment) {

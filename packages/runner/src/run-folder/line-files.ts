@@ -52,6 +52,21 @@ export function parseRunRecord<T>(
       hint: rerun,
     });
   }
+  return checkRunRecord(file, line, value, schema);
+}
+
+/**
+ * Checks a value read from a run file (a line, or the whole file with `line` undefined) against
+ * a schema, as `parseRunRecord` does: for a reader that needs more of a record than the schema
+ * it was read with (a setting's blocks of profile.json or manifest.json, say).
+ */
+export function checkRunRecord<T>(
+  file: string,
+  line: number | undefined,
+  value: unknown,
+  schema: z.ZodType<T>,
+): T {
+  const where = line === undefined ? file : `${file}:${line}`;
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

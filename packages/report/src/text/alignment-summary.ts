@@ -1,22 +1,11 @@
 import type { FactorShift } from "@profilekit/core";
 import type { AlignmentFile, Comparison, GapEntry } from "@profilekit/runner";
+import { plainTable } from "./tables.js";
 
 const signed = (x: number, digits = 3): string => `${x >= 0 ? "+" : "-"}${Math.abs(x).toFixed(digits)}`;
 const interval = (ci: readonly [number, number] | null, digits = 3): string =>
   ci === null ? "—" : `[${signed(ci[0], digits)}, ${signed(ci[1], digits)}]`;
 const plain = (x: number | null): string => (x === null ? "—" : x.toFixed(4));
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
-      .join("  ")
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
-}
 
 /** "judge weighs length more than human (+0.311, 95% CI [+0.200, +0.420])", one line per factor. */
 function shiftSentences(comparison: Comparison): string[] {
@@ -36,7 +25,7 @@ function shiftSentences(comparison: Comparison): string[] {
 }
 
 /** One comparison: a factor table (reference tau, other tau, gap, CI), the correlations, and sentences. */
-export function renderComparison(comparison: Comparison): string {
+function renderComparison(comparison: Comparison): string {
   const a = comparison.reference.label;
   const b = comparison.compared.label;
   const rows = comparison.factors.map((f) => {
@@ -49,7 +38,7 @@ export function renderComparison(comparison: Comparison): string {
   const lines = [
     `${b} against ${a} (${comparison.reference.variant}; ${a}: ${comparison.reference.file}, ${b}: ${comparison.compared.file})`,
     "",
-    ...table(["factor", `${a} tau`, `${b} tau`, "gap", "95% CI of gap", ""], rows),
+    ...plainTable({ head: ["factor", `${a} tau`, `${b} tau`, "gap", "95% CI of gap", ""], rows }),
     "",
     correlation("Kendall tau_b   ", comparison.kendallTauB),
     correlation("Spearman        ", comparison.spearman),

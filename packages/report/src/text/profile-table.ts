@@ -1,4 +1,5 @@
 import type { Profile } from "@profilekit/core";
+import { plainTable } from "./tables.js";
 
 const formatTau = (value: number | null): string => (value === null ? "—" : value.toFixed(4));
 const formatInterval = (ci: readonly [number, number] | null): string =>
@@ -6,7 +7,7 @@ const formatInterval = (ci: readonly [number, number] | null): string =>
 const formatP = (p: number | null): string => (p === null ? "—" : p < 0.0001 ? "<0.0001" : p.toFixed(4));
 
 /** Factors by |tau|, largest first; factors without a score last. */
-export function sortByStrength<T extends { tau: number | null; factor: string }>(factors: readonly T[]): T[] {
+function sortByStrength<T extends { tau: number | null; factor: string }>(factors: readonly T[]): T[] {
   return [...factors].sort((x, y) => {
     if (x.tau === null || y.tau === null) return x.tau === null ? (y.tau === null ? 0 : 1) : -1;
     return Math.abs(y.tau) - Math.abs(x.tau) || x.factor.localeCompare(y.factor);
@@ -51,21 +52,13 @@ export function renderProfileTable(profile: Profile): string {
         ]
       : []),
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
-      .join("  ");
   const ciNote =
     profile.bootstrap > 0
       ? `95% CI: clustered bootstrap, B=${profile.bootstrap}, ${profile.groups} groups; p: sign-flip test, R=${profile.permutations}`
       : "no bootstrap (B=0)";
   const notes = profile.attribution?.notes ?? [];
   return [
-    line(header),
-    ...rows.map(line),
+    ...plainTable({ head: header, rows }),
     "",
     ...(withAttribution
       ? [

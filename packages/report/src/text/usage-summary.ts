@@ -1,4 +1,4 @@
-import type { EstimateReport, UsageReport } from "@profilekit/llm";
+import type { EstimateReport, ExtractionStats, UsageReport } from "@profilekit/llm";
 import type { DryRun } from "@profilekit/runner";
 
 const count = (n: number): string => n.toLocaleString("en-US");
@@ -44,4 +44,18 @@ export function formatDryRun(what: string, dryRun: DryRun): string {
       ? "total: unknown (a model has no price)"
       : `total: about ${usd(dryRun.costUsd)}${dryRun.batchCostUsd === null ? "" : `, ${usd(dryRun.batchCostUsd)} through the batch API`}`;
   return [`${what}:`, ...plans, total].join("\n");
+}
+
+/** One line on how extraction went: calls, cache, failures, cut sources, position consistency. */
+export function formatExtraction(stats: ExtractionStats): string {
+  const consistency = Object.entries(stats.factors)
+    .filter(([, factor]) => factor.positionConsistency?.rate != null)
+    .map(([id, factor]) => `${id} ${(factor.positionConsistency!.rate! * 100).toFixed(0)}%`);
+  return [
+    `extraction (${stats.mode}${stats.bothOrders ? ", both orders" : ""}): ${stats.calls} calls, ${stats.cacheHits} from the cache, ${stats.failures} failed` +
+      (stats.sourcesCut.count > 0
+        ? `; ${stats.sourcesCut.count} sources cut to ${stats.sourcesCut.maxChars} chars`
+        : ""),
+    ...(consistency.length > 0 ? [`position consistency: ${consistency.join(", ")}`] : []),
+  ].join("\n");
 }

@@ -1,0 +1,64 @@
+import type { GenerateResult, JudgeResult, StudyOutcome } from "@profilekit/runner";
+import type { GenerationSummary } from "@profilekit/spec";
+import { renderAlignment } from "./alignment-summary.js";
+import { renderProfileTable } from "./profile-table.js";
+import { formatUsage } from "./usage-summary.js";
+
+const figure = (value: number | null): string => (value === null ? "—" : value.toFixed(4));
+
+/** What a judge run did, and its agreement with the human labels, as `profilekit judge` prints it. */
+export function renderJudgeSummary(
+  result: Pick<JudgeResult, "model" | "task" | "counts"> & {
+    readonly prompt: Pick<JudgeResult["prompt"], "version">;
+    readonly profile: Pick<JudgeResult["profile"], "agreement">;
+  },
+): string {
+  const { counts } = result;
+  const { agreement } = result.profile;
+  return [
+    `${result.model} judged ${counts.inputPairs} pairs (${result.task}, prompt ${result.prompt.version}) in both orders: ` +
+      `${counts.judged} labelled, ${counts.failed} without a label (a call failed)`,
+    "agreement with the human labels:",
+    `  accuracy without ties  ${figure(agreement.accuracy)}`,
+    `  Cohen's kappa          ${figure(agreement.kappa)}`,
+    `  position consistency   ${figure(agreement.positionConsistency)}  (${counts.inconsistent} pairs whose orders disagreed became ties)`,
+    `  tie rate (model)       ${figure(agreement.tieRate)}`,
+  ].join("\n");
+}
+
+/**
+ * What a generation run wrote, kept and paired, in one line as `profilekit generate` prints it;
+ * `selfCheck` is the self-check the run was asked for, if any.
+ */
+export function renderGenerationSummary(
+  result: Pick<GenerateResult, "model" | "task" | "counts"> & {
+    readonly prompt: Pick<GenerateResult["prompt"], "version">;
+    readonly profile: { readonly generation: Pick<GenerationSummary, "levels"> };
+  },
+  selfCheck: { readonly delta: number } | undefined,
+): string {
+  const { counts } = result;
+  return (
+    `${result.model} wrote ${counts.written} of ${counts.calls} responses ` +
+    `(${counts.inputs} inputs × ${result.profile.generation.levels} levels, ${result.task}, prompt ${result.prompt.version}); ` +
+    `${counts.failed} failed` +
+    (selfCheck
+      ? `; self-check (delta ${selfCheck.delta}) dropped ${counts.offTarget} off target and ${counts.unscored} unscored`
+      : "") +
+    `; ${counts.pairsFormed} pairs`
+  );
+}
+
+/**
+ * A study's results as `profilekit run` prints them: each setting's profile table (and usage,
+ * when it called a model) under a heading with its status and model, then the alignment.
+ */
+export function renderStudy(outcome: Pick<StudyOutcome, "stages" | "alignment">): string {
+  const parts = outcome.stages.map((stage) => {
+    const model = stage.model ? `, ${stage.model}` : "";
+    const table = `== ${stage.setting} (${stage.status}${model}) ==\n${renderProfileTable(stage.profile)}\n\n`;
+    return stage.usage ? `${table}${formatUsage(stage.usage)}\n\n` : table;
+  });
+  if (outcome.alignment) parts.push(`== alignment ==\n${renderAlignment(outcome.alignment)}\n`);
+  return parts.join("");
+}
