@@ -297,8 +297,11 @@ describe("profilekit align", () => {
       const a = await write("err/a.json", profile(human));
       const b = await write("err/b.json", profile(model));
       expectUserError(await runCli(["align", a]), "at least two profiles");
-      expectUserError(await runCli(["align", a, b, "--labels", "only-one"]), "--labels");
-      expectUserError(await runCli(["align", a, b, "--roles", "human,judge"]), '"judge" is not a role');
+      expectUserError(await runCli(["align", a, b, "--labels", "only-one"]), "labels names 1 profiles");
+      expectUserError(
+        await runCli(["align", a, b, "--roles", "human,judge"]),
+        'roles[1]: Invalid option: expected one of "human"|"evaluation"|"generation"|"auto"',
+      );
     });
   });
 });

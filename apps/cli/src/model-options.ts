@@ -4,7 +4,7 @@ import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
 } from "@profilekit/llm";
-import type { CacheSpec, ModelSpec } from "@profilekit/runner";
+import { type CacheSpec, defaultMaxFailures, type ModelSpec } from "@profilekit/runner";
 import { type Command, InvalidArgumentError } from "commander";
 import { integerIn } from "./option-parsers.js";
 
@@ -62,8 +62,14 @@ export function addModelOptions(command: Command): Command {
     .option("--cache-path <file>", "the response cache (sqlite)", DEFAULT_CACHE_PATH)
     .option(
       "--max-cost <usd>",
-      "stop cleanly once the estimated spend exceeds this many US dollars",
+      "a budget in US dollars: no call starts whose estimated cost could take the spend past it (exit 3)",
       positiveNumber,
+    )
+    .option(
+      "--max-failures <share>",
+      "the share of failed calls a stage tolerates before it stops (exit 1), e.g. 5% or 0.05",
+      share,
+      defaultMaxFailures,
     )
     .option("--dry-run", "estimate calls, tokens and cost, and call nothing");
 }

@@ -1,7 +1,12 @@
 import { defaultPermutations, KendallVariantSchema } from "@profilekit/core";
 import { DEFAULT_SOURCE_MAX_CHARS } from "@profilekit/llm";
-import type { ExtractionSettings, Scoring } from "@profilekit/runner";
-import { type ClusterLevel, ClusterLevelSchema, ProfilekitError } from "@profilekit/spec";
+import {
+  type ExtractionSettings,
+  parseFactorIds,
+  parseFactorOptionAssignments,
+  type Scoring,
+} from "@profilekit/runner";
+import { type ClusterLevel, ClusterLevelSchema } from "@profilekit/spec";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { collect, integerIn } from "./option-parsers.js";
 
@@ -87,14 +92,20 @@ export function addExtractionOptions(command: Command): Command {
     );
 }
 
-/** Adds --factors, --option, --extractor, the extraction flags, --variant, --bootstrap, --permutations and --seed. */
-export function addProfileOptions(command: Command): Command {
+/** The factors a stage measures without --factors. */
+const taskFactorsByDefault = "the task's factors that need no model, plus its model factors with --extractor";
+
+/**
+ * Adds --factors (`factorsByDefault` says what it defaults to), --option, --extractor, the
+ * extraction flags, --variant, --bootstrap, --permutations and --seed.
+ */
+export function addProfileOptions(command: Command, factorsByDefault = taskFactorsByDefault): Command {
   return addScoringOptions(
     addExtractionOptions(
       command
         .option(
           "--factors <ids>",
-          "comma-separated factor ids (default: the task's factors that need no model, plus its model factors with --extractor)",
+          `comma-separated factor ids (\`profilekit factors\` lists them; default: ${factorsByDefault})`,
         )
         .option(
           "--option <factor.key=value>",
@@ -135,61 +146,13 @@ export function extractionOf(flags: ExtractionFlags): ExtractionSettings {
   };
 }
 
-/** Splits `--factors length,novelty` into ids, refusing empties and repeats. */
-export function parseFactorList(text: string): string[] {
-  const ids = text
-    .split(",")
-    .map((id) => id.trim())
-    .filter((id) => id.length > 0);
-  if (ids.length === 0) {
-    throw new ProfilekitError("no_factors", `--factors "${text}" names no factor`, {
-      hint: "give a comma-separated list, e.g. --factors length,novelty; `profilekit factors` lists them",
-    });
-  }
-  const seen = new Set<string>();
-  for (const id of ids) {
-    if (seen.has(id)) throw new ProfilekitError("duplicate_factor", `--factors names "${id}" twice`);
-    seen.add(id);
-  }
-  return ids;
-}
-
-/** Reads a value of `--option factor.key=value`: JSON numbers, booleans and null, otherwise a string. */
-function parseOptionValue(raw: string): unknown {
-  if (raw === "true" || raw === "false" || raw === "null" || /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(raw)) {
-    return JSON.parse(raw);
-  }
-  return raw;
-}
-
-/** Parses repeated `--option factor.key=value` flags into options per factor id. */
-export function parseFactorOptions(flags: readonly string[]): Record<string, Record<string, unknown>> {
-  const byFactor: Record<string, Record<string, unknown>> = {};
-  for (const flag of flags) {
-    const match = /^([a-z][a-z0-9-]*)\.([A-Za-z][\w]*)=(.*)$/s.exec(flag);
-    if (!match) {
-      throw new ProfilekitError(
-        "invalid_factor_option",
-        `--option "${flag}" is not of the form factor.key=value`,
-        {
-          hint: "for example --option length.unit=chars",
-        },
-      );
-    }
-    const [, factor, key, value] = match as unknown as [string, string, string, string];
-    byFactor[factor] = { ...byFactor[factor], [key]: parseOptionValue(value) };
-  }
-  return byFactor;
-}
-
 /** The factor fields of a request, from --factors and --option. */
 export function factorsOf(flags: FactorFlags): {
   factors?: string[];
   factorOptions: Record<string, Record<string, unknown>>;
 } {
-  const factorOptions = parseFactorOptions(flags.option);
   return {
-    ...(flags.factors === undefined ? {} : { factors: parseFactorList(flags.factors) }),
-    factorOptions,
+    ...(flags.factors === undefined ? {} : { factors: parseFactorIds(flags.factors) }),
+    factorOptions: parseFactorOptionAssignments(flags.option),
   };
 }

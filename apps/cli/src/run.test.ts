@@ -146,7 +146,8 @@ describe("profilekit init", () => {
     ]);
     expect(init.code, init.stderr).toBe(0);
     const text = await readFile(file, "utf8");
-    expect(text).toContain('import { defineConfig } from "profilekit"');
+    expect(text).toContain('import type { ConfigInput } from "profilekit"');
+    expect(text).toContain("} satisfies ConfigInput;");
     expect(text).toContain('path: "./pairs.jsonl"');
     expect(text).toContain('task: "instruction-following"');
 

@@ -15,4 +15,9 @@ export { type ReadRunFoldersOptions, type ReportInput, readRunFolders } from "./
 export { renderAlignment } from "./text/alignment-summary.js";
 export { renderProfileTable } from "./text/profile-table.js";
 export { formatDryRun, formatEstimate, formatExtraction, formatUsage } from "./text/usage-summary.js";
-export { renderGenerationSummary, renderJudgeSummary, renderStudy } from "./text/stage-summary.js";
+export {
+  renderGenerationSummary,
+  renderJudgeSummary,
+  renderStudy,
+  renderStudyFooter,
+} from "./text/stage-summary.js";

@@ -197,8 +197,15 @@ export const AlignRequestSchema = z.strictObject({
   profiles: z.array(z.union([z.string().min(1), ProfileInputSchema])).min(2),
   /** Names of the profiles, in order (default: their role, or their folder). */
   labels: z.array(z.string().min(1)).optional(),
-  /** Where each profile's labels came from, in order; undefined entries are read from the files. */
-  roles: z.array(ProfileRoleSchema.optional()).optional(),
+  /** Where each profile's labels came from, in order; undefined or "auto" entries are read from the files. */
+  roles: z
+    .array(
+      z
+        .enum([...ProfileRoleSchema.options, "auto"])
+        .optional()
+        .transform((role) => (role === "auto" ? undefined : role)),
+    )
+    .optional(),
   replicates: z.int().min(0).max(1_000_000).default(2000),
   seed: z
     .int()

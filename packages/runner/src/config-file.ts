@@ -64,7 +64,7 @@ async function importConfigModule(file: string): Promise<unknown> {
   if (!("default" in module) || module.default === undefined) {
     throw new ProfilekitError("invalid_config", `${file} has no default export`, {
       location: { file },
-      hint: 'write `export default defineConfig({ ... })`, with `import { defineConfig } from "profilekit"`',
+      hint: "write `export default { ... }` (profilekit init writes a commented one)",
     });
   }
   return module.default;

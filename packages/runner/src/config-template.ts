@@ -1,7 +1,10 @@
 import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { dirname, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultPermutations, type PluginRegistry } from "@profilekit/core";
-import type { TaskAdapter } from "@profilekit/spec";
+import { ProfilekitError, type TaskAdapter } from "@profilekit/spec";
+import { createBuiltinRegistry } from "./builtins.js";
 import { taskFactorIds } from "./factor-selection.js";
 
 /** The bundled subset (in the repository's data/ folder) that suits each built-in task. */
@@ -25,7 +28,12 @@ export function bundledDataFor(task: string): string | undefined {
 const quote = (text: string) => JSON.stringify(text);
 const list = (ids: readonly string[]) => ids.join(", ");
 
-/** The starter profilekit.config.ts of `profilekit init`: every field, commented. */
+/**
+ * The starter profilekit.config.ts of `profilekit init`: every field, commented. It is a plain
+ * object, so it loads wherever it is written; its only tie to profilekit is a type import and a
+ * `satisfies`, which Node erases when it loads the file and editors use when profilekit is
+ * installed.
+ */
 export function starterConfig(
   registry: PluginRegistry,
   task: TaskAdapter,
@@ -36,9 +44,11 @@ export function starterConfig(
   const tasks = registry.tasks().map((t) => t.id);
   return `// profilekit.config.ts: what \`profilekit run\` does. Every field: docs/configuration.md
 // Relative paths are taken from this file's folder. Run it with \`npx profilekit run\`.
-import { defineConfig } from "profilekit";
+// A plain object: it loads wherever it is. The type import and \`satisfies\` are erased when
+// it loads; with profilekit installed in the project, they let an editor check every field.
+import type { ConfigInput } from "profilekit";
 
-export default defineConfig({
+export default {
   // The task: its factor set and its prompts. One of ${list(tasks)}
   // (or a task a plugin adds).
   task: ${quote(task.id)},
@@ -88,6 +98,55 @@ export default defineConfig({
   // The run folder; running again skips the settings already finished there.
   out: ${quote(`runs/${task.id}`)},
   // cache: ".profilekit/cache.db", // model responses; false for none
-});
+} satisfies ConfigInput;
 `;
+}
+
+/** A path as written in a config: relative to the config's folder, starting with ./ or ../. */
+function fromConfigFolder(configDir: string, path: string): string {
+  const relativePath = relative(configDir, path).split(sep).join("/");
+  return relativePath.startsWith("../") || relativePath.startsWith("/") ? relativePath : `./${relativePath}`;
+}
+
+/** What `writeStarterConfig` writes. */
+export interface StarterConfigOptions {
+  /** Where to write it, e.g. "profilekit.config.ts". */
+  readonly file: string;
+  /** The task of the config (default: summarization). */
+  readonly task?: string;
+  /** The pairs file (default: the task's bundled sample in a checkout, else ./pairs.jsonl). */
+  readonly data?: string;
+  /** Overwrite an existing file (otherwise it is kept and `file_exists` thrown). */
+  readonly force?: boolean;
+  /** Where the task and its factors are looked up (default: the built-ins). */
+  readonly registry?: PluginRegistry;
+}
+
+/** Writes the starter config of `profilekit init`; returns its task and its data path as written. */
+export async function writeStarterConfig(
+  options: StarterConfigOptions,
+): Promise<{ readonly task: string; readonly dataPath: string }> {
+  const registry = options.registry ?? createBuiltinRegistry();
+  const task = registry.task(options.task ?? "summarization");
+  const dir = dirname(resolve(options.file));
+  const bundled = bundledDataFor(task.id);
+  const data =
+    options.data !== undefined
+      ? { path: fromConfigFolder(dir, resolve(options.data)), note: "" }
+      : bundled !== undefined
+        ? {
+            path: fromConfigFolder(dir, bundled),
+            note: "This is profilekit's bundled sample of the task (data/README.md).",
+          }
+        : { path: "./pairs.jsonl", note: "Put your file here, or change the path." };
+  try {
+    await writeFile(options.file, starterConfig(registry, task, data), { flag: options.force ? "w" : "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    throw new ProfilekitError("file_exists", `${options.file} already exists`, {
+      location: { file: options.file },
+      hint: "keep it, write elsewhere, or overwrite it (--force)",
+    });
+  }
+  return { task: task.id, dataPath: data.path };
 }

@@ -1,16 +1,9 @@
 import { type Profile, ProfileSchema } from "@profilekit/core";
 import { PairReader, readPairs, type SkipReport } from "@profilekit/data";
-import {
-  type EstimateReport,
-  type ExtractionStats,
-  ExtractionStatsSchema,
-  type UsageReport,
-  UsageTracker,
-} from "@profilekit/llm";
+import { type ExtractionStats, ExtractionStatsSchema, type UsageReport, UsageTracker } from "@profilekit/llm";
 import { ProfilekitError } from "@profilekit/spec";
 import { z } from "zod";
 import { type AttributionSettings, runAnalysis } from "./analysis.js";
-import { isModelExtracted } from "./analysis-batch.js";
 import { attributionDefaults } from "./attribution.js";
 import { createBuiltinRegistry } from "./builtins.js";
 import { modelFreeFactorIds, needsModel, type SelectedFactor, selectFactors } from "./factor-selection.js";

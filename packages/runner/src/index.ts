@@ -63,7 +63,12 @@ export {
 } from "./study.js";
 export { loadPlugins, type LoadedPlugin } from "./plugin-loading.js";
 export { configFileNames, findConfigFile, loadConfig } from "./config-file.js";
-export { bundledDataFor, starterConfig } from "./config-template.js";
+export {
+  bundledDataFor,
+  type StarterConfigOptions,
+  starterConfig,
+  writeStarterConfig,
+} from "./config-template.js";
 
 // Inputs, models and factors
 export { PairSet, readPairSet } from "./pair-set.js";
@@ -80,6 +85,7 @@ export {
 export { ExtractionSettingsSchema, type ExtractionSettings } from "./model-extraction.js";
 export { builtinFactors, builtinTasks, createBuiltinRegistry } from "./builtins.js";
 export { modelFreeFactorIds, needsModel, taskFactorIds } from "./factor-selection.js";
+export { parseFactorIds, parseFactorOptionAssignments } from "./factor-assignments.js";
 
 // Run folders
 export {
@@ -99,6 +105,11 @@ export {
   type ProfileInput,
   type ProfileRole,
 } from "./profile-inputs.js";
-export { computeAttribution, type Attribution, type AttributionOptions } from "./attribution.js";
+export {
+  type Attribution,
+  type AttributionOptions,
+  attributionDefaults,
+  computeAttribution,
+} from "./attribution.js";
 export { sumUsage } from "./usage-sum.js";
 export { threadedMinBytes } from "./threaded-analysis.js";

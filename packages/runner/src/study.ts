@@ -533,6 +533,9 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
           ...(stage.model ? { model: stage.model } : {}),
         },
       ]),
+      ...(failed
+        ? [[failed.setting, { folder: failed.setting, status: "failed", error: errorRecord(failed.error) }]]
+        : []),
       ...(alignment
         ? [["alignment", { folder: "alignment", comparisons: alignment.comparisons.length }]]
         : []),

@@ -110,6 +110,16 @@ export const errorCatalog = {
   // Models
   unknown_provider: { exit: 2, meaning: "A model id names a provider that is not registered." },
   invalid_model_id: { exit: 2, meaning: "A model id is not provider:model." },
+  invalid_provider_plugin: {
+    exit: 2,
+    meaning: "A model provider plugin does not have the provider's shape.",
+  },
+  duplicate_provider: { exit: 2, meaning: "Two model providers have the same id." },
+  provider_failed: { exit: 2, meaning: "A model provider threw while it made the model asked for." },
+  invalid_provider_model: {
+    exit: 2,
+    meaning: "A model provider returned something that is not a language model.",
+  },
   missing_base_url: { exit: 2, meaning: "An OpenAI-compatible model needs its server's base URL." },
   invalid_base_url: { exit: 2, meaning: "A base URL is not an http(s) URL." },
   missing_api_key: { exit: 2, meaning: "No API key is set for a provider that needs one." },
@@ -134,6 +144,10 @@ export const errorCatalog = {
   },
   budget_exceeded: { exit: 3, meaning: "The run reached its --max-cost budget; finished calls are cached." },
   cache_error: { exit: 2, meaning: "The model-response cache cannot be opened, read or written." },
+  cache_corrupt: {
+    exit: 2,
+    meaning: "The model-response cache file is damaged or not a cache; `profilekit cache repair` mends it.",
+  },
   client_closed: { exit: 1, meaning: "A model client was used after it was closed." },
 } as const satisfies Record<string, { readonly exit: 1 | 2 | 3 | 130; readonly meaning: string }>;
 

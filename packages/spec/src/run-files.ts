@@ -168,9 +168,19 @@ const StudyStageSchema = z.looseObject({
   model: z.string().optional(),
 });
 
+/** A setting whose stage failed: it published nothing, and the next `run` runs it again. */
+const FailedStudyStageSchema = z.looseObject({
+  folder: z.string(),
+  status: z.literal("failed"),
+  error: z.looseObject({ code: z.string(), message: z.string() }),
+});
+
+const StudySettingSchema = z.union([StudyStageSchema, FailedStudyStageSchema]);
+
 /**
  * manifest.json at the top of a `run` study: the resolved config and its hash, the data's
- * sha256, the plugins, factors, seed and models, each setting's folder and counts, and the
+ * sha256, the plugins, factors, seed and models, each setting's folder and counts (a failed
+ * setting's error instead), and the
  * usage of every stage (each stage's usage report under `byStage`, and their sums), kept as
  * written. Written last, after every setting and the alignment.
  */
@@ -193,9 +203,9 @@ export const StudyManifestSchema = z.looseObject({
   seed: z.number().int(),
   models: z.record(z.string(), z.string()),
   stages: z.looseObject({
-    human: StudyStageSchema.optional(),
-    evaluation: StudyStageSchema.optional(),
-    generation: StudyStageSchema.optional(),
+    human: StudySettingSchema.optional(),
+    evaluation: StudySettingSchema.optional(),
+    generation: StudySettingSchema.optional(),
     alignment: z.looseObject({ folder: z.string(), comparisons: count }).optional(),
   }),
   usage: z.looseObject({ byStage: z.record(z.string(), z.unknown()) }),

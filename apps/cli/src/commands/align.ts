@@ -1,5 +1,5 @@
 import { renderAlignment } from "@profilekit/report";
-import { align, type ProfileRole, ProfileRoleSchema } from "@profilekit/runner";
+import { type AlignRequest, align } from "@profilekit/runner";
 import { ProfilekitError } from "@profilekit/spec";
 import { Command } from "commander";
 import type { CliIo } from "../io.js";
@@ -36,33 +36,8 @@ AlignmentSchema) and every comparison under "comparisons".
 
 Exit codes: 0 ok, 2 bad usage or bad input (a missing or invalid profile, different variants).`;
 
-function splitList(text: string, count: number, flag: string): string[] {
-  const items = text.split(",").map((item) => item.trim());
-  if (items.length !== count || items.some((item) => item === "")) {
-    throw new ProfilekitError(
-      "invalid_option",
-      `${flag} "${text}" names ${items.length} profiles, but ${count} were given`,
-      {
-        hint: `give one comma-separated entry per profile, in order, e.g. ${flag} ${flag === "--roles" ? "human,evaluation" : "human,judge"}`,
-      },
-    );
-  }
-  return items;
-}
-
-function parseRoles(text: string | undefined, count: number): (ProfileRole | undefined)[] {
-  if (text === undefined) return new Array(count).fill(undefined);
-  return splitList(text, count, "--roles").map((entry) => {
-    if (entry === "auto") return undefined;
-    const role = ProfileRoleSchema.safeParse(entry);
-    if (!role.success) {
-      throw new ProfilekitError("invalid_option", `--roles: "${entry}" is not a role`, {
-        hint: "each role is human, evaluation, generation or auto",
-      });
-    }
-    return role.data;
-  });
-}
+/** `human, judge` as a list; the runner checks there is one entry per profile. */
+const listOf = (text: string | undefined) => text?.split(",").map((item) => item.trim());
 
 export function alignCommand(io: CliIo): Command {
   return new Command("align")
@@ -102,13 +77,12 @@ export function alignCommand(io: CliIo): Command {
           },
         );
       }
-      const roles = parseRoles(flags.roles, files.length);
-      const labels =
-        flags.labels === undefined ? undefined : splitList(flags.labels, files.length, "--labels");
+      const labels = listOf(flags.labels);
+      const roles = listOf(flags.roles) as AlignRequest["roles"];
       const alignment = await align({
         profiles: files,
         ...(labels ? { labels } : {}),
-        roles,
+        ...(roles ? { roles } : {}),
         replicates: flags.replicates,
         seed: flags.seed,
         ...(flags.out !== undefined ? { out: flags.out } : {}),

@@ -3,6 +3,7 @@ import { formatDryRun, formatExtraction, formatUsage, renderProfileTable } from 
 import {
   type AnalyzeRequest,
   analyze,
+  attributionDefaults,
   estimateAnalyze,
   modelFreeFactorIds,
   createBuiltinRegistry,
@@ -12,11 +13,10 @@ import { ProfilekitError } from "@profilekit/spec";
 import { Command } from "commander";
 import type { CliIo } from "../io.js";
 import { cacheOf, addModelOptions, type ModelFlags, modelSpecOf } from "../model-options.js";
-import { collect, integerIn } from "../option-parsers.js";
+import { integerIn } from "../option-parsers.js";
 import { addReadOptions, type ReadFlags, readOf } from "../pair-input.js";
 import {
-  addExtractionOptions,
-  addScoringOptions,
+  addProfileOptions,
   type ExtractionFlags,
   extractionOf,
   type FactorFlags,
@@ -36,8 +36,6 @@ interface AnalyzeFlags extends ReadFlags, ScoringFlags, ModelFlags, ExtractionFl
   threads?: number;
 }
 
-/** Attribution defaults of the runner, for the help text. */
-const defaultAttributionMaxPairs = 50_000;
 /** The automatic threading of the runner, for the help text. */
 const threading = "default: up to 4 for files over 16 MB, else 1";
 const examples = `
@@ -91,18 +89,6 @@ export function analyzeCommand(io: CliIo): Command {
       ),
   )
     .option("--task <id>", "the task of every pair, whatever the file says (e.g. summarization)")
-    .option(
-      "--factors <ids>",
-      `comma-separated factor ids (\`profilekit factors\` lists them; default: ${modelFreeFactorIds(createBuiltinRegistry()).join(",")})`,
-    )
-    .option(
-      "--option <factor.key=value>",
-      "a factor option, repeatable, e.g. length.unit=chars",
-      collect,
-      [],
-    );
-  addScoringOptions(command)
-    .option("--seed <n>", "seed for resampling and any randomised mapping", integerIn(0, 2 ** 31 - 1), 1)
     .option("--out <dir>", "output folder (default: runs/<file name>; with --run, the run folder itself)")
     .option(
       "--run <dir>",
@@ -112,19 +98,15 @@ export function analyzeCommand(io: CliIo): Command {
       "--attribution-max-pairs <n>",
       "joint regression and length-controlled scores up to this many pairs (0: off)",
       integerIn(0),
-      defaultAttributionMaxPairs,
+      attributionDefaults.maxPairs,
     )
     .option(
       "--threads <n>",
       `threads that read and measure the rule-based factors of a canonical .jsonl, this one included (${threading}; the outputs are the same bytes either way)`,
       integerIn(1, 64),
     )
-    .option("-q, --quiet", "print nothing but errors")
-    .option(
-      "--extractor <model>",
-      "the model that measures model-extracted factors, e.g. openai:gpt-4o-mini",
-    );
-  addExtractionOptions(command);
+    .option("-q, --quiet", "print nothing but errors");
+  addProfileOptions(command, modelFreeFactorIds(createBuiltinRegistry()).join(","));
   addModelOptions(command);
   return command.addHelpText("after", examples).action((file: string | undefined, flags: AnalyzeFlags) => {
     if (flags.run !== undefined) {
@@ -170,7 +152,7 @@ async function rescoreFolder(io: CliIo, runDir: string, flags: AnalyzeFlags): Pr
 function attributionOf(flags: AnalyzeFlags) {
   return flags.attributionMaxPairs === 0
     ? (false as const)
-    : { maxPairs: flags.attributionMaxPairs, bootstrap: 200 };
+    : { ...attributionDefaults, maxPairs: flags.attributionMaxPairs };
 }
 
 /** The analyze request of the flags: the same object a library caller builds. */

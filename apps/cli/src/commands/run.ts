@@ -1,5 +1,5 @@
 import { join, relative } from "node:path";
-import { formatDryRun, renderStudy, writeReport } from "@profilekit/report";
+import { formatDryRun, renderStudy, renderStudyFooter, writeReport } from "@profilekit/report";
 import { estimateStudy, findConfigFile, loadConfig, runStudy } from "@profilekit/runner";
 import { Command } from "commander";
 import type { CliIo } from "../io.js";
@@ -91,27 +91,8 @@ export function runCommand(io: CliIo): Command {
         ? await writeReport([outcome.outDir], { out: join(outcome.outDir, "report.html") })
         : undefined;
       if (flags.quiet) return;
-      for (const plugin of outcome.plugins) {
-        const added = [
-          ...plugin.factors.map((id) => `factor ${id}`),
-          ...plugin.tasks.map((id) => `task ${id}`),
-          ...plugin.providers.map((id) => `model provider ${id}:`),
-        ];
-        io.stderr.write(`plugin ${plugin.spec}: ${added.join(", ") || "nothing registered"}\n`);
-      }
       io.stdout.write(renderStudy(outcome));
       const shown = relative(process.cwd(), outcome.outDir) || ".";
-      const written = [
-        ...outcome.stages.filter((stage) => stage.status === "ran").map((stage) => `${stage.folder}/`),
-        ...(outcome.alignment ? ["alignment/"] : []),
-        "manifest.json",
-        ...(report ? ["report.html", "report.md"] : []),
-      ];
-      io.stderr.write(`wrote ${written.join(", ")} to ${shown}\n`);
-      if (!outcome.alignment) {
-        io.stderr.write(
-          "no alignment: it needs the human setting and a model setting (settings.evaluation or settings.generation, or a profile in evaluation/ or generation/; docs/configuration.md)\n",
-        );
-      }
+      io.stderr.write(renderStudyFooter(outcome, shown, report !== undefined));
     });
 }

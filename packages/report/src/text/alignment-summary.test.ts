@@ -68,13 +68,36 @@ describe("renderAlignment", () => {
       "generation–evaluation gap of openai:m: tau_b 0.5000 as a judge (judge), -0.2500 as a writer (writer)",
       "  difference +0.750 (95% CI [+0.100, +1.200]): openai:m judges more like the reference than it writes",
       "",
-      "correlation CIs: parametric bootstrap from each factor's interval, 2000 replicates, seed 1; gap CI: gap ± 1.96·√(seA² + seB²)",
+      "intervals: parametric bootstrap from each factor's interval (no cluster sidecars: the profiles are taken as independent), gap CI gap ± 1.96·√(seA² + seB²); 2000 replicates, seed 1",
     ]);
   });
 
   it("says when there are no correlation intervals", () => {
-    expect(renderAlignment(alignmentOf(0)).split("\n").at(-1)).toBe(
-      "no correlation intervals (--replicates 0)",
-    );
+    expect(renderAlignment(alignmentOf(0)).split("\n").at(-1)).toBe("no intervals (--replicates 0)");
+  });
+
+  it("names a paired cluster bootstrap and its shared clusters, and repeats each warning once", () => {
+    const resampling = {
+      method: "paired-cluster-bootstrap",
+      replicates: 500,
+      seed: 3,
+      clusters: [40, 40],
+      sharedClusters: 40,
+      interval: "percentile-containing-estimate",
+    };
+    const warnings = ["only 40 clusters: intervals are rough"];
+    const paired = { ...comparison, resampling, warnings };
+    const file = AlignmentFileSchema.parse({
+      schemaVersion: 1,
+      replicates: 500,
+      seed: 3,
+      ...paired,
+      comparisons: [paired],
+      generationEvaluationGaps: [{ ...gap, resampling, warnings }],
+    });
+    expect(renderAlignment(file).split("\n").slice(-2)).toEqual([
+      "intervals: paired cluster bootstrap (40 shared clusters drawn once per replicate); 500 replicates, seed 3",
+      "warning: only 40 clusters: intervals are rough",
+    ]);
   });
 });

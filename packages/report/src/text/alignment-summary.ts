@@ -1,4 +1,4 @@
-import type { FactorShift } from "@profilekit/core";
+import type { FactorShift, Resampling } from "@profilekit/core";
 import type { AlignmentFile, Comparison, GapEntry } from "@profilekit/runner";
 import { plainTable } from "./tables.js";
 
@@ -67,14 +67,32 @@ function renderGap(gap: GapEntry): string {
   ].join("\n");
 }
 
+/** How a comparison's intervals were drawn, in words. */
+function intervalMethod(resampling: Resampling | undefined): string {
+  switch (resampling?.method) {
+    case undefined:
+      return "parametric bootstrap from each factor's interval (no cluster sidecars: the profiles are taken as independent), gap CI gap ± 1.96·√(seA² + seB²)";
+    case "paired-cluster-bootstrap":
+      return `paired cluster bootstrap (${resampling.sharedClusters} shared clusters drawn once per replicate)`;
+    case "independent-cluster-bootstrap":
+      return "independent cluster bootstrap (no cluster shared: each profile resampled on its own)";
+    case "partly-paired-cluster-bootstrap":
+      return `partly paired cluster bootstrap (${resampling.sharedClusters} clusters shared by every profile)`;
+  }
+}
+
+function intervalMethods(file: AlignmentFile): string[] {
+  const resamplings = [...file.comparisons, ...file.generationEvaluationGaps].map((c) => c.resampling);
+  return [...new Set(resamplings.map(intervalMethod))];
+}
+
 /** The whole alignment as text: every comparison, then every generation-evaluation gap. */
 export function renderAlignment(file: AlignmentFile): string {
   const parts = file.comparisons.map(renderComparison);
   for (const gap of file.generationEvaluationGaps) parts.push(renderGap(gap));
-  const methods = [...new Set(file.comparisons.map((c) => c.resampling?.method ?? "parametric-bootstrap"))];
   const note =
     file.replicates > 0
-      ? `intervals: ${methods.map((method) => method.replaceAll("-", " ")).join(", ")}, ${file.replicates} replicates, seed ${file.seed}`
+      ? `intervals: ${intervalMethods(file).join("; ")}; ${file.replicates} replicates, seed ${file.seed}`
       : "no intervals (--replicates 0)";
   const warnings = [
     ...new Set([...file.comparisons, ...file.generationEvaluationGaps].flatMap((c) => c.warnings ?? [])),

@@ -1,10 +1,15 @@
 import { ProfileSchema } from "@profilekit/core";
-import type { UsageReport } from "@profilekit/llm";
+import { type UsageReport, UsageReportSchema } from "@profilekit/llm";
 import { AlignmentFileSchema, type JudgeCounts } from "@profilekit/runner";
 import { describe, expect, it } from "vitest";
 import { renderAlignment } from "./alignment-summary.js";
 import { renderProfileTable } from "./profile-table.js";
-import { renderGenerationSummary, renderJudgeSummary, renderStudy } from "./stage-summary.js";
+import {
+  renderGenerationSummary,
+  renderJudgeSummary,
+  renderStudy,
+  renderStudyFooter,
+} from "./stage-summary.js";
 import { formatUsage } from "./usage-summary.js";
 
 const counts: JudgeCounts = {
@@ -78,7 +83,7 @@ describe("renderStudy", () => {
     permutations: 0,
     factors: [],
   });
-  const usage: UsageReport = {
+  const usage: UsageReport = UsageReportSchema.parse({
     pricesAsOf: "2025-11-01",
     total: {
       calls: 2,
@@ -90,12 +95,14 @@ describe("renderStudy", () => {
       invalidOutputs: 0,
       inputTokens: 10,
       outputTokens: 2,
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
       costUsd: 0,
     },
     byModel: [],
     byStage: [],
     notes: [],
-  };
+  });
   const comparison = {
     kendallTauB: { value: null, ci95: null },
     spearman: { value: null, ci95: null },
@@ -137,5 +144,37 @@ describe("renderStudy", () => {
         alignment: undefined,
       }),
     ).toBe(`== human (ran) ==\n${table}\n\n`);
+  });
+
+  it("says what each plugin added, which folders were written, and why there is no alignment", () => {
+    const plugin = (spec: string, factors: string[], providers: string[] = []) => ({
+      spec,
+      module: `/x/${spec}`,
+      factors,
+      tasks: [],
+      providers,
+    });
+    const stages = [
+      { setting: "human" as const, folder: "human", status: "ran" as const, profile },
+      { setting: "evaluation" as const, folder: "evaluation", status: "resumed" as const, profile },
+    ];
+    expect(
+      renderStudyFooter(
+        { stages, alignment, plugins: [plugin("./politeness.ts", ["politeness"], ["mine"])] },
+        "runs/study",
+        true,
+      ),
+    ).toBe(
+      "plugin ./politeness.ts: factor politeness, model provider mine:\n" +
+        "wrote human/, alignment/, manifest.json, report.html, report.md to runs/study\n",
+    );
+    const alone = renderStudyFooter(
+      { stages: stages.slice(0, 1), alignment: undefined, plugins: [plugin("./empty.ts", [])] },
+      ".",
+      false,
+    );
+    expect(alone).toMatch(
+      /^plugin \.\/empty\.ts: nothing registered\nwrote human\/, manifest\.json to \.\nno alignment: /,
+    );
   });
 });

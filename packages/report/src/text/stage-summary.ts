@@ -62,3 +62,36 @@ export function renderStudy(outcome: Pick<StudyOutcome, "stages" | "alignment">)
   if (outcome.alignment) parts.push(`== alignment ==\n${renderAlignment(outcome.alignment)}\n`);
   return parts.join("");
 }
+
+/**
+ * What `profilekit run` says on stderr after a study: what each plugin registered, the files
+ * written into `shownDir` (with the report when `reportWritten`), and why there is no alignment
+ * when there is none.
+ */
+export function renderStudyFooter(
+  outcome: Pick<StudyOutcome, "stages" | "alignment" | "plugins">,
+  shownDir: string,
+  reportWritten: boolean,
+): string {
+  const lines = outcome.plugins.map((plugin) => {
+    const added = [
+      ...plugin.factors.map((id) => `factor ${id}`),
+      ...plugin.tasks.map((id) => `task ${id}`),
+      ...plugin.providers.map((id) => `model provider ${id}:`),
+    ];
+    return `plugin ${plugin.spec}: ${added.join(", ") || "nothing registered"}`;
+  });
+  const written = [
+    ...outcome.stages.filter((stage) => stage.status === "ran").map((stage) => `${stage.folder}/`),
+    ...(outcome.alignment ? ["alignment/"] : []),
+    "manifest.json",
+    ...(reportWritten ? ["report.html", "report.md"] : []),
+  ];
+  lines.push(`wrote ${written.join(", ")} to ${shownDir}`);
+  if (!outcome.alignment) {
+    lines.push(
+      "no alignment: it needs the human setting and a model setting (settings.evaluation or settings.generation, or a profile in evaluation/ or generation/; docs/configuration.md)",
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}

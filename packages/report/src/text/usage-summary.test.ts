@@ -18,6 +18,8 @@ const totals = (calls: number, costUsd: number | null) => ({
   invalidOutputs: 0,
   inputTokens: 0,
   outputTokens: 0,
+  cachedInputTokens: 0,
+  cacheWriteInputTokens: 0,
   costUsd,
 });
 
@@ -47,13 +49,14 @@ describe("formatUsage", () => {
   });
 
   it("gives a cost of a cent or more to the cent, and an unknown one as unknown", () => {
-    const report = (costUsd: number | null): UsageReport => ({
-      pricesAsOf: "2025-11-01",
-      total: totals(2, costUsd),
-      byModel: [],
-      byStage: [],
-      notes: [],
-    });
+    const report = (costUsd: number | null): UsageReport =>
+      UsageReportSchema.parse({
+        pricesAsOf: "2025-11-01",
+        total: totals(2, costUsd),
+        byModel: [],
+        byStage: [],
+        notes: [],
+      });
     expect(formatUsage(report(3.5))).toBe(
       "model calls: 2; 2 requests, 0 from the cache, 0 failed; tokens 0 in / 0 out; cost $3.50 (prices as of 2025-11-01)",
     );
@@ -71,14 +74,15 @@ describe("formatEstimate", () => {
       inputTokens: 3000,
       outputTokens: 150,
       costUsd: 0.25,
+      batchCostUsd: 0.125,
       pricesAsOf: "2025-11-01",
       notes: ["tokens are estimated"],
     };
     expect(formatEstimate("dry run: 10 pairs x 2 model factors", estimate)).toBe(
       "dry run: 10 pairs x 2 model factors: 20 calls to openai:gpt-4o-mini, 5 already in the cache, 15 to make: " +
-        "about 3,000 input and 150 output tokens, about $0.25 (prices as of 2025-11-01)\ntokens are estimated",
+        "about 3,000 input and 150 output tokens, about $0.25, $0.13 through the batch API (prices as of 2025-11-01)\ntokens are estimated",
     );
-    expect(formatEstimate("x", { ...estimate, costUsd: null, notes: [] })).toMatch(
+    expect(formatEstimate("x", { ...estimate, costUsd: null, batchCostUsd: null, notes: [] })).toMatch(
       /tokens, cost unknown \(prices as of 2025-11-01\)$/,
     );
   });
