@@ -52,6 +52,14 @@ export const errorCatalog = {
     exit: 2,
     meaning: "A model-extracted factor was chosen and no extractor model is configured.",
   },
+  no_mappings: {
+    exit: 2,
+    meaning: "A factor asked for validation has no mapping to a human label in the datasets given.",
+  },
+  invalid_validation_mapping: {
+    exit: 2,
+    meaning: "A validation mapping is repeated or names a factor without a value per response.",
+  },
   missing_task_prompt: { exit: 2, meaning: "The task has no prompt for the setting asked for." },
   template_missing_variable: { exit: 2, meaning: "A prompt template uses a placeholder with no value." },
   template_unknown_variable: {
@@ -97,8 +105,14 @@ export const errorCatalog = {
   vector_length_mismatch: { exit: 2, meaning: "Two vectors correlated have different lengths." },
   non_finite_value: { exit: 2, meaning: "A statistic was given NaN or an infinite value." },
   missing_length_factor: { exit: 2, meaning: "The length-controlled score needs a length factor." },
-  invalid_group_counts: { exit: 2, meaning: "A group-counts sidecar does not fit together (keys, factors and counts)." },
-  invalid_cluster_level: { exit: 2, meaning: "A cluster level is not source, prompt, source+prompt, pair, group or meta.<key>." },
+  invalid_group_counts: {
+    exit: 2,
+    meaning: "A group-counts sidecar does not fit together (keys, factors and counts).",
+  },
+  invalid_cluster_level: {
+    exit: 2,
+    meaning: "A cluster level is not source, prompt, source+prompt, pair, group or meta.<key>.",
+  },
   missing_cluster_field: { exit: 2, meaning: "A pair lacks the field its cluster level groups by." },
   regression_not_converged: { exit: 1, meaning: "The joint regression did not converge." },
   // Models
