@@ -43,6 +43,22 @@ export {
   type GapEntry,
 } from "./alignment-stage.js";
 export { RescoreRequestSchema, rescore, type RescoreRequest } from "./rescore.js";
+export {
+  estimateValidate,
+  ValidateRequestSchema,
+  ValidationDatasetSchema,
+  validate,
+  type ValidateRequest,
+  type ValidateResult,
+  type ValidationDataset,
+} from "./validation-stage.js";
+export {
+  bundledValidationFile,
+  bundledValidationNames,
+  qaFeedbackMappings,
+  summevalMappings,
+  type BundledValidationSet,
+} from "./validation-mappings.js";
 export type { StageProgress } from "./model-stage.js";
 export { ScoringSchema, type Scoring } from "./stage-request.js";
 
