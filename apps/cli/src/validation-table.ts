@@ -1,0 +1,73 @@
+import type { ValidationEstimate, ValidationFile, ValidationMappingInput } from "@profilekit/spec";
+
+/** How a table names a mapping's labels: its labelName, or the labels joined by " + ". */
+const labelOf = (m: Pick<ValidationMappingInput, "labels" | "labelName">): string =>
+  m.labelName ?? m.labels.join(" + ");
+
+const figure = (estimate: ValidationEstimate | null | undefined) =>
+  estimate?.value == null ? "—" : estimate.value.toFixed(3);
+const interval = (estimate: ValidationEstimate | null | undefined) =>
+  estimate?.ci95 ? `[${estimate.ci95[0].toFixed(3)}, ${estimate.ci95[1].toFixed(3)}]` : "—";
+
+/** Every dataset's mappings as a table (factor, human label, statistic, value, 95% CI, n, reference), then its notes. */
+export function renderValidation(validation: ValidationFile): string {
+  const header = ["factor", "human label", "statistic", "value", "95% CI", "n", "clusters", "reference"];
+  const blocks = validation.datasets.map((dataset) => {
+    const rows: string[][] = [];
+    for (const r of dataset.results) {
+      const factor = `${r.factor}${r.role === "proxy" ? " (proxy)" : ""}`;
+      const label = `${labelOf(r)}${r.direction === "reversed" ? ", reversed" : ""}`;
+      if (r.skipped !== undefined) {
+        rows.push([factor, label, "skipped", "", "", "", "", "(a model factor: add --extractor)"]);
+        continue;
+      }
+      const references = (pick: "spearman" | "kendallTauB") =>
+        r.references
+          .flatMap((ref) => (ref[pick] === undefined ? [] : [`${ref.evaluator} ${ref[pick]!.toFixed(2)}`]))
+          .join(", ");
+      const stats: [string, ValidationEstimate | null, string][] =
+        r.statistic === "summary-level"
+          ? [
+              ["Spearman", r.spearman, references("spearman")],
+              ["Kendall tau_b", r.kendallTauB, references("kendallTauB")],
+            ]
+          : [
+              ["Kendall tau_b", r.kendallTauB, ""],
+              ["AUC", r.auc, ""],
+            ];
+      for (const [k, [name, estimate, reference]] of stats.entries()) {
+        rows.push([
+          k === 0 ? factor : "",
+          k === 0 ? label : "",
+          name,
+          figure(estimate),
+          interval(estimate),
+          String(r.items),
+          String(estimate?.clusters ?? 0),
+          reference,
+        ]);
+      }
+    }
+    // A note every mapping shares (few clusters) is printed once; the others name their factor.
+    const all = dataset.results.flatMap((r) => r.notes.map((note) => ({ factor: r.factor, note })));
+    const shared = (note: string) => all.filter((entry) => entry.note === note).length > 1;
+    const notes = new Set(all.map(({ factor, note }) => (shared(note) ? note : `${factor}: ${note}`)));
+    const widths = header.map((title, c) => Math.max(title.length, ...rows.map((row) => row[c]!.length)));
+    const line = (cells: readonly string[]) =>
+      cells
+        .map((cell, c) => (c >= 3 && c <= 6 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+        .join("  ")
+        .trimEnd();
+    return [
+      `${dataset.name} (${dataset.input}): ${dataset.items} items, ${dataset.clusters} clusters`,
+      ...(rows.length === 0
+        ? ["no mapping here names the factors asked"]
+        : [line(header), ...rows.map(line)]),
+      ...[...notes].map((note) => `note: ${note}`),
+    ].join("\n");
+  });
+  return [
+    ...blocks,
+    `95% CI: clustered, B=${validation.bootstrap}, seed ${validation.seed}. Reference figures: summary-level on all of SummEval, not this subset.`,
+  ].join("\n\n");
+}
