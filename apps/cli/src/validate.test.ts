@@ -92,6 +92,9 @@ describe("profilekit validate on the bundled subsets, with the rule factors (no 
     expect(run.stdout).toMatch(/^summeval \(.*\): 240 items, 20 clusters$/m);
     expect(run.stdout).toMatch(/^qa-feedback \(.*\): 100 items, 100 clusters$/m);
     expect(run.stdout).toMatch(/^length \(proxy\) +irrelevant \+ redundant +Kendall tau_b/m);
+    // A note about some mappings names them; one about every computed mapping is printed once.
+    expect(run.stdout).toMatch(/^note: novelty: 1 of 20 clusters left out of the mean/m);
+    expect(run.stdout).toMatch(/^note: readability, source-overlap: Only 20 clusters/m);
     const validation = ValidationFileSchema.parse(await readJson(join(work, "rules/validation.json")));
 
     // QA-Feedback, length against irrelevant + redundant spans: tau_b over the 100 answers and the
@@ -245,7 +248,7 @@ describe("profilekit validate with model factors (mock OpenAI-compatible server 
       expect(result.kendallTauB!.value).not.toBeNull();
     }
     expect(first.stdout).toMatch(/^hallucination +consistency, reversed +Spearman +-?\d\.\d{3} +\[/m);
-    expect(first.stdout).toMatch(/G-Eval \(GPT-4\) 0\.51, UniEval 0\.45/);
+    expect(first.stdout).toMatch(/G-Eval \(GPT-4\) 0\.51, UniEval 0\.446/);
     expect(existsSync(join(work, "model/evidence.jsonl"))).toBe(true);
     const manifest = ValidationManifestSchema.parse(await readJson(join(work, "model/manifest.json")));
     expect(manifest.models).toEqual({ extractor: "openai:fake-extractor" });

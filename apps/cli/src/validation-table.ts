@@ -23,7 +23,8 @@ export function renderValidation(validation: ValidationFile): string {
       }
       const references = (pick: "spearman" | "kendallTauB") =>
         r.references
-          .flatMap((ref) => (ref[pick] === undefined ? [] : [`${ref.evaluator} ${ref[pick]!.toFixed(2)}`]))
+          // As published: to the precision of the source.
+          .flatMap((ref) => (ref[pick] === undefined ? [] : [`${ref.evaluator} ${ref[pick]}`]))
           .join(", ");
       const stats: [string, ValidationEstimate | null, string][] =
         r.statistic === "summary-level"
@@ -48,10 +49,14 @@ export function renderValidation(validation: ValidationFile): string {
         ]);
       }
     }
-    // A note every mapping shares (few clusters) is printed once; the others name their factor.
-    const all = dataset.results.flatMap((r) => r.notes.map((note) => ({ factor: r.factor, note })));
-    const shared = (note: string) => all.filter((entry) => entry.note === note).length > 1;
-    const notes = new Set(all.map(({ factor, note }) => (shared(note) ? note : `${factor}: ${note}`)));
+    // Each note once, naming the factors it is about unless it is about every one computed.
+    const computed = dataset.results.filter((r) => r.skipped === undefined).length;
+    const byNote = new Map<string, string[]>();
+    for (const r of dataset.results)
+      for (const note of r.notes) byNote.set(note, [...(byNote.get(note) ?? []), r.factor]);
+    const notes = [...byNote].map(([note, factors]) =>
+      factors.length === computed && computed > 1 ? note : `${[...new Set(factors)].join(", ")}: ${note}`,
+    );
     const widths = header.map((title, c) => Math.max(title.length, ...rows.map((row) => row[c]!.length)));
     const line = (cells: readonly string[]) =>
       cells
@@ -63,7 +68,7 @@ export function renderValidation(validation: ValidationFile): string {
       ...(rows.length === 0
         ? ["no mapping here names the factors asked"]
         : [line(header), ...rows.map(line)]),
-      ...[...notes].map((note) => `note: ${note}`),
+      ...notes.map((note) => `note: ${note}`),
     ].join("\n");
   });
   return [
