@@ -81,7 +81,8 @@ describe("docs/library.md", () => {
       outputs.push(stdout);
     }
     expect(server.stats.requests).toBeGreaterThan(0);
-  });
+    // Each example is a node process of its own: seconds each, beyond vitest's default 5 s in all.
+  }, 60_000);
 
   it(`the first example's profile equals the CLI's on held-out data, the custom factor included`, async () => {
     // The same factor as the example's, as a plugin module for a config's `plugins`.

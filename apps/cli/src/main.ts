@@ -10,6 +10,7 @@ import { judgeCommand } from "./commands/judge.js";
 import { presetsCommand } from "./commands/presets.js";
 import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
+import { validateCommand } from "./commands/validate.js";
 import { ExitCode, reportError } from "./error-report.js";
 import type { CliIo } from "./io.js";
 import { cliVersion } from "./versions.js";
@@ -40,6 +41,7 @@ export function createProgram(io: CliIo): Command {
   program.addCommand(alignCommand(io));
   program.addCommand(reportCommand(io));
   program.addCommand(runCommand(io));
+  program.addCommand(validateCommand(io));
   program.addCommand(initCommand(registry, io));
   program.addCommand(factorsCommand(registry, io));
   program.addCommand(presetsCommand(io));

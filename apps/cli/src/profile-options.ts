@@ -96,29 +96,32 @@ export function addExtractionOptions(command: Command): Command {
 const taskFactorsByDefault = "the task's factors that need no model, plus its model factors with --extractor";
 
 /**
- * Adds --factors (`factorsByDefault` says what it defaults to), --option, --extractor, the
- * extraction flags, --variant, --bootstrap, --permutations and --seed.
+ * Adds --factors (`factorsByDefault` says what it defaults to), --option, --extractor and the
+ * extraction flags.
  */
+export function addFactorOptions(command: Command, factorsByDefault = taskFactorsByDefault): Command {
+  return addExtractionOptions(
+    command
+      .option(
+        "--factors <ids>",
+        `comma-separated factor ids (\`profilekit factors\` lists them; default: ${factorsByDefault})`,
+      )
+      .option(
+        "--option <factor.key=value>",
+        "a factor option, repeatable, e.g. length.unit=chars",
+        collect,
+        [],
+      )
+      .option(
+        "--extractor <model>",
+        "the model that measures the model-extracted factors, e.g. openai:gpt-4o-mini",
+      ),
+  );
+}
+
+/** Adds the factor flags (addFactorOptions), --variant, --bootstrap, --permutations, --cluster and --seed. */
 export function addProfileOptions(command: Command, factorsByDefault = taskFactorsByDefault): Command {
-  return addScoringOptions(
-    addExtractionOptions(
-      command
-        .option(
-          "--factors <ids>",
-          `comma-separated factor ids (\`profilekit factors\` lists them; default: ${factorsByDefault})`,
-        )
-        .option(
-          "--option <factor.key=value>",
-          "a factor option, repeatable, e.g. length.unit=chars",
-          collect,
-          [],
-        )
-        .option(
-          "--extractor <model>",
-          "the model that measures the model-extracted factors, e.g. openai:gpt-4o-mini",
-        ),
-    ),
-  ).option(
+  return addScoringOptions(addFactorOptions(command, factorsByDefault)).option(
     "--seed <n>",
     "seed of every random choice (orders, coins, resampling)",
     integerIn(0, 2 ** 31 - 1),

@@ -274,7 +274,8 @@ function weightedAuc(
   return positiveTotal === 0 || negativeTotal === 0 ? null : concordant / (positiveTotal * negativeTotal);
 }
 
-function parseOptions(options: ValidationOptions): z.output<typeof ValidationOptionsSchema> {
+/** The options, parsed, or `invalid_options` naming what is wrong. */
+export function parseOptions(options: ValidationOptions): z.output<typeof ValidationOptionsSchema> {
   const parsed = ValidationOptionsSchema.safeParse(options);
   if (!parsed.success) {
     throw new ProfilekitError(

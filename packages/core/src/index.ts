@@ -107,3 +107,4 @@ export {
   type ManifestationTable,
   tabulateManifestations,
 } from "./manifestation-table.js";
+export { type ClusteredTauB, ClusteredTauBSchema, clusteredTauB } from "./item-level-correlation.js";

@@ -21,3 +21,4 @@ export { getPreset, presets } from "./presets/registry.js";
 export type { PresetInfo, PresetTask } from "./presets/preset.js";
 export { createAtomicWriter, writeFileAtomic, type AtomicWriter } from "./atomic-write.js";
 export { writeJsonl } from "./jsonl-writer.js";
+export { readValidationItems } from "./validation-items.js";

@@ -19,6 +19,7 @@ import {
   clearCache,
   promptVersionFactors,
   promptVersionNamesFactor,
+  describeRepair,
   repairCache,
 } from "./cache-maintenance.js";
 
@@ -194,5 +195,19 @@ describe("repairCache", () => {
     cache.put("k", answer("a"), { model: "m", promptVersion: "p", checked: "text" });
     cache.close();
     expect(cacheStats(path).entries).toBe(1);
+  });
+
+  it("says what each outcome means, naming the file and the damaged copy", () => {
+    const report = (status: "missing" | "healthy" | "repaired" | "recreated", entries = 0) =>
+      describeRepair({
+        path: "c.db",
+        status,
+        entries,
+        damagedCopy: status === "missing" || status === "healthy" ? undefined : "c.db.damaged-1",
+      });
+    expect(report("missing")).toBe("no cache at c.db; nothing to repair");
+    expect(report("healthy", 3)).toBe("c.db is healthy (3 entries); nothing to repair");
+    expect(report("repaired", 7)).toMatch(/^repaired c\.db: kept the 7 entries .*now c\.db\.damaged-1 /);
+    expect(report("recreated")).toMatch(/^recreated c\.db empty: .*now c\.db\.damaged-1; the next run asks/);
   });
 });

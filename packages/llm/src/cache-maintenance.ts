@@ -221,3 +221,17 @@ function salvagedRow(row: Record<string, unknown>): CacheRow | undefined {
     createdAt: typeof row.created_at === "string" ? row.created_at : new Date().toISOString(),
   };
 }
+
+/** What a repair did, in one sentence (what `profilekit cache repair` prints). */
+export function describeRepair(report: RepairReport): string {
+  switch (report.status) {
+    case "missing":
+      return `no cache at ${report.path}; nothing to repair`;
+    case "healthy":
+      return `${report.path} is healthy (${report.entries} entries); nothing to repair`;
+    case "repaired":
+      return `repaired ${report.path}: kept the ${report.entries} entries that could be read; the damaged file is now ${report.damagedCopy} (delete it once runs work)`;
+    case "recreated":
+      return `recreated ${report.path} empty: nothing could be read from the damaged file, now ${report.damagedCopy}; the next run asks the models again`;
+  }
+}

@@ -23,6 +23,7 @@ export {
 export {
   cacheStats,
   clearCache,
+  describeRepair,
   promptVersionFactors,
   promptVersionNamesFactor,
   repairCache,

@@ -21,3 +21,4 @@ export {
   renderStudy,
   renderStudyFooter,
 } from "./text/stage-summary.js";
+export { renderValidation } from "./text/validation-table.js";

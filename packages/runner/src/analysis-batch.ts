@@ -78,7 +78,7 @@ export async function analyzeBatch(pairs: readonly Pair[], settings: BatchSettin
 }
 
 /** The manifestations of each factor, in the order of `settings.factors`. */
-async function extractFactors(
+export async function extractFactors(
   pairs: readonly Pair[],
   settings: BatchSettings,
 ): Promise<(readonly Manifestation[])[]> {

@@ -46,6 +46,22 @@ export {
   type GapEntry,
 } from "./alignment-stage.js";
 export { RescoreRequestSchema, rescore, type RescoreRequest } from "./rescore.js";
+export {
+  estimateValidate,
+  ValidateRequestSchema,
+  ValidationDatasetSchema,
+  validate,
+  type ValidateRequest,
+  type ValidateResult,
+  type ValidationDataset,
+} from "./validation-stage.js";
+export {
+  bundledValidationFile,
+  bundledValidationNames,
+  qaFeedbackMappings,
+  summevalMappings,
+  type BundledValidationSet,
+} from "./validation-mappings.js";
 export type { StageProgress } from "./model-stage.js";
 export { priceCallPlans, type CallPlan, type DryRun, type PricedPlan } from "./dry-run.js";
 export { defaultMaxFailures } from "./stage-guard.js";

@@ -52,6 +52,14 @@ export const errorCatalog = {
     exit: 2,
     meaning: "A model-extracted factor was chosen and no extractor model is configured.",
   },
+  no_mappings: {
+    exit: 2,
+    meaning: "A factor asked for validation has no mapping to a human label in the datasets given.",
+  },
+  invalid_validation_mapping: {
+    exit: 2,
+    meaning: "A validation mapping is repeated or names a factor without a value per response.",
+  },
   missing_task_prompt: { exit: 2, meaning: "The task has no prompt for the setting asked for." },
   template_missing_variable: { exit: 2, meaning: "A prompt template uses a placeholder with no value." },
   template_unknown_variable: {

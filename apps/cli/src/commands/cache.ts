@@ -4,7 +4,7 @@ import {
   cacheStats,
   clearCache,
   DEFAULT_CACHE_PATH,
-  type RepairReport,
+  describeRepair,
   repairCache,
 } from "@profilekit/llm";
 import { Command } from "commander";
@@ -89,20 +89,7 @@ export function cacheCommand(io: CliIo): Command {
     .description("mend a damaged cache: keep every entry that can be read, set the damaged file aside")
     .option("--cache-path <file>", "the cache file", DEFAULT_CACHE_PATH)
     .action((flags: { cachePath: string }) => {
-      io.stdout.write(`${repairMessage(repairCache(flags.cachePath))}\n`);
+      io.stdout.write(`${describeRepair(repairCache(flags.cachePath))}\n`);
     });
   return cache;
-}
-
-function repairMessage(report: RepairReport): string {
-  switch (report.status) {
-    case "missing":
-      return `no cache at ${report.path}; nothing to repair`;
-    case "healthy":
-      return `${report.path} is healthy (${report.entries} entries); nothing to repair`;
-    case "repaired":
-      return `repaired ${report.path}: kept the ${report.entries} entries that could be read; the damaged file is now ${report.damagedCopy} (delete it once runs work)`;
-    case "recreated":
-      return `recreated ${report.path} empty: nothing could be read from the damaged file, now ${report.damagedCopy}; the next run asks the models again`;
-  }
 }

@@ -1,0 +1,158 @@
+import { basename } from "node:path";
+import { defaultPermutations } from "@profilekit/core";
+import {
+  bundledValidationNames,
+  estimateValidate,
+  qaFeedbackMappings,
+  summevalMappings,
+  type ValidateRequest,
+  type ValidationDataset,
+  validate,
+} from "@profilekit/runner";
+import { ProfilekitError } from "@profilekit/spec";
+import { formatDryRun, formatUsage, renderValidation } from "@profilekit/report";
+import { Command } from "commander";
+import type { CliIo } from "../io.js";
+import { addModelOptions, cacheOf, type ModelFlags, modelSpecOf } from "../model-options.js";
+import { collect, integerIn } from "../option-parsers.js";
+import {
+  addFactorOptions,
+  type ExtractionFlags,
+  extractionOf,
+  type FactorFlags,
+  factorsOf,
+} from "../profile-options.js";
+import { stageProgress } from "../stage-command.js";
+import { cliVersions } from "../versions.js";
+
+interface ValidateFlags extends ModelFlags, ExtractionFlags, FactorFlags {
+  readonly dataset?: string[];
+  readonly mappings?: string;
+  readonly bootstrap: number;
+  readonly permutations: number;
+  readonly seed: number;
+  readonly out?: string;
+  readonly quiet?: boolean;
+}
+
+const describe = (m: (typeof summevalMappings)[number]) =>
+  `  ${`${m.factor}${m.role === "proxy" ? " (proxy)" : ""}`.padEnd(24)} ~ ${m.labels.join(" + ")}${m.direction === "reversed" ? ", reversed" : ""}`;
+
+const guide = `
+Mappings (a factor's value on each response against what people rated or marked):
+ summeval: experts' mean ratings, 1-5; summary-level (within each article, averaged)
+${summevalMappings.map(describe).join("\n")}
+ qa-feedback: people's error spans and missing information on answer 1; item-level
+${qaFeedbackMappings.map(describe).join("\n")}
+ reversed: more of the factor should mean less of the label, so its value is negated
+ and a positive figure always means agreement. (proxy): a factor that needs no model
+ standing in under its own name; it measures something else (docs/validation.md).
+
+How to read it: summary-level Spearman (Kendall tau_b beside it) is the rank
+correlation among one article's summaries, averaged over the articles: 1 ranks them
+as the experts do, 0 is no better than chance. Item-level: Kendall tau_b over all
+answers, and the AUC, the chance that an answer with such a span gets a higher
+value than one without (0.5 is chance). 95% CIs resample the articles or questions:
+a bootstrap from 30 on (below, a summary-level CI inverts the sign-flip test), none
+below 6.
+
+Caveats: 20 articles and 100 questions are small, so intervals are wide. The
+reference figures (G-Eval with GPT-4, UniEval) are summary-level on all of SummEval
+(1,600 summaries), not on this subset: context, not a target. SummEval's consistency
+is one rating, not a count of unsupported facts; its fluency is near 5 for most
+summaries. Numbers from a test model mean nothing.
+
+Examples:
+  $ profilekit validate                               # the rule factors' proxies, no model
+  $ profilekit validate --extractor openai:gpt-4o-mini --dataset summeval --out runs/validate
+  $ profilekit validate --dataset mine.jsonl --mappings summeval --factors readability
+
+Output (with --out DIR): validation.json (every mapping's figures, intervals, counts
+and notes), measurements.jsonl (each factor's value on each item), evidence.jsonl
+(what a model read) and manifest.json. Docs: docs/validation.md`;
+
+export function validateCommand(io: CliIo): Command {
+  const command = new Command("validate")
+    .summary("check factor extractors against human factor-level labels (SummEval, QA-Feedback)")
+    .description(
+      "Measure each factor on responses people rated or marked, and report how well its values agree " +
+        "with their labels, with clustered 95% intervals, before a study relies on it.",
+    )
+    .option(
+      "--dataset <name|file>",
+      `${bundledValidationNames.join(", ")} (bundled), or a file of validation items; repeatable (default: both bundled)`,
+      collect,
+    )
+    .option(
+      "--mappings <name|file>",
+      "for a --dataset file: the table of a bundled dataset, or a JSON file of mappings",
+    )
+    .option("--bootstrap <B>", "bootstrap resamples for the 95% CI (0: none)", integerIn(0, 1_000_000), 1000)
+    .option(
+      "--permutations <R>",
+      "sign-flip patterns for the CI with 6 to 29 clusters",
+      integerIn(1, 1_000_000),
+      defaultPermutations,
+    )
+    .option("--seed <n>", "seed of every random choice", integerIn(0, 2 ** 31 - 1), 1)
+    .option("--out <dir>", "write validation.json, measurements.jsonl and manifest.json there")
+    .option("-q, --quiet", "print nothing but errors");
+  addFactorOptions(command, "every mapped factor; the model ones with --extractor");
+  addModelOptions(command);
+  return command.addHelpText("after", guide).action((flags: ValidateFlags) => runValidate(io, flags));
+}
+
+function datasetsOf(flags: ValidateFlags): ValidationDataset[] | undefined {
+  if (flags.dataset === undefined) return undefined;
+  return flags.dataset.map((name) => {
+    if ((bundledValidationNames as readonly string[]).includes(name)) return name as ValidationDataset;
+    if (flags.mappings === undefined) {
+      throw new ProfilekitError("missing_argument", `--dataset ${name} needs --mappings`, {
+        hint: `say which labels its items carry: --mappings ${bundledValidationNames.join("|")} or a JSON file of mappings`,
+      });
+    }
+    return {
+      name: basename(name)
+        .replace(/(\.gz)?$/, "")
+        .replace(/\.[^.]+$/, ""),
+      items: name,
+      mappings: flags.mappings,
+    };
+  });
+}
+
+async function runValidate(io: CliIo, flags: ValidateFlags): Promise<void> {
+  const datasets = datasetsOf(flags);
+  const request: ValidateRequest = {
+    ...(datasets === undefined ? {} : { datasets }),
+    ...factorsOf(flags),
+    ...(flags.extractor === undefined
+      ? {}
+      : { extractor: modelSpecOf(flags.extractor, flags), extraction: extractionOf(flags) }),
+    cache: cacheOf(flags),
+    maxFailures: flags.maxFailures,
+    ...(io.signal ? { signal: io.signal } : {}),
+    bootstrap: flags.bootstrap,
+    permutations: flags.permutations,
+    seed: flags.seed,
+    ...(flags.out === undefined ? {} : { out: flags.out }),
+    provenance: { versions: cliVersions },
+  };
+  if (flags.dryRun) {
+    const { items, modelFactors, dryRun } = await estimateValidate(request);
+    io.stdout.write(`${formatDryRun(`dry run: ${items} items x ${modelFactors} model factors`, dryRun)}\n`);
+    return;
+  }
+  const { onProgress, progress } = stageProgress(io, flags);
+  const result = await validate({ ...request, onProgress });
+  progress.done();
+  if (result.skippedFactors.length > 0) {
+    io.stderr.write(
+      `skipping ${result.skippedFactors.join(", ")}: measured by a language model; add --extractor to validate them\n`,
+    );
+  }
+  if (flags.quiet) return;
+  io.stdout.write(`${renderValidation(result.validation)}\n`);
+  if (result.usage) io.stdout.write(`\n${formatUsage(result.usage)}\n`);
+  if (flags.out !== undefined) io.stderr.write(`wrote ${result.files.join(", ")} to ${flags.out}\n`);
+}
