@@ -141,6 +141,31 @@ describe.skipIf(!hasSharedData)("profilekit judge (30 summ-news pairs, mock serv
     expect(run.stdout).toMatch(/model calls: 60/);
   });
 
+  it("sets single-factor baselines beside the agreement: a judge that only picks the longer is no better than length", async () => {
+    const server = await serve(createFakeModel({ measure: (_key, text) => longer(text) }));
+    const run = await judge(server, ["--option", "length.unit=chars", "--bootstrap", "200"]);
+    expect(run.code, run.stderr).toBe(0);
+    const { agreement, agreementStatistics: stats } = await readJson(join(run.out, "profile.json"));
+    // Counted here from the texts: the decisive human labels, and how many picking the longer gets right.
+    const decisive = pairs.filter((pair) => pair.label !== "tie");
+    const right = decisive.filter((pair) => expectedLabel(pair) === pair.label).length;
+    expect(stats.accuracyWithoutTies).toMatchObject({ count: right, of: decisive.length });
+    expect(stats.accuracyWithoutTies.value).toBeCloseTo(agreement.accuracy, 12);
+    expect(stats.accuracyWithoutTies.ci95[0]).toBeLessThanOrEqual(stats.accuracyWithoutTies.value);
+    expect(stats.accuracyWithoutTies.ci95[1]).toBeGreaterThanOrEqual(stats.accuracyWithoutTies.value);
+    expect(stats.pairs).toBe(30);
+    expect(stats.bootstrap).toBe(200);
+    expect(stats.baselines.map((b: { factor: string }) => b.factor)).toEqual(["length", "novelty"]);
+    const [length] = stats.baselines;
+    expect(length.accuracyWithoutTies).toMatchObject({ count: right, of: decisive.length });
+    expect(length.judgeMinusBaseline.value).toBe(0);
+    expect(length.judgeMinusBaseline.ci95).toEqual([0, 0]);
+    expect(length.judgeBetter).toBe(false);
+    expect(stats.warnings.join(" ")).toContain('judging by "length" alone');
+    expect(run.stdout).toMatch(/^ {2}length .*judge not shown better$/m);
+    expect(run.stdout).toMatch(/accuracy without ties +0\.\d{4} {2}\[0\.\d{4}, [01]\.\d{4}\] {2}\d+ of \d+/);
+  });
+
   it("profiles the model's labels exactly as analyze profiles the same labels", async () => {
     const server = await serve(createFakeModel({ measure: (_key, text) => longer(text) }));
     const judged = await judge(server, ["--bootstrap", "200", "--permutations", "99"]);
@@ -161,7 +186,7 @@ describe.skipIf(!hasSharedData)("profilekit judge (30 summ-news pairs, mock serv
       out,
     ]);
     expect(analyzed.code).toBe(0);
-    const { agreement, ...profile } = await readJson(join(judged.out, "profile.json"));
+    const { agreement, agreementStatistics, ...profile } = await readJson(join(judged.out, "profile.json"));
     expect(profile).toEqual(await readJson(join(out, "profile.json")));
     expect(await readFile(join(judged.out, "manifestations.jsonl"), "utf8")).toBe(
       await readFile(join(out, "manifestations.jsonl"), "utf8"),

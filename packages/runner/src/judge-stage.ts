@@ -1,4 +1,4 @@
-import { ProfileSchema } from "@profilekit/core";
+import { JudgeAgreementSchema as AgreementStatisticsSchema, ProfileSchema } from "@profilekit/core";
 import type { SkipReport } from "@profilekit/data";
 import type { UsageReport } from "@profilekit/llm";
 import { JudgeAgreementSchema } from "@profilekit/spec";
@@ -22,6 +22,7 @@ import {
 } from "./model-stage.js";
 import { type CallPlan, type DryRun, priceCallPlans } from "./dry-run.js";
 import { extractionCallPlan } from "./model-extraction.js";
+import { judgeAgreementStatistics } from "./judge-agreement-statistics.js";
 import { StageGuard } from "./stage-guard.js";
 import { parseRequest } from "./stage-request.js";
 
@@ -33,8 +34,16 @@ export const JudgeRequestSchema = z.strictObject({
 });
 export type JudgeRequest = z.input<typeof JudgeRequestSchema>;
 
-/** profile.json of the evaluation setting: the model's profile, and its agreement with the human labels. */
-export const JudgeProfileSchema = ProfileSchema.extend({ agreement: JudgeAgreementSchema });
+/**
+ * profile.json of the evaluation setting: the model's profile; its agreement with the human
+ * labels (`agreement`, the four headline figures); and `agreementStatistics`: the same figures
+ * with their counts, clustered 95% intervals and Monte Carlo errors, and the single-factor
+ * baselines (absent from folders written before profilekit 0.2).
+ */
+export const JudgeProfileSchema = ProfileSchema.extend({
+  agreement: JudgeAgreementSchema,
+  agreementStatistics: AgreementStatisticsSchema.optional(),
+});
 export type JudgeProfile = z.infer<typeof JudgeProfileSchema>;
 
 /** The counts of manifest.json's judge run. */
@@ -117,7 +126,11 @@ export async function judge(input: JudgeRequest): Promise<JudgeResult> {
           labelSource: `judge:${client.modelName}`,
         },
       );
-      const profile = await folder.profile({ ...analysis.profile, agreement }, JudgeProfileSchema);
+      const agreementStatistics = await judgeAgreementStatistics(pairs, judgements, stageInput);
+      const profile = await folder.profile(
+        { ...analysis.profile, agreement, agreementStatistics },
+        JudgeProfileSchema,
+      );
       const counts = judgeCounts(judgements);
       await folder.records("judgements.jsonl", judgements);
       await folder.pairs(pairs);

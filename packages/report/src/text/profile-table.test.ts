@@ -159,4 +159,51 @@ describe("renderProfileTable", () => {
       `len${sp(5)}1.0000${sp(7)}—  <0.0001  6  0${sp(12)}0${sp(8)}0`,
     );
   });
+
+  it("names the interval method, the cluster level and exact p-values, and prints the profile's warnings", () => {
+    const factors = [
+      score({
+        factor: "len",
+        tau: 0.5,
+        ci95: [0.1, 0.9],
+        pValue: 0.03,
+        concordant: 3,
+        discordant: 1,
+        factorTies: 0,
+        missing: 0,
+      }),
+    ];
+    const note = (fields: Partial<Profile>) =>
+      renderProfileTable(profileOf({ factors, ...fields }))
+        .split("\n")
+        .slice(-2);
+    const warning = "Only 8 clusters in the profile: intervals are by sign-flip inversion.";
+    expect(
+      note({
+        bootstrap: 1000,
+        permutations: 9999,
+        groups: 8,
+        clusterLevel: "source",
+        intervalMethod: "sign-flip-inversion",
+        pValueMethod: "exact",
+        warnings: [warning],
+      }),
+    ).toEqual([
+      "95% CI: sign-flip test inverted (few groups), 8 groups by source; p: sign-flip test, exact",
+      `warning: ${warning}`,
+    ]);
+    expect(
+      note({ bootstrap: 1000, permutations: 99, groups: 4, intervalMethod: "none", warnings: ["too few"] }),
+    ).toEqual(["no 95% CI (4 groups); p: sign-flip test, R=99", "warning: too few"]);
+    expect(
+      note({
+        bootstrap: 500,
+        permutations: 99,
+        groups: 40,
+        clusterLevel: "prompt",
+        intervalMethod: "percentile-bootstrap",
+        pValueMethod: "monte-carlo",
+      }).at(-1),
+    ).toBe("95% CI: clustered bootstrap, B=500, 40 groups by prompt; p: sign-flip test, R=99");
+  });
 });

@@ -52,10 +52,15 @@ export function renderProfileTable(profile: Profile): string {
         ]
       : []),
   ]);
+  const groups = `${profile.groups} groups${profile.clusterLevel ? ` by ${profile.clusterLevel}` : ""}`;
   const ciNote =
-    profile.bootstrap > 0
-      ? `95% CI: clustered bootstrap, B=${profile.bootstrap}, ${profile.groups} groups; p: sign-flip test, R=${profile.permutations}`
-      : "no bootstrap (B=0)";
+    profile.intervalMethod === "sign-flip-inversion"
+      ? `95% CI: sign-flip test inverted (few groups), ${groups}; p: sign-flip test, ${profile.pValueMethod === "exact" ? "exact" : `R=${profile.permutations}`}`
+      : profile.intervalMethod === "none"
+        ? `no 95% CI (${groups}); p: sign-flip test, R=${profile.permutations}`
+        : profile.bootstrap > 0
+          ? `95% CI: clustered bootstrap, B=${profile.bootstrap}, ${groups}; p: sign-flip test, ${profile.pValueMethod === "exact" ? "exact" : `R=${profile.permutations}`}`
+          : "no bootstrap (B=0)";
   const notes = profile.attribution?.notes ?? [];
   return [
     ...plainTable({ head: header, rows }),
@@ -68,5 +73,6 @@ export function renderProfileTable(profile: Profile): string {
     ...notes.map((note) => `note: ${note}`),
     `pairs: ${profile.pairs}   preference ties: ${profile.preferenceTies}   seed: ${profile.seed}`,
     ciNote,
+    ...(profile.warnings ?? []).map((warning) => `warning: ${warning}`),
   ].join("\n");
 }

@@ -1,4 +1,4 @@
-import { ProfileSchema } from "@profilekit/core";
+import { type JudgedPair, judgeAgreement, ProfileSchema } from "@profilekit/core";
 import { type UsageReport, UsageReportSchema } from "@profilekit/llm";
 import { AlignmentFileSchema, type JudgeCounts } from "@profilekit/runner";
 import { describe, expect, it } from "vitest";
@@ -38,6 +38,62 @@ describe("renderJudgeSummary", () => {
       "  position consistency   0.8000  (1 pairs whose orders disagreed became ties)",
       "  tie rate (model)       0.2000",
     ]);
+  });
+});
+
+describe("renderJudgeSummary with agreement statistics", () => {
+  const verdicts = (label: "a" | "b" | "tie") =>
+    ({ original: label, swapped: label === "a" ? "b" : label === "b" ? "a" : "tie" }) as const;
+  // By hand: decisive pairs g1-g3, the judge right on g1 and g3 (2 of 3), with ties 2 of 4; picking
+  // the longer is right on all three (1.0), so the judge's paired gain is (2 - 3) / 3.
+  const judged = [
+    { group: "g1", human: "a", judge: "a", verdicts: verdicts("a"), signs: { length: 1 } },
+    { group: "g2", human: "a", judge: "b", verdicts: verdicts("b"), signs: { length: 1 } },
+    { group: "g3", human: "b", judge: "b", verdicts: verdicts("b"), signs: { length: -1 } },
+    { group: "g4", human: "tie", judge: "a", verdicts: verdicts("a"), signs: { length: 1 } },
+  ] as const;
+  const summary = (bootstrap: number, pairs: readonly JudgedPair[]) =>
+    renderJudgeSummary({
+      model: "m",
+      task: "t",
+      prompt: { version: "p@1" },
+      counts: { ...counts, inputPairs: pairs.length, judged: pairs.length, failed: 0, inconsistent: 0 },
+      profile: {
+        agreement: { accuracy: null, kappa: null, positionConsistency: null, tieRate: null },
+        agreementStatistics: judgeAgreement(pairs, { bootstrap, seed: 1 }),
+      },
+    }).split("\n");
+
+  it("gives each figure its counts, and the single-factor baseline beside the judge", () => {
+    const lines = summary(0, judged);
+    expect(lines.slice(1, 9)).toEqual([
+      "agreement with the human labels (4 labelled pairs, 4 clusters; no intervals):",
+      "  accuracy without ties  0.6667          2 of 3",
+      "  accuracy with ties     0.5000          2 of 4",
+      // p_o = 2/4, p_e = 2/4 * 2/4 + 1/4 * 2/4 + 1/4 * 0 = 3/8: kappa = (1/2 - 3/8) / (5/8) = 0.2.
+      "  Cohen's kappa          0.2000          4 pairs",
+      "  position consistency   1.0000          4 of 4 (0 pairs whose orders disagreed became ties)",
+      "  tie rate (model)       0.0000          human 0.2500",
+      "single-factor baselines: picking the response with more of one factor, and the judge's paired gain over it:",
+      "  factor  accuracy  95% CI  judge minus  95% CI",
+    ]);
+    expect(lines[9]).toBe("  length    1.0000              -0.3333");
+    expect(lines[10]).toMatch(/^warning: Only 4 clusters in the judge agreement/);
+  });
+
+  it("prints the clustered intervals and says when the judge is not shown better than a factor", () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({ ...judged[i % 3]!, group: `g${i}` }));
+    const lines = summary(200, many);
+    expect(lines[1]).toBe(
+      "agreement with the human labels (40 labelled pairs, 40 clusters; 95% CI: cluster bootstrap, B=200, seed 1):",
+    );
+    expect(lines[2]).toMatch(/^ {2}accuracy without ties {2}0\.6750 {2}\[0\.\d{4}, 0\.\d{4}\] {2}27 of 40$/);
+    expect(lines.find((line) => line.startsWith("  length"))).toMatch(
+      /^ {2}length +1\.0000 {2}\[1\.0000, 1\.0000\] +-0\.3250 {2}\[-0\.\d{4}, -0\.\d{4}\] {2}judge not shown better$/,
+    );
+    expect(lines.at(-1)).toMatch(
+      /^warning: The judge is not shown to be better than judging by "length" alone/,
+    );
   });
 });
 

@@ -2,22 +2,91 @@ import type { GenerateResult, JudgeResult, StudyOutcome } from "@profilekit/runn
 import type { GenerationSummary } from "@profilekit/spec";
 import { renderAlignment } from "./alignment-summary.js";
 import { renderProfileTable } from "./profile-table.js";
+import { plainTable } from "./tables.js";
 import { formatUsage } from "./usage-summary.js";
 
 const figure = (value: number | null): string => (value === null ? "—" : value.toFixed(4));
 
-/** What a judge run did, and its agreement with the human labels, as `profilekit judge` prints it. */
+type Statistics = NonNullable<JudgeResult["profile"]["agreementStatistics"]>;
+type Estimate = Statistics["cohenKappa"];
+
+const ci = (estimate: Pick<Estimate, "ci95">): string =>
+  estimate.ci95 === null ? "" : `[${figure(estimate.ci95[0])}, ${figure(estimate.ci95[1])}]`;
+const signedFigure = (value: number | null): string =>
+  value === null ? "—" : `${value >= 0 ? "+" : ""}${value.toFixed(4)}`;
+
+/** The agreement figures with their intervals and counts, then the single-factor baselines and the warnings. */
+function renderAgreementStatistics(stats: Statistics, inconsistent: number): string[] {
+  const method =
+    stats.bootstrap > 0
+      ? `95% CI: cluster bootstrap, B=${stats.bootstrap}, seed ${stats.seed}`
+      : "no intervals";
+  const share = (s: Statistics["accuracy"]) => [figure(s.value), ci(s), `${s.count} of ${s.of}`];
+  const rows = [
+    ["accuracy without ties", ...share(stats.accuracyWithoutTies)],
+    ["accuracy with ties", ...share(stats.accuracy)],
+    [
+      "Cohen's kappa",
+      figure(stats.cohenKappa.value),
+      ci(stats.cohenKappa),
+      `${stats.cohenKappa.pairs} pairs`,
+    ],
+    [
+      "position consistency",
+      figure(stats.positionConsistency.value),
+      ci(stats.positionConsistency),
+      `${stats.positionConsistency.count} of ${stats.positionConsistency.of} (${inconsistent} pairs whose orders disagreed became ties)`,
+    ],
+    ["tie rate (model)", figure(stats.judgeTieRate), "", `human ${figure(stats.referenceTieRate)}`],
+  ];
+  const lines = [
+    `agreement with the human labels (${stats.pairs} labelled pairs, ${stats.groups} clusters; ${method}):`,
+    ...plainTable({ head: ["", "value", "95% CI", "counts"], rows, right: [false, true, false, false] })
+      .slice(1)
+      .map((line) => `  ${line}`),
+  ];
+  if (stats.baselines.length > 0) {
+    const baselineRows = stats.baselines.map((b) => [
+      b.factor,
+      figure(b.accuracyWithoutTies.value),
+      ci(b.accuracyWithoutTies),
+      signedFigure(b.judgeMinusBaseline.value),
+      ci(b.judgeMinusBaseline),
+      b.judgeBetter === null ? "" : b.judgeBetter ? "judge better" : "judge not shown better",
+    ]);
+    lines.push(
+      "single-factor baselines: picking the response with more of one factor, and the judge's paired gain over it:",
+      ...plainTable({
+        head: ["factor", "accuracy", "95% CI", "judge minus", "95% CI", ""],
+        rows: baselineRows,
+        right: [false, true, false, true, false, false],
+      }).map((line) => `  ${line}`),
+    );
+  }
+  return [...lines, ...stats.warnings.map((warning) => `warning: ${warning}`)];
+}
+
+/**
+ * What a judge run did, and its agreement with the human labels, as `profilekit judge` prints it:
+ * with `agreementStatistics`, every figure with its interval and counts and the single-factor
+ * baselines; without (a folder from before 0.2), the four headline figures.
+ */
 export function renderJudgeSummary(
   result: Pick<JudgeResult, "model" | "task" | "counts"> & {
     readonly prompt: Pick<JudgeResult["prompt"], "version">;
-    readonly profile: Pick<JudgeResult["profile"], "agreement">;
+    readonly profile: Pick<JudgeResult["profile"], "agreement" | "agreementStatistics">;
   },
 ): string {
   const { counts } = result;
-  const { agreement } = result.profile;
-  return [
+  const { agreement, agreementStatistics } = result.profile;
+  const head =
     `${result.model} judged ${counts.inputPairs} pairs (${result.task}, prompt ${result.prompt.version}) in both orders: ` +
-      `${counts.judged} labelled, ${counts.failed} without a label (a call failed)`,
+    `${counts.judged} labelled, ${counts.failed} without a label (a call failed)`;
+  if (agreementStatistics !== undefined) {
+    return [head, ...renderAgreementStatistics(agreementStatistics, counts.inconsistent)].join("\n");
+  }
+  return [
+    head,
     "agreement with the human labels:",
     `  accuracy without ties  ${figure(agreement.accuracy)}`,
     `  Cohen's kappa          ${figure(agreement.kappa)}`,
