@@ -4,6 +4,12 @@ import { CommanderError } from "commander";
 /** Exit codes of every command: 0 ok, 1 an internal error (a bug), 2 bad usage or bad input. */
 export const ExitCode = { ok: 0, internal: 1, usage: 2 } as const;
 
+/** The exit codes of a command that may call a model, for its --help (docs/errors.md has every code). */
+export const modelRunExitCodes =
+  "Exit codes: 0 ok; 1 model calls failed past --max-failures (the causes are named); 2 bad usage,\n" +
+  "config or input, nothing spent (file:line and field named); 3 the --max-cost budget was reached;\n" +
+  "130 interrupted. After 1, 3 or 130, run the same command again: answered calls come from the cache.";
+
 /**
  * Prints an error for a person and returns the exit code. A user error
  * (ProfilekitError) is shown as what, where and what to do, never with a

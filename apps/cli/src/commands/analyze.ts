@@ -11,6 +11,7 @@ import {
 } from "@profilekit/runner";
 import { ProfilekitError } from "@profilekit/spec";
 import { Command } from "commander";
+import { modelRunExitCodes } from "../error-report.js";
 import type { CliIo } from "../io.js";
 import { cacheOf, addModelOptions, type ModelFlags, modelSpecOf } from "../model-options.js";
 import { integerIn } from "../option-parsers.js";
@@ -61,18 +62,16 @@ Examples:
   $ profilekit analyze votes.csv --map prompt=instruction,a=response1,b=response2,label=winner \\
       --labels a=1,b=2,tie=0 --task instruction-following
 
-Output (in --out DIR, each file written atomically):
-  profile.json          the factor profile: tau, 95% CI, counts, p-value per factor
-  profile.csv           the same, one row per factor
-  manifestations.jsonl  one line per pair and factor: valueA, valueB, sign (or error)
-  labels.jsonl          the preference label and resampling group of every pair
-  manifest.json         what ran: input, factors and options, seeds, counts, versions
+Output (--out DIR, each file written atomically; docs/data-format.md): profile.json and
+profile.csv (tau, 95% CI, counts, p-value per factor), manifestations.jsonl (valueA, valueB,
+sign per pair and factor), labels.jsonl (label and cluster of every pair), groups.json (the
+per-cluster counts the alignment resamples) and manifest.json (what ran).
 
 How to read it: tau > 0 means the preferred response tends to show MORE of the
 factor, tau < 0 less. tau14 = (C - D) / (C + D + factor ties) over pairs whose
 label is not a tie (PROFILE, after Deutsch et al. 2023). See docs/methodology.md.
 
-Exit codes: 0 ok, 2 bad usage or bad input (the message names file:line and field).`;
+${modelRunExitCodes}`;
 
 export function analyzeCommand(io: CliIo): Command {
   const command = addReadOptions(

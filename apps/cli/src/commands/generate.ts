@@ -1,6 +1,7 @@
 import { formatDryRun, renderGenerationSummary } from "@profilekit/report";
 import { estimateGenerate, generate } from "@profilekit/runner";
 import { Command } from "commander";
+import { modelRunExitCodes } from "../error-report.js";
 import type { CliIo } from "../io.js";
 import { addModelOptions } from "../model-options.js";
 import { integerIn } from "../option-parsers.js";
@@ -43,17 +44,12 @@ b about equally often. With --self-check the model also scores each response
 1..K; a response scored more than --delta away from its target (or that could
 not be scored) is dropped, and pairs are formed from the rest.
 
-Output (in --out DIR, default runs/<file>-generate):
-  profile.json          the generation profile (as analyze's) plus
-                        "generation": inputs, levels, responses, dropped, pairs
-  profile.csv           the profile, one row per factor
-  responses.jsonl       per input and level: the text, seed, self-score, kept or why not
-  pairs.jsonl           the generated pairs, in the canonical format (meta: levelA, levelB)
-  labels.jsonl          their labels (source "generation:<model>")
-  manifestations.jsonl  the factors measured on every generated pair
-  manifest.json         what ran: flags, seeds, models, prompt versions, counts, usage and cost
+Output (--out DIR, default runs/<file>-generate; docs/settings.md): profile.json (with
+"generation": inputs, levels, responses, dropped, pairs), profile.csv, responses.jsonl (every
+text with its level, seed and self-score, kept or why not), pairs.jsonl, labels.jsonl,
+manifestations.jsonl and manifest.json.
 
-Exit codes: 0 ok, 2 bad usage or bad input, 3 the --max-cost budget was reached.
+${modelRunExitCodes}
 Docs: docs/settings.md`;
 
 export function generateCommand(io: CliIo): Command {

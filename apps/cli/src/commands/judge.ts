@@ -1,6 +1,7 @@
 import { formatDryRun, renderJudgeSummary } from "@profilekit/report";
 import { estimateJudge, judge } from "@profilekit/runner";
 import { Command } from "commander";
+import { modelRunExitCodes } from "../error-report.js";
 import type { CliIo } from "../io.js";
 import { addModelOptions } from "../model-options.js";
 import { addReadOptions } from "../pair-input.js";
@@ -38,22 +39,17 @@ two disagreeing ones a tie (the choice followed the position). A tie verdict is
 possible only with --allow-ties. A pair whose call failed has no model label: it
 is counted, and left out of the agreement and the profile.
 
-Output (in --out DIR, default runs/<file>-judge):
-  profile.json          the model's factor profile (as analyze's) plus
-                        "agreement": accuracy (without ties), kappa, positionConsistency, tieRate
-  profile.csv           the profile, one row per factor
-  judgements.jsonl      per pair: first order, the verdict of each order, the label kept
-  labels.jsonl          the model's labels (source "judge:<model>")
-  manifestations.jsonl  the factors measured on every pair the model labelled
-  pairs.jsonl           the input pairs, in the canonical format
-  manifest.json         what ran: flags, seeds, models, prompt versions, counts, usage and cost
+Output (--out DIR, default runs/<file>-judge; docs/settings.md): profile.json (the model's
+profile with "agreement" and "agreementStatistics": counts, intervals, single-factor
+baselines), profile.csv, judgements.jsonl (both verdicts of every pair), labels.jsonl,
+manifestations.jsonl, pairs.jsonl and manifest.json (flags, seeds, models, usage and cost).
 
 Factors (default): the task's factors that need no model and its classical
 measures; with --extractor, also the task's model-extracted factors, measured by
 that model. Their calls show no label, so they come from the cache when analyze
 has measured the same pairs with the same extractor.
 
-Exit codes: 0 ok, 2 bad usage or bad input, 3 the --max-cost budget was reached.
+${modelRunExitCodes}
 Docs: docs/settings.md`;
 
 export function judgeCommand(io: CliIo): Command {

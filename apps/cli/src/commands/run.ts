@@ -2,6 +2,7 @@ import { join, relative } from "node:path";
 import { formatDryRun, renderStudy, renderStudyFooter, writeReport } from "@profilekit/report";
 import { estimateStudy, findConfigFile, loadConfig, runStudy } from "@profilekit/runner";
 import { Command } from "commander";
+import { modelRunExitCodes } from "../error-report.js";
 import type { CliIo } from "../io.js";
 import { createStepProgress } from "../progress.js";
 import { cliVersions } from "../versions.js";
@@ -21,20 +22,11 @@ Examples:
 
 The config (profilekit.config.ts, .mts, .mjs, .js or .json; see docs/configuration.md)
 names the task, the data, the factors, any plugins, the models and the settings to run.
-Each setting writes its own folder of the run folder (config "out", default runs/<task>):
-
-  human/        settings.human: the data's own labels, as analyze writes them (profile.json,
-                profile.csv, manifestations.jsonl, labels.jsonl, manifest.json)
-  evaluation/   settings.evaluation: models.judge labels every pair in both orders, as
-                judge writes it (profile.json with "agreement", judgements.jsonl, ...)
-  generation/   settings.generation: models.generator writes K responses per input, as
-                generate writes it (profile.json with "generation", responses.jsonl, ...)
-  alignment/    alignment.json: the evaluation and generation profiles against the human
-                one, and the model's generation-evaluation gap when it has both
-  manifest.json the resolved config and its hash, plugins, seed, models, counts, and usage
-                and cost per stage and summed over every stage and model
-  report.html   the report of the run folder (docs/report.md), with report.md beside it;
-                written last, from the folder alone (config "report: false" turns it off)
+Each setting writes its folder of the run folder (config "out", default runs/<task>):
+human/ (as analyze), evaluation/ (models.judge, as judge), generation/ (models.generator,
+as generate), alignment/ (the model profiles against the human one), then manifest.json
+(resolved config, seed, models, counts, usage and cost per stage) and report.html with
+report.md (docs/report.md; config "report: false" turns them off).
 
 Model-extracted factors (fluency, hallucination, ...) are measured by models.extractor in
 every setting. A model setting the config leaves out can still be written into the run
@@ -45,7 +37,7 @@ manifest.json carries the same configHash: the config fields it uses, its model,
 data's sha256) is skipped; model calls are answered from the cache. --force re-runs every
 setting.
 
-Exit codes: 0 ok, 2 bad usage, a bad config (the message names the file and field) or bad input.`;
+${modelRunExitCodes}`;
 
 export function runCommand(io: CliIo): Command {
   return new Command("run")

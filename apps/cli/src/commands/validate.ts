@@ -12,6 +12,7 @@ import {
 import { ProfilekitError } from "@profilekit/spec";
 import { formatDryRun, formatUsage, renderValidation } from "@profilekit/report";
 import { Command } from "commander";
+import { modelRunExitCodes } from "../error-report.js";
 import type { CliIo } from "../io.js";
 import { addModelOptions, cacheOf, type ModelFlags, modelSpecOf } from "../model-options.js";
 import { collect, integerIn } from "../option-parsers.js";
@@ -48,28 +49,22 @@ ${qaFeedbackMappings.map(describe).join("\n")}
  and a positive figure always means agreement. (proxy): a factor that needs no model
  standing in under its own name; it measures something else (docs/validation.md).
 
-How to read it: summary-level Spearman (Kendall tau_b beside it) is the rank
-correlation among one article's summaries, averaged over the articles: 1 ranks them
-as the experts do, 0 is no better than chance. Item-level: Kendall tau_b over all
-answers, and the AUC, the chance that an answer with such a span gets a higher
-value than one without (0.5 is chance). 95% CIs resample the articles or questions:
-a bootstrap from 30 on (below, a summary-level CI inverts the sign-flip test), none
-below 6.
-
-Caveats: 20 articles and 100 questions are small, so intervals are wide. The
-reference figures (G-Eval with GPT-4, UniEval) are summary-level on all of SummEval
-(1,600 summaries), not on this subset: context, not a target. SummEval's consistency
-is one rating, not a count of unsupported facts; its fluency is near 5 for most
-summaries. Numbers from a test model mean nothing.
+How to read it: summary-level Spearman (Kendall tau_b beside it) ranks one article's summaries
+as the experts do (1) or no better than chance (0), averaged over articles. Item-level: Kendall
+tau_b over all answers, and the AUC, the chance that an answer with such a span scores higher
+than one without (0.5 is chance). 95% CIs resample articles or questions (none below 6). The
+subsets are small (20 articles, 100 questions); the reference figures (G-Eval, UniEval) are on
+all of SummEval, context rather than a target. Numbers from a test model mean nothing.
+Caveats per mapping: docs/validation.md.
 
 Examples:
   $ profilekit validate                               # the rule factors' proxies, no model
   $ profilekit validate --extractor openai:gpt-4o-mini --dataset summeval --out runs/validate
   $ profilekit validate --dataset mine.jsonl --mappings summeval --factors readability
 
-Output (with --out DIR): validation.json (every mapping's figures, intervals, counts
-and notes), measurements.jsonl (each factor's value on each item), evidence.jsonl
-(what a model read) and manifest.json. Docs: docs/validation.md`;
+Output (with --out DIR): validation.json (figures, intervals, counts and notes per mapping),
+measurements.jsonl, evidence.jsonl (what a model read) and manifest.json.
+${modelRunExitCodes}`;
 
 export function validateCommand(io: CliIo): Command {
   const command = new Command("validate")
