@@ -25,14 +25,13 @@ export interface StageCommandFlags extends ReadFlags, ModelFlags, ScoringFlags, 
   readonly quiet?: boolean;
 }
 
-/** The request fields every model stage takes from its command's flags. */
-export function stageRequestOf(file: string, flags: StageCommandFlags, io: CliIo) {
+/**
+ * The request fields of the factor and model flags, for every command that measures factors: the
+ * factors and their options, the extractor and how it is asked, the cache, --max-failures, Ctrl-C.
+ */
+export function factorStageFieldsOf(flags: ModelFlags & ExtractionFlags & FactorFlags, io: CliIo) {
   return {
-    pairs: file,
-    read: readOf(flags),
     ...factorsOf(flags),
-    ...scoringOf(flags),
-    model: modelSpecOf(flags.model, flags),
     ...(flags.extractor === undefined
       ? {}
       : { extractor: modelSpecOf(flags.extractor, flags), extraction: extractionOf(flags) }),
@@ -40,6 +39,17 @@ export function stageRequestOf(file: string, flags: StageCommandFlags, io: CliIo
     maxFailures: flags.maxFailures,
     ...(io.signal ? { signal: io.signal } : {}),
     provenance: { versions: cliVersions },
+  };
+}
+
+/** The request fields every model stage takes from its command's flags. */
+export function stageRequestOf(file: string, flags: StageCommandFlags, io: CliIo) {
+  return {
+    pairs: file,
+    read: readOf(flags),
+    ...scoringOf(flags),
+    model: modelSpecOf(flags.model, flags),
+    ...factorStageFieldsOf(flags, io),
   } satisfies Partial<JudgeRequest>;
 }
 

@@ -13,21 +13,18 @@ import { ProfilekitError } from "@profilekit/spec";
 import { Command } from "commander";
 import { modelRunExitCodes } from "../error-report.js";
 import type { CliIo } from "../io.js";
-import { cacheOf, addModelOptions, type ModelFlags, modelSpecOf } from "../model-options.js";
+import { addModelOptions, type ModelFlags } from "../model-options.js";
 import { integerIn } from "../option-parsers.js";
 import { addReadOptions, type ReadFlags, readOf } from "../pair-input.js";
 import {
   addProfileOptions,
   type ExtractionFlags,
-  extractionOf,
   type FactorFlags,
-  factorsOf,
   type ScoringFlags,
   scoringOf,
 } from "../profile-options.js";
 import { createProgress } from "../progress.js";
-import { defaultRunFolder } from "../stage-command.js";
-import { cliVersions } from "../versions.js";
+import { defaultRunFolder, factorStageFieldsOf } from "../stage-command.js";
 
 interface AnalyzeFlags extends ReadFlags, ScoringFlags, ModelFlags, ExtractionFlags, FactorFlags {
   run?: string;
@@ -159,18 +156,11 @@ function requestOf(file: string, flags: AnalyzeFlags, io: CliIo): AnalyzeRequest
   return {
     pairs: file,
     read: readOf(flags),
-    ...factorsOf(flags),
     ...scoringOf(flags),
-    ...(flags.extractor === undefined
-      ? {}
-      : { extractor: modelSpecOf(flags.extractor, flags), extraction: extractionOf(flags) }),
-    cache: cacheOf(flags),
-    maxFailures: flags.maxFailures,
-    ...(io.signal ? { signal: io.signal } : {}),
+    ...factorStageFieldsOf(flags, io),
     withoutExtractor: "skip",
     attribution: attributionOf(flags),
     ...(flags.threads === undefined ? {} : { threads: flags.threads }),
-    provenance: { versions: cliVersions },
   };
 }
 

@@ -14,17 +14,10 @@ import { formatDryRun, formatUsage, renderValidation } from "@profilekit/report"
 import { Command } from "commander";
 import { modelRunExitCodes } from "../error-report.js";
 import type { CliIo } from "../io.js";
-import { addModelOptions, cacheOf, type ModelFlags, modelSpecOf } from "../model-options.js";
+import { addModelOptions, type ModelFlags } from "../model-options.js";
 import { collect, integerIn } from "../option-parsers.js";
-import {
-  addFactorOptions,
-  type ExtractionFlags,
-  extractionOf,
-  type FactorFlags,
-  factorsOf,
-} from "../profile-options.js";
-import { stageProgress } from "../stage-command.js";
-import { cliVersions } from "../versions.js";
+import { addFactorOptions, type ExtractionFlags, type FactorFlags } from "../profile-options.js";
+import { factorStageFieldsOf, stageProgress } from "../stage-command.js";
 
 interface ValidateFlags extends ModelFlags, ExtractionFlags, FactorFlags {
   readonly dataset?: string[];
@@ -120,18 +113,11 @@ async function runValidate(io: CliIo, flags: ValidateFlags): Promise<void> {
   const datasets = datasetsOf(flags);
   const request: ValidateRequest = {
     ...(datasets === undefined ? {} : { datasets }),
-    ...factorsOf(flags),
-    ...(flags.extractor === undefined
-      ? {}
-      : { extractor: modelSpecOf(flags.extractor, flags), extraction: extractionOf(flags) }),
-    cache: cacheOf(flags),
-    maxFailures: flags.maxFailures,
-    ...(io.signal ? { signal: io.signal } : {}),
+    ...factorStageFieldsOf(flags, io),
     bootstrap: flags.bootstrap,
     permutations: flags.permutations,
     seed: flags.seed,
     ...(flags.out === undefined ? {} : { out: flags.out }),
-    provenance: { versions: cliVersions },
   };
   if (flags.dryRun) {
     const { items, modelFactors, dryRun } = await estimateValidate(request);
