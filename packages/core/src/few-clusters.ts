@@ -26,5 +26,5 @@ export function fewClustersWarning(groups: number, what: string, method: Interva
     method === "sign-flip-inversion"
       ? "so intervals invert the clustered sign-flip test, which keeps its coverage with few clusters"
       : "and the percentile bootstrap used here under-covers with few clusters";
-  return `Only ${groups} clusters in the ${what} (fewer than ${fewClusters}): ${how}; read intervals with care.`;
+  return `Only ${groups} clusters in the ${what} (fewer than ${fewClusters}), ${how}; read intervals with care.`;
 }

@@ -52,7 +52,9 @@ export function renderProfileTable(profile: Profile): string {
         ]
       : []),
   ]);
-  const groups = `${profile.groups} groups${profile.clusterLevel ? ` by ${profile.clusterLevel}` : ""}`;
+  // "auto" (each pair's group, else its source and prompt) says nothing a reader can use.
+  const level = profile.clusterLevel === "auto" ? undefined : profile.clusterLevel;
+  const groups = `${profile.groups} groups${level ? ` by ${level}` : ""}`;
   const ciNote =
     profile.intervalMethod === "sign-flip-inversion"
       ? `95% CI: sign-flip test inverted (few groups), ${groups}; p: sign-flip test, ${profile.pValueMethod === "exact" ? "exact" : `R=${profile.permutations}`}`
