@@ -16,7 +16,6 @@ export {
   type ProfileOptions,
   ProfileOptionsSchema,
   profileFromGroupCounts,
-  profileFromManifestations,
 } from "./profile.js";
 export { type GroupCounts, GroupCountsSchema, groupCountsOf } from "./group-counts.js";
 export { fewClusters, type IntervalMethod, minimumClusters } from "./few-clusters.js";

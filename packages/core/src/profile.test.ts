@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Manifestation, type Pair, ProfilekitError, signOfDifference } from "@profilekit/spec";
+import { type Pair, ProfilekitError, type Sign, signOfDifference } from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
 import { ProfileAccumulator } from "./accumulator.js";
-import { computeProfile, profileFromManifestations } from "./profile.js";
+import { groupKeyOf } from "./group-key.js";
+import { computeProfile } from "./profile.js";
 import { ProfileSchema } from "./profile-schema.js";
 
 const shared = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../shared");
@@ -12,39 +13,32 @@ const newsPath = resolve(shared, "data/summ_news_pairwise_zhang2023/pairwise_eva
 const lengthPath = resolve(shared, "reference/length_profiles.json");
 const realData = existsSync(newsPath) && existsSync(lengthPath);
 
-const pair = (id: string, label: Pair["label"], extra: Partial<Pair> = {}): Pair => ({
-  id,
-  task: "t",
-  a: "x",
-  b: "y",
-  label,
-  ...extra,
-});
-const sign = (pairId: string, factor: string, value: Manifestation["sign"]): Manifestation => ({
-  pairId,
-  factor,
-  sign: value,
-});
+/** An accumulator of the factors `ids`, each pair its own group, with the signs given per pair. */
+function accumulate(
+  ids: readonly string[],
+  rows: readonly [Pair["label"], readonly Sign[]][],
+): ProfileAccumulator {
+  const accumulator = new ProfileAccumulator(ids);
+  rows.forEach(([label, signs], i) => accumulator.add(label, `pair:${i}`, signs));
+  return accumulator;
+}
 
-describe("profileFromManifestations", () => {
-  it("counts per factor, in the given order, with nulls and absent manifestations as missing", () => {
-    const pairs = [pair("1", "a"), pair("2", "b"), pair("3", "tie"), pair("4", "a"), pair("5", "tie")];
-    const manifestations = [
-      sign("1", "x", 1),
-      sign("2", "x", 1),
-      sign("3", "x", 0),
-      sign("4", "x", null),
-      sign("5", "x", 1),
-      sign("1", "y", 0),
-      sign("2", "y", -1),
-      sign("3", "y", -1),
-      sign("9", "ignored", 1),
-    ];
-    const profile = profileFromManifestations(pairs, manifestations, {
-      factors: ["y", "x"],
-      bootstrap: 0,
-      permutations: 0,
-    });
+describe("computeProfile counts", () => {
+  it("counts per factor, in the accumulator's order, with null signs as missing", () => {
+    // Factors y then x; pairs 1..5 with labels a, b, tie, a, tie.
+    const profile = computeProfile(
+      accumulate(
+        ["y", "x"],
+        [
+          ["a", [0, 1]],
+          ["b", [-1, 1]],
+          ["tie", [-1, 0]],
+          ["a", [null, null]],
+          ["tie", [null, 1]],
+        ],
+      ),
+      { bootstrap: 0, permutations: 0 },
+    );
     expect(profile).toMatchObject({
       schemaVersion: 1,
       variant: "tau14",
@@ -76,51 +70,6 @@ describe("profileFromManifestations", () => {
       tau: 0.5,
     });
     expect(ProfileSchema.parse(JSON.parse(JSON.stringify(profile)))).toEqual(profile);
-  });
-
-  it("orders factors by first appearance when none are given", () => {
-    const profile = profileFromManifestations([pair("1", "a")], [sign("1", "b", 1), sign("1", "a", 1)], {
-      bootstrap: 0,
-      permutations: 0,
-    });
-    expect(profile.factors.map((f) => f.factor)).toEqual(["b", "a"]);
-  });
-
-  it("refuses a manifestation of an unknown pair, a repeated manifestation and a repeated pair id", () => {
-    const code = (fn: () => unknown) => {
-      try {
-        fn();
-      } catch (error) {
-        expect(error).toBeInstanceOf(ProfilekitError);
-        return [(error as ProfilekitError).code, (error as ProfilekitError).location];
-      }
-      return "no error";
-    };
-    expect(code(() => profileFromManifestations([pair("1", "a")], [sign("2", "x", 1)]))).toEqual([
-      "unknown_pair",
-      { pairId: "2", factor: "x" },
-    ]);
-    expect(
-      code(() => profileFromManifestations([pair("1", "a")], [sign("1", "x", 1), sign("1", "x", 0)])),
-    ).toEqual(["duplicate_manifestation", { pairId: "1", factor: "x" }]);
-    expect(code(() => profileFromManifestations([pair("1", "a"), pair("1", "b")], []))).toEqual([
-      "duplicate_pair_id",
-      { pairId: "1" },
-    ]);
-  });
-
-  it("groups pairs by their group, else by source and prompt", () => {
-    const pairs = [
-      pair("1", "a", { source: "s1" }),
-      pair("2", "a", { source: "s1" }),
-      pair("3", "a", { source: "s2" }),
-      pair("4", "a", { group: "g" }),
-      pair("5", "a", { group: "g", source: "s1" }),
-      pair("6", "a"),
-    ];
-    const profile = profileFromManifestations(pairs, [], { factors: ["x"], bootstrap: 0, permutations: 0 });
-    expect(profile.groups).toBe(4);
-    expect(profile.factors[0]!.missing).toBe(6);
   });
 });
 
@@ -166,11 +115,12 @@ describe.skipIf(!realData)(`real data: summ_news length (skipped when ${shared} 
   }));
   const words = (text: string) => (text.match(/\S+/g) ?? []).length;
   const chars = (text: string) => [...text].length;
-  const manifestations = pairs.flatMap((p) => [
-    sign(p.id, "length_words", signOfDifference(words(p.a), words(p.b))),
-    sign(p.id, "length_chars", signOfDifference(chars(p.a), chars(p.b))),
-  ]);
-  const profile = realData ? profileFromManifestations(pairs, manifestations, { seed: 1 }) : undefined;
+  const accumulator = new ProfileAccumulator(["length_words", "length_chars"]);
+  for (const p of pairs) {
+    const signs = [signOfDifference(words(p.a), words(p.b)), signOfDifference(chars(p.a), chars(p.b))];
+    accumulator.add(p.label, groupKeyOf(p), signs);
+  }
+  const profile = realData ? computeProfile(accumulator, { seed: 1 }) : undefined;
 
   it("matches the reference counts and every variant", () => {
     expect(profile!.pairs).toBe(expected.pairs);

@@ -1,6 +1,6 @@
-import { type Manifestation, type Pair, ProfilekitError, type Sign } from "@profilekit/spec";
+import { ProfilekitError } from "@profilekit/spec";
 import { z } from "zod";
-import { ProfileAccumulator } from "./accumulator.js";
+import type { ProfileAccumulator } from "./accumulator.js";
 import { bootstrapReplicates, percentileInterval, percentileMonteCarloError } from "./bootstrap.js";
 import {
   BOTH_TIES,
@@ -15,7 +15,6 @@ import {
 } from "./count-table.js";
 import { fewClusters, fewClustersWarning, type IntervalMethod, minimumClusters } from "./few-clusters.js";
 import { countTableOf, type GroupCounts } from "./group-counts.js";
-import { groupKeyOf } from "./group-key.js";
 import { allKendallVariants, type FactorCounts, KendallVariantSchema } from "./kendall.js";
 import {
   exactSignFlipGroups,
@@ -221,59 +220,4 @@ function factorIntervals(
     const { interval, valid } = percentileInterval(replicates, 0.95);
     return { interval, monteCarloError: percentileMonteCarloError(replicates, 0.95), valid };
   });
-}
-
-/**
- * The profile of pairs held in memory with their manifestations. `factors` fixes the factor
- * order (default: order of first appearance in `manifestations`; manifestations of other
- * factors are ignored). A pair without a manifestation for a factor counts as missing.
- */
-export function profileFromManifestations(
-  pairs: readonly Pair[],
-  manifestations: readonly Manifestation[],
-  options: ProfileOptions & { factors?: readonly string[] } = {},
-): Profile {
-  const { factors: chosen, ...profileOptions } = options;
-  const factorIds = chosen ?? [...new Set(manifestations.map((m) => m.factor))];
-  const factorIndex = new Map(factorIds.map((id, f) => [id, f]));
-  const signsByPair = new Map<string, Sign[]>();
-  for (const pair of pairs) {
-    if (signsByPair.has(pair.id)) {
-      throw new ProfilekitError("duplicate_pair_id", `Two pairs have the id "${pair.id}".`, {
-        hint: "Give every pair a unique id.",
-        location: { pairId: pair.id },
-      });
-    }
-    signsByPair.set(
-      pair.id,
-      factorIds.map(() => null),
-    );
-  }
-  const seen = new Set<string>();
-  for (const manifestation of manifestations) {
-    const f = factorIndex.get(manifestation.factor);
-    if (f === undefined) continue;
-    const signs = signsByPair.get(manifestation.pairId);
-    const location = { pairId: manifestation.pairId, factor: manifestation.factor };
-    if (signs === undefined) {
-      throw new ProfilekitError(
-        "unknown_pair",
-        `A manifestation of "${manifestation.factor}" names pair "${manifestation.pairId}", which is not among the pairs.`,
-        { hint: "Score the manifestations together with the pairs they were extracted from.", location },
-      );
-    }
-    const key = JSON.stringify([manifestation.pairId, manifestation.factor]);
-    if (seen.has(key)) {
-      throw new ProfilekitError(
-        "duplicate_manifestation",
-        `Pair "${manifestation.pairId}" has two manifestations of "${manifestation.factor}".`,
-        { hint: "Keep one manifestation per pair and factor.", location },
-      );
-    }
-    seen.add(key);
-    signs[f] = manifestation.sign;
-  }
-  const accumulator = new ProfileAccumulator(factorIds);
-  for (const pair of pairs) accumulator.add(pair.label, groupKeyOf(pair), signsByPair.get(pair.id)!);
-  return computeProfile(accumulator, profileOptions);
 }

@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  factorPromptDocumentationProblems,
-  type ModelFactorExpectation,
-  modelFactorProblems,
-  taskAdapterProblems,
-  taskPromptDocumentationProblems,
-} from "./conformance.js";
+import { type ModelFactorExpectation, modelFactorProblems, taskAdapterProblems } from "./conformance.js";
 import { ProfilekitError } from "./errors.js";
 import type { FactorPlugin, FactorPrompt } from "./factor.js";
 import type { Manifestation } from "./manifestation.js";
@@ -273,58 +267,5 @@ describe("taskAdapterProblems", () => {
     expect(taskAdapterProblems(adapter, { ...task, variables: variables2 })).toEqual([
       'notes-guidance@1 renders with "{{" left in it',
     ]);
-  });
-});
-
-describe("factorPromptDocumentationProblems", () => {
-  const prompt = { version: "tone@1", instructions: "Rate the tone from 1 to 5.", output: "rating" } as const;
-  const readme = "# tone\n\n## Prompt `tone@1`\n\nRate the tone from 1 to 5.\n";
-  const docs = "Prompt `tone@1`:\n\n> Rate the tone from 1 to 5.\n";
-
-  it("accepts a prompt quoted under its version in both files", () => {
-    expect(factorPromptDocumentationProblems(prompt, { readme, docs })).toEqual([]);
-  });
-
-  it("reports a missing heading and stale instructions in each file", () => {
-    const problems = factorPromptDocumentationProblems(
-      { ...prompt, version: "tone@2", instructions: "Rate the tone from 1 to 7." },
-      { readme, docs },
-    );
-    expect(problems).toHaveLength(4);
-    expect(problems.join("\n")).toMatch(/README has no "## Prompt `tone@2`"/);
-    expect(problems.join("\n")).toMatch(/docs\/factors\.md does not quote/);
-  });
-
-  it("reports a checklist or a verdict missing from either file", () => {
-    const ledger: FactorPrompt = {
-      version: "tone@1",
-      instructions: "Rate the tone from 1 to 5.",
-      output: "count",
-      facts: { label: { verdicts: ["warm", "cold"], counted: ["cold"] } },
-    };
-    const listed = factorPromptDocumentationProblems(ledger, { readme, docs: `${docs}\n"warm", "cold"` });
-    expect(listed).toEqual([
-      'README does not name the verdict "warm"',
-      'README does not name the verdict "cold"',
-    ]);
-    const checklist: FactorPrompt = { ...prompt, output: "percentage", checklist: "List the key points." };
-    expect(
-      factorPromptDocumentationProblems(checklist, { readme, docs: `${docs}List the key points.` }),
-    ).toEqual(["README does not quote the tone@1 checklist word for word"]);
-  });
-});
-
-describe("taskPromptDocumentationProblems", () => {
-  const judge = { id: "t-judge", version: "t-judge@1", user: "Compare {{a}} and {{b}}; answer {{choices}}." };
-  it("accepts a README line listing exactly the template's placeholders", () => {
-    const readme = "| `t-judge@1` | {{a}}, {{b}}, {{choices}} |";
-    expect(taskPromptDocumentationProblems([judge], readme)).toEqual([]);
-  });
-  it("reports a missing line and a placeholder list that differs", () => {
-    expect(taskPromptDocumentationProblems([judge], "nothing here")).toEqual([
-      "README has no line naming `t-judge@1`",
-    ]);
-    const problems = taskPromptDocumentationProblems([judge], "| `t-judge@1` | {{a}}, {{b}} |");
-    expect(problems[0]).toMatch(/placeholders as \{a, b\}, the template uses \{a, b, choices\}/);
   });
 });

@@ -12,7 +12,7 @@ import type { Manifestation } from "./manifestation.js";
 import type { Pair } from "./pair.js";
 import type { PromptTemplate, TaskAdapter } from "./task.js";
 import { TaskAdapterSchema, judgeChoices } from "./task.js";
-import { renderPromptTemplate, templatePlaceholders } from "./template.js";
+import { renderPromptTemplate } from "./template.js";
 import { specificationVersion } from "./version.js";
 
 // Conformance checks for factor and task packages. Each returns human-readable
@@ -313,56 +313,4 @@ function renderProblems(
     );
   }
   return text;
-}
-
-/**
- * A model factor's prompt must be documented word for word: under `## Prompt \`<version>\`` in the
- * package README, and after `Prompt \`<version>\`:` in docs/factors.md. Its instructions, its
- * checklist and its verdicts must all appear. Pass the two files' text.
- */
-export function factorPromptDocumentationProblems(
-  prompt: FactorPrompt,
-  documents: { readonly readme: string; readonly docs: string },
-): string[] {
-  const problems: string[] = [];
-  const check = (name: string, text: string, heading: string) => {
-    if (!text.includes(heading)) problems.push(`${name} has no "${heading}"`);
-    if (!text.includes(prompt.instructions))
-      problems.push(`${name} does not quote the ${prompt.version} instructions word for word`);
-    if (prompt.checklist !== undefined && !text.includes(prompt.checklist))
-      problems.push(`${name} does not quote the ${prompt.version} checklist word for word`);
-    for (const verdict of prompt.facts?.label?.verdicts ?? []) {
-      if (!text.includes(`"${verdict}"`)) problems.push(`${name} does not name the verdict "${verdict}"`);
-    }
-  };
-  check("README", documents.readme, `## Prompt \`${prompt.version}\``);
-  check("docs/factors.md", documents.docs, `Prompt \`${prompt.version}\`:`);
-  return problems;
-}
-
-/**
- * Each of a task's prompts must have a README line naming its version, and that line must list
- * exactly the template's `{{placeholders}}`.
- */
-export function taskPromptDocumentationProblems(
-  prompts: readonly PromptTemplate[],
-  readme: string,
-): string[] {
-  const lines = readme.split("\n");
-  const problems: string[] = [];
-  for (const prompt of prompts) {
-    const row = lines.find((line) => line.includes(`\`${prompt.version}\``));
-    if (row === undefined) {
-      problems.push(`README has no line naming \`${prompt.version}\``);
-      continue;
-    }
-    const documented = Array.from(row.matchAll(/\{\{(\w+)\}\}/g), (match) => match[1]).sort();
-    const used = [...templatePlaceholders(prompt.system ?? ""), ...templatePlaceholders(prompt.user)].sort();
-    if (documented.join(",") !== used.join(",")) {
-      problems.push(
-        `README lists ${prompt.version}'s placeholders as {${documented.join(", ")}}, the template uses {${used.join(", ")}}`,
-      );
-    }
-  }
-  return problems;
 }

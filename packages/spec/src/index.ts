@@ -80,10 +80,8 @@ export {
   type ProviderPlugin,
 } from "./provider.js";
 export {
-  factorPromptDocumentationProblems,
   modelFactorProblems,
   taskAdapterProblems,
-  taskPromptDocumentationProblems,
   type ModelFactorExpectation,
   type TaskAdapterExpectation,
 } from "./conformance.js";

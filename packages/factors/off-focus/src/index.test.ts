@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { factorPromptDocumentationProblems, modelFactorProblems } from "@profilekit/spec";
+import { modelFactorProblems } from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
 import offFocusFactor, { prompt } from "./index.js";
 
@@ -25,11 +24,5 @@ describe("off-focus", () => {
     expect(prompt.instructions).toMatch(/main focus is the core subject/);
     expect(prompt.instructions).toMatch(/not how specific it is/);
     expect(prompt.instructions).not.toMatch(/secondary names, dates and numbers/);
-  });
-
-  it("documents the current prompt word for word in its README and in docs/factors.md", () => {
-    const read = (path: string) => readFileSync(new URL(path, import.meta.url), "utf8");
-    const documents = { readme: read("../README.md"), docs: read("../../../../docs/factors.md") };
-    expect(factorPromptDocumentationProblems(prompt, documents)).toEqual([]);
   });
 });

@@ -1,10 +1,5 @@
 import { readFileSync } from "node:fs";
-import {
-  judgeChoices,
-  renderPromptTemplate,
-  taskAdapterProblems,
-  taskPromptDocumentationProblems,
-} from "@profilekit/spec";
+import { judgeChoices, renderPromptTemplate, taskAdapterProblems } from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
 import documentQa, { generation, guidance, judge } from "./index.js";
 
@@ -70,10 +65,5 @@ describe("document-qa task adapter", () => {
   it("revises an answer with guidance", () => {
     const user = renderPromptTemplate(guidance, guided).user;
     expect(user).toMatch(/<guidance>\nDrop the facts the passages do not support/);
-  });
-
-  it("documents each prompt's version and placeholders in its README", () => {
-    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-    expect(taskPromptDocumentationProblems([judge, generation, guidance], readme)).toEqual([]);
   });
 });

@@ -1,10 +1,5 @@
 import { readFileSync } from "node:fs";
-import {
-  judgeChoices,
-  renderPromptTemplate,
-  taskAdapterProblems,
-  taskPromptDocumentationProblems,
-} from "@profilekit/spec";
+import { judgeChoices, renderPromptTemplate, taskAdapterProblems } from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
 import instructionFollowing, { generation, guidance, judge } from "./index.js";
 
@@ -64,10 +59,5 @@ describe("instruction-following task adapter", () => {
   it("revises a reply with guidance", () => {
     const user = renderPromptTemplate(guidance, guided).user;
     expect(user).toMatch(/<guidance>\nTake up the asker's own situation/);
-  });
-
-  it("documents each prompt's version and placeholders in its README", () => {
-    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-    expect(taskPromptDocumentationProblems([judge, generation, guidance], readme)).toEqual([]);
   });
 });
