@@ -71,10 +71,11 @@ describe(".github/workflows/release.yml", () => {
   });
 
   it("publishes with provenance, through npm run release, which builds and runs changeset publish", () => {
+    const secret = (name: string) => `\${{ secrets.${name} }}`;
     expect(action.env).toMatchObject({
       NPM_CONFIG_PROVENANCE: "true",
-      GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}",
-      NPM_TOKEN: "${{ secrets.NPM_TOKEN }}",
+      GITHUB_TOKEN: secret("GITHUB_TOKEN"),
+      NPM_TOKEN: secret("NPM_TOKEN"),
     });
     const release = npmScript(action.with?.publish);
     expect(release).toMatch(/turbo run build\b.*&& changeset publish'?$/);
