@@ -161,7 +161,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe("a release to a local registry", () => {
+describe("a release to a local registry", { timeout: 300_000 }, () => {
   it("versions every public package with changeset version, and publishes them all", () => {
     const publics = workspacePackages(clone).filter(({ manifest }) => !manifest.private);
     for (const { manifest } of publics) {
