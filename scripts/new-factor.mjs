@@ -74,6 +74,8 @@ export function scaffoldFactor({ root, id, method = "rule", level = "response", 
     "tsconfig.build.json": TSCONFIG_BUILD,
     "vitest.config.ts": VITEST_CONFIG,
     "README.md": readme(names),
+    // Every package ships the repository's license text (npm run lint checks the tarball).
+    ...(existsSync(join(root, "LICENSE")) ? { LICENSE: readFileSync(join(root, "LICENSE"), "utf8") } : {}),
     ...sources(names),
   });
   const builtin = registerBuiltin(root, names);
@@ -352,21 +354,20 @@ export default ${camel}Factor;
 }
 
 function responseTest({ id }) {
-  return `import { FactorMetadataSchema, type Pair } from "@profilekit/spec";
+  return `import { type Pair, ruleFactorProblems } from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
 import factor from "./index.js";
 
-const pair = (a: string, b: string): Pair => ({ id: "p", task: "t", a, b, label: "a" });
+const pair = (a: string, b: string, id = "p"): Pair => ({ id, task: "t", a, b, label: "a" });
 const measure = async (a: string, b: string, options: object = {}) =>
   (await factor.extract([pair(a, b)], { options: factor.options!.parse(options), seed: 0 }))[0]!;
 
 // TODO: replace with hand-computed examples of your factor.
 describe("${id} factor", () => {
-  it("is a valid plugin", () => {
-    expect(FactorMetadataSchema.parse(factor)).toMatchObject({
-      id: "${id}",
-      level: "response",
-    });
+  it("keeps the factor rules (spec's conformance checks)", async () => {
+    const pairs = [pair("Why? How?", "Fine.", "p1"), pair("Fine.", "Why?", "p2"), pair("a?", "b?", "p3")];
+    const expected = { id: "${id}", level: "response", pairs } as const;
+    expect(await ruleFactorProblems(factor, expected)).toEqual([]);
   });
 
   it("gives sign(f(a) - f(b)) on hand-counted examples", async () => {
@@ -415,21 +416,20 @@ export default ${camel}Factor;
 }
 
 function pairTest({ id }) {
-  return `import { FactorMetadataSchema, type Pair } from "@profilekit/spec";
+  return `import { type Pair, ruleFactorProblems } from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
 import factor from "./index.js";
 
-const pair = (a: string, b: string): Pair => ({ id: "p", task: "t", a, b, label: "a" });
+const pair = (a: string, b: string, id = "p"): Pair => ({ id, task: "t", a, b, label: "a" });
 const sign = async (a: string, b: string) =>
   (await factor.extract([pair(a, b)], { options: {}, seed: 0 }))[0]!.sign;
 
 // TODO: replace with hand-computed examples of your factor.
 describe("${id} factor", () => {
-  it("is a valid pair-level plugin", () => {
-    expect(FactorMetadataSchema.parse(factor)).toMatchObject({
-      id: "${id}",
-      level: "pair",
-    });
+  it("keeps the factor rules (spec's conformance checks)", async () => {
+    const pairs = [pair("Paris. It is in France.", "Paris.", "p1"), pair("Paris.", "Lyon.", "p2")];
+    const expected = { id: "${id}", level: "pair", pairs } as const;
+    expect(await ruleFactorProblems(factor, expected)).toEqual([]);
   });
 
   it("compares the two responses", async () => {

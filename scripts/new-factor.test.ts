@@ -85,6 +85,14 @@ describe("scaffoldFactor", () => {
     }
   });
 
+  it("copies the repository's LICENSE into the package", () => {
+    const root = tempRoot();
+    writeFileSync(join(root, "LICENSE"), "Apache License\nVersion 2.0\n");
+    const { directory, files } = scaffoldFactor({ root, id: "question-marks" });
+    expect(files).toContain(join(directory, "LICENSE"));
+    expect(read(join(directory, "LICENSE"))).toBe("Apache License\nVersion 2.0\n");
+  });
+
   it("names the factor from its id", () => {
     const root = tempRoot();
     const { directory } = scaffoldFactor({ root, id: "question-marks" });

@@ -82,9 +82,11 @@ export {
 export {
   factorPromptDocumentationProblems,
   modelFactorProblems,
+  ruleFactorProblems,
   taskAdapterProblems,
   taskPromptDocumentationProblems,
   type ModelFactorExpectation,
+  type RuleFactorExpectation,
   type TaskAdapterExpectation,
 } from "./conformance.js";
 export {
