@@ -34,12 +34,16 @@ try {
 const start = performance.now();
 await loadConfig(process.argv[1]);
 console.log(performance.now() - start);`;
-  console.log(`config load in a fresh process, "type": "commonjs" project, median of ${runs} (Node ${process.version})`);
+  console.log(
+    `config load in a fresh process, "type": "commonjs" project, median of ${runs} (Node ${process.version})`,
+  );
   for (const [name, text] of Object.entries(formats)) {
     const file = join(dir, name);
     await writeFile(file, text);
     const times = Array.from({ length: runs }, () =>
-      Number(execFileSync(process.execPath, ["--input-type=module", "-e", probe, file], { encoding: "utf8" })),
+      Number(
+        execFileSync(process.execPath, ["--input-type=module", "-e", probe, file], { encoding: "utf8" }),
+      ),
     ).sort((a, b) => a - b);
     console.log(`${name.padEnd(24)} ${times[Math.floor(runs / 2)]!.toFixed(1).padStart(7)} ms`);
   }
