@@ -7,6 +7,7 @@
 // `node scripts/local-registry.mjs --serve <folder>` is the child: it prints {"port": N} once
 // listening and exits when its standard input closes.
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -83,7 +84,6 @@ export async function startLocalRegistry(folder) {
     /** Publishes a tarball as it is (npm's publish request), for a package copied from elsewhere. */
     const publishTarball = async (file, manifest) => {
       const data = readFileSync(file);
-      const { createHash } = await import("node:crypto");
       const base = manifest.name.replace(/^@[^/]+\//, "");
       const attachment = `${base}-${manifest.version}.tgz`;
       const body = {
