@@ -1,17 +1,23 @@
 #!/usr/bin/env node
 // Scaffolds a factor package: packages/factors/<id>/ with package.json, tsconfigs, vitest config,
-// README, a working src/index.ts and a passing src/index.test.ts, plus a changeset.
+// README, a working src/index.ts and a passing src/index.test.ts, plus a changeset. With --out, a
+// package of its own outside the repository instead (a third-party factor, published on its own:
+// docs/publishing.md), which depends on the published @profilekit/spec and builds and tests with
+// its own TypeScript and Vitest.
 //
 //   node scripts/new-factor.mjs <id> [--method rule|llm] [--level response|pair] [--root <repo>]
+//   node scripts/new-factor.mjs <id> --out <folder> [--name <package name>] [--method ...] [--level ...]
 //
-// The logic is importable: `scaffoldFactor({ root, id, method, level })`.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// The logic is importable: `scaffoldFactor({ root, id, method, level, out, name })`.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 /** The factor id pattern of @profilekit/spec's FactorMetadataSchema. */
 const FACTOR_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+/** An npm package name: lowercase, optionally scoped. */
+const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/;
 const METHODS = ["rule", "llm"];
 const LEVELS = ["response", "pair"];
 
@@ -31,11 +37,13 @@ export class ScaffoldError extends Error {
 }
 
 /**
- * Creates packages/factors/<id>/ and .changeset/factor-<id>.md under `root`.
- * @param {{ root: string, id: string, method?: "rule" | "llm", level?: "response" | "pair" }} request
+ * Creates packages/factors/<id>/ and .changeset/factor-<id>.md under `root`; with `out`, a package
+ * of its own in that folder (named `name`, default profilekit-factor-<id>), with the versions of
+ * `root`'s @profilekit/spec, TypeScript and Vitest.
+ * @param {{ root: string, id: string, method?: "rule" | "llm", level?: "response" | "pair", out?: string, name?: string }} request
  * @returns {{ directory: string, files: string[] }} the package directory and every file written
  */
-export function scaffoldFactor({ root, id, method = "rule", level = "response" }) {
+export function scaffoldFactor({ root, id, method = "rule", level = "response", out, name }) {
   if (!FACTOR_ID.test(id)) {
     throw new ScaffoldError(
       "invalid_factor_id",
@@ -49,6 +57,7 @@ export function scaffoldFactor({ root, id, method = "rule", level = "response" }
   if (!LEVELS.includes(level)) {
     throw new ScaffoldError("invalid_level", `unknown level "${level}"`, "use --level response or pair");
   }
+  if (out !== undefined) return scaffoldStandalone({ root, id, method, level, out, name });
   const directory = join(root, "packages", "factors", id);
   if (existsSync(directory)) {
     throw new ScaffoldError(
@@ -59,25 +68,16 @@ export function scaffoldFactor({ root, id, method = "rule", level = "response" }
   }
   const spec = JSON.parse(readFileSync(join(root, "packages", "spec", "package.json"), "utf8"));
   const names = { id, camel: camelCase(id), title: titleCase(id), method, level };
-  const files = {
+  const written = writeFiles(directory, {
     "package.json": packageJson(id, spec, method === "rule" && level === "response"),
     "tsconfig.json": TSCONFIG,
     "tsconfig.build.json": TSCONFIG_BUILD,
     "vitest.config.ts": VITEST_CONFIG,
     "README.md": readme(names),
-    "src/index.ts":
-      method === "llm" ? llmSource(names) : level === "pair" ? pairSource(names) : responseSource(names),
-    "src/index.test.ts":
-      method === "llm" ? llmTest(names) : level === "pair" ? pairTest(names) : responseTest(names),
-  };
-  if (method === "llm") files["src/prompt.ts"] = llmPrompt(names);
-  const written = [];
-  for (const [name, content] of Object.entries(files)) {
-    const path = join(directory, name);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content);
-    written.push(path);
-  }
+    // Every package ships the repository's license text (npm run lint checks the tarball).
+    ...(existsSync(join(root, "LICENSE")) ? { LICENSE: readFileSync(join(root, "LICENSE"), "utf8") } : {}),
+    ...sources(names),
+  });
   const builtin = registerBuiltin(root, names);
   written.push(...builtin);
   const changeset = join(root, ".changeset", `factor-${id}.md`);
@@ -85,6 +85,63 @@ export function scaffoldFactor({ root, id, method = "rule", level = "response" }
   writeFileSync(changeset, changesetText({ ...names, builtin: builtin.length > 0 }));
   written.push(changeset);
   return { directory, files: written };
+}
+
+/** The factor's source and tests, the same inside the repository and out. */
+function sources(names) {
+  const { method, level } = names;
+  const files = {
+    "src/index.ts":
+      method === "llm" ? llmSource(names) : level === "pair" ? pairSource(names) : responseSource(names),
+    "src/index.test.ts":
+      method === "llm" ? llmTest(names) : level === "pair" ? pairTest(names) : responseTest(names),
+  };
+  if (method === "llm") files["src/prompt.ts"] = llmPrompt(names);
+  return files;
+}
+
+/** Writes each file (path relative to `directory`) and returns their paths. */
+function writeFiles(directory, files) {
+  const written = [];
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(directory, name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+    written.push(path);
+  }
+  return written;
+}
+
+/** A factor package of its own, in `out`: see scaffoldFactor. */
+function scaffoldStandalone({ root, id, method, level, out, name = `profilekit-factor-${id}` }) {
+  if (!PACKAGE_NAME.test(name) || name.length > 214) {
+    throw new ScaffoldError(
+      "invalid_package_name",
+      `"${name}" is not a valid npm package name`,
+      "use lowercase letters, digits, '-', '.' and '_', optionally under a scope: @acme/profilekit-factor-hedging",
+    );
+  }
+  const directory = resolve(out);
+  if (existsSync(directory) && readdirSync(directory).length > 0) {
+    throw new ScaffoldError(
+      "folder_not_empty",
+      `${directory} is not empty`,
+      "give --out a new or empty folder: the package is written there, at its top",
+    );
+  }
+  const spec = JSON.parse(readFileSync(join(root, "packages", "spec", "package.json"), "utf8"));
+  const tools = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).devDependencies;
+  const names = { id, camel: camelCase(id), title: titleCase(id), method, level, name };
+  const files = writeFiles(directory, {
+    "package.json": standalonePackageJson(names, spec, tools, method === "rule" && level === "response"),
+    "tsconfig.json": STANDALONE_TSCONFIG,
+    "tsconfig.build.json": TSCONFIG_BUILD,
+    "vitest.config.ts": STANDALONE_VITEST_CONFIG,
+    ".gitignore": "node_modules/\ndist/\n*.tgz\n",
+    "README.md": standaloneReadme(names),
+    ...sources(names),
+  });
+  return { directory, files };
 }
 
 /** The runner's list of built-in factors, and the markers between which the scaffold adds one. */
@@ -143,6 +200,20 @@ export function nextSteps({ root, id, directory }) {
   ].join("\n");
 }
 
+/** What to do after scaffolding a package of its own. */
+function standaloneNextSteps({ directory, id }) {
+  return [
+    `Created ${directory} (a factor package of its own).`,
+    "",
+    "Next steps (docs/publishing.md):",
+    `  1. cd ${directory} && npm install`,
+    "  2. npm run build && npm test",
+    "  3. Replace every TODO in src/index.ts, src/index.test.ts and README.md with your factor.",
+    `  4. Load it by name from a profilekit.config.ts: plugins: ["<this package>"], factors: ["${id}"].`,
+    "  5. Publish from CI with provenance (npm publish --provenance); see docs/publishing.md.",
+  ].join("\n");
+}
+
 function camelCase(id) {
   return id.replace(/-([a-z0-9])/g, (_, letter) => letter.toUpperCase());
 }
@@ -196,6 +267,64 @@ const TSCONFIG_BUILD = `{
 const VITEST_CONFIG = `export { default } from "@profilekit/configs/vitest";
 `;
 
+function standalonePackageJson({ name }, spec, tools, usesZod) {
+  const zod = usesZod ? `, "zod": "${spec.dependencies.zod}"` : "";
+  return `{
+  "name": "${name}",
+  "version": "0.1.0",
+  "description": "profilekit factor: TODO one line on what it measures.",
+  "keywords": ["profilekit", "profilekit-plugin", "preference", "evaluation"],
+  "license": "Apache-2.0",
+  "type": "module",
+  "sideEffects": false,
+  "engines": { "node": ">=22.12" },
+  "exports": {
+    ".": { "types": "./dist/index.d.ts", "import": "./dist/index.js" },
+    "./package.json": "./package.json"
+  },
+  "files": ["dist", "README.md"],
+  "scripts": {
+    "build": "tsc -p tsconfig.build.json",
+    "typecheck": "tsc -p tsconfig.json --noEmit",
+    "test": "vitest run",
+    "prepublishOnly": "npm run build && npm test"
+  },
+  "publishConfig": { "access": "public", "provenance": true },
+  "dependencies": { "@profilekit/spec": "^${spec.version}"${zod} },
+  "devDependencies": { "typescript": "${tools.typescript}", "vitest": "${tools.vitest}" }
+}
+`;
+}
+
+// profilekit's own settings (configs/tsconfig.base.json), for a package outside its workspace.
+const STANDALONE_TSCONFIG = `{
+  "compilerOptions": {
+    "target": "ES2023",
+    "lib": ["ES2023"],
+    "module": "NodeNext",
+    "moduleResolution": "NodeNext",
+    "strict": true,
+    "noUncheckedIndexedAccess": true,
+    "noImplicitOverride": true,
+    "verbatimModuleSyntax": true,
+    "isolatedModules": true,
+    "declaration": true,
+    "skipLibCheck": true,
+    "types": [],
+    "rootDir": "src",
+    "outDir": "dist"
+  },
+  "include": ["src"]
+}
+`;
+
+const STANDALONE_VITEST_CONFIG = `import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: { include: ["src/**/*.test.ts"], environment: "node", passWithNoTests: false },
+});
+`;
+
 function responseSource({ id, camel, title }) {
   return `import { defineResponseFactor } from "@profilekit/spec";
 import { z } from "zod";
@@ -225,21 +354,20 @@ export default ${camel}Factor;
 }
 
 function responseTest({ id }) {
-  return `import { FactorMetadataSchema, type Pair } from "@profilekit/spec";
+  return `import { type Pair, ruleFactorProblems } from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
 import factor from "./index.js";
 
-const pair = (a: string, b: string): Pair => ({ id: "p", task: "t", a, b, label: "a" });
+const pair = (a: string, b: string, id = "p"): Pair => ({ id, task: "t", a, b, label: "a" });
 const measure = async (a: string, b: string, options: object = {}) =>
   (await factor.extract([pair(a, b)], { options: factor.options!.parse(options), seed: 0 }))[0]!;
 
 // TODO: replace with hand-computed examples of your factor.
 describe("${id} factor", () => {
-  it("is a valid plugin", () => {
-    expect(FactorMetadataSchema.parse(factor)).toMatchObject({
-      id: "${id}",
-      level: "response",
-    });
+  it("keeps the factor rules (spec's conformance checks)", async () => {
+    const pairs = [pair("Why? How?", "Fine.", "p1"), pair("Fine.", "Why?", "p2"), pair("a?", "b?", "p3")];
+    const expected = { id: "${id}", level: "response", pairs } as const;
+    expect(await ruleFactorProblems(factor, expected)).toEqual([]);
   });
 
   it("gives sign(f(a) - f(b)) on hand-counted examples", async () => {
@@ -288,21 +416,20 @@ export default ${camel}Factor;
 }
 
 function pairTest({ id }) {
-  return `import { FactorMetadataSchema, type Pair } from "@profilekit/spec";
+  return `import { type Pair, ruleFactorProblems } from "@profilekit/spec";
 import { describe, expect, it } from "vitest";
 import factor from "./index.js";
 
-const pair = (a: string, b: string): Pair => ({ id: "p", task: "t", a, b, label: "a" });
+const pair = (a: string, b: string, id = "p"): Pair => ({ id, task: "t", a, b, label: "a" });
 const sign = async (a: string, b: string) =>
   (await factor.extract([pair(a, b)], { options: {}, seed: 0 }))[0]!.sign;
 
 // TODO: replace with hand-computed examples of your factor.
 describe("${id} factor", () => {
-  it("is a valid pair-level plugin", () => {
-    expect(FactorMetadataSchema.parse(factor)).toMatchObject({
-      id: "${id}",
-      level: "pair",
-    });
+  it("keeps the factor rules (spec's conformance checks)", async () => {
+    const pairs = [pair("Paris. It is in France.", "Paris.", "p1"), pair("Paris.", "Lyon.", "p2")];
+    const expected = { id: "${id}", level: "pair", pairs } as const;
+    expect(await ruleFactorProblems(factor, expected)).toEqual([]);
   });
 
   it("compares the two responses", async () => {
@@ -417,6 +544,45 @@ TODO: one line per added dependency, on why it was picked.
 `;
 }
 
+function standaloneReadme(names) {
+  const { id, name } = names;
+  return readme(names)
+    .replace(`# @profilekit/factor-${id}`, `# ${name}`)
+    .replace("[profilekit](../../../README.md)", "[profilekit](https://www.npmjs.com/package/profilekit)")
+    .replace(
+      `import ${camelCase(id)}Factor from "@profilekit/factor-${id}";`,
+      `import ${camelCase(id)}Factor from "${name}";`,
+    )
+    .replace(
+      /Scaffolded inside the profilekit repository[\s\S]*?\(docs\/writing-a-factor\.md\)\.\n/,
+      `Load it by name from a \`profilekit.config.ts\`:
+
+\`\`\`ts
+import type { ConfigInput } from "profilekit";
+
+export default {
+  task: "instruction-following",
+  data: { path: "./pairs.jsonl" },
+  plugins: ["${name}"],
+  factors: ["length", "${id}"],
+} satisfies ConfigInput;
+\`\`\`
+
+## Build, test, publish
+
+\`npm run build\` compiles \`src/\` to \`dist/\`; \`npm test\` runs the tests in \`src/\`. Publish
+from CI with provenance (\`npm publish --provenance\`, which \`publishConfig\` asks for); a
+publish from your own machine has no provenance to give: \`npm publish --provenance=false\`.
+profilekit's docs/publishing.md walks through it.
+
+TODO: the scaffold says Apache-2.0, as profilekit is; put your license in \`license\` (package.json)
+and its text in a LICENSE file, which npm ships with the package.
+`,
+    )
+    .replace(/Only `@profilekit\/spec`/, "At run time, only `@profilekit/spec`")
+    .concat("TypeScript and Vitest (dev): build and test.\n");
+}
+
 function changesetText({ id, builtin }) {
   return `---
 "@profilekit/factor-${id}": minor${builtin ? '\n"@profilekit/runner": minor' : ""}
@@ -434,11 +600,14 @@ function main(argv) {
       method: { type: "string", default: "rule" },
       level: { type: "string", default: "response" },
       root: { type: "string" },
+      out: { type: "string" },
+      name: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
   const usage =
-    "usage: node scripts/new-factor.mjs <id> [--method rule|llm] [--level response|pair] [--root <repo>]";
+    "usage: node scripts/new-factor.mjs <id> [--method rule|llm] [--level response|pair] [--root <repo>]\n" +
+    "       node scripts/new-factor.mjs <id> --out <folder> [--name <package name>] [--method ...] [--level ...]";
   if (values.help) {
     console.log(usage);
     return 0;
@@ -448,8 +617,20 @@ function main(argv) {
   }
   const root = resolve(values.root ?? join(dirname(fileURLToPath(import.meta.url)), ".."));
   const id = positionals[0];
-  const { directory } = scaffoldFactor({ root, id, method: values.method, level: values.level });
-  console.log(nextSteps({ root, id, directory }));
+  if (values.name !== undefined && values.out === undefined) {
+    throw new ScaffoldError("usage", "--name is for a package of its own", "give --out <folder> with it");
+  }
+  const { directory } = scaffoldFactor({
+    root,
+    id,
+    method: values.method,
+    level: values.level,
+    out: values.out,
+    name: values.name,
+  });
+  console.log(
+    values.out === undefined ? nextSteps({ root, id, directory }) : standaloneNextSteps({ directory, id }),
+  );
   return 0;
 }
 

@@ -85,6 +85,14 @@ describe("scaffoldFactor", () => {
     }
   });
 
+  it("copies the repository's LICENSE into the package", () => {
+    const root = tempRoot();
+    writeFileSync(join(root, "LICENSE"), "Apache License\nVersion 2.0\n");
+    const { directory, files } = scaffoldFactor({ root, id: "question-marks" });
+    expect(files).toContain(join(directory, "LICENSE"));
+    expect(read(join(directory, "LICENSE"))).toBe("Apache License\nVersion 2.0\n");
+  });
+
   it("names the factor from its id", () => {
     const root = tempRoot();
     const { directory } = scaffoldFactor({ root, id: "question-marks" });
@@ -185,6 +193,62 @@ describe("registration with the runner", () => {
   });
 });
 
+describe("a package of its own (--out)", () => {
+  it("writes a self-contained package: its own tsconfig, Vitest config and tools, the published spec", () => {
+    const root = tempRoot();
+    writeFileSync(
+      join(root, "package.json"),
+      JSON.stringify({ devDependencies: { typescript: "^7.0.2", vitest: "^5.1.1" } }),
+    );
+    const out = join(root, "elsewhere", "hedges");
+    const { directory, files } = scaffoldFactor({
+      root,
+      id: "hedges",
+      out,
+      name: "@acme/profilekit-factor-hedges",
+    });
+    expect(directory).toBe(out);
+    expect(files.map((file) => relative(out, file)).sort()).toEqual(
+      [
+        ".gitignore",
+        "README.md",
+        "package.json",
+        "src/index.test.ts",
+        "src/index.ts",
+        "tsconfig.build.json",
+        "tsconfig.json",
+        "vitest.config.ts",
+      ].sort(),
+    );
+    // Nothing is written into the repository: no packages/factors/hedges, no changeset, no runner edit.
+    expect(existsSync(join(root, "packages", "factors"))).toBe(false);
+    expect(existsSync(join(root, ".changeset"))).toBe(false);
+    const manifest = json(join(out, "package.json"));
+    expect(manifest.name).toBe("@acme/profilekit-factor-hedges");
+    expect(manifest.dependencies).toEqual({ "@profilekit/spec": "^9.9.9", zod: "^4.0.0" });
+    expect(manifest.devDependencies).toEqual({ typescript: "^7.0.2", vitest: "^5.1.1" });
+    expect(manifest.publishConfig).toEqual({ access: "public", provenance: true });
+    for (const name of ["tsconfig.json", "vitest.config.ts"]) {
+      expect(read(join(out, name)), name).not.toContain("@profilekit/configs");
+    }
+    expect(read(join(out, "README.md"))).toContain('plugins: ["@acme/profilekit-factor-hedges"]');
+    expect(read(join(out, "README.md"))).not.toContain("../../../README.md");
+  });
+
+  it("names the package profilekit-factor-<id> by default, and refuses a bad name or a folder in use", () => {
+    const root = tempRoot();
+    writeFileSync(join(root, "package.json"), JSON.stringify({ devDependencies: {} }));
+    const { directory } = scaffoldFactor({ root, id: "tone", out: join(root, "tone") });
+    expect(json(join(directory, "package.json")).name).toBe("profilekit-factor-tone");
+    expect(() => scaffoldFactor({ root, id: "tone", out: join(root, "tone") })).toThrowError(
+      expect.objectContaining({ code: "folder_not_empty" }),
+    );
+    expect(() => scaffoldFactor({ root, id: "tone", out: join(root, "x"), name: "Acme/Tone" })).toThrowError(
+      expect.objectContaining({ code: "invalid_package_name" }),
+    );
+  });
+});
+
 describe("new-factor CLI", () => {
   const run = (...args: string[]) => spawnSync(process.execPath, [script, ...args], { encoding: "utf8" });
 
@@ -225,6 +289,16 @@ describe("generated packages", () => {
       stdio: "pipe",
     });
   };
+
+  it("a package of its own (rule/response) type-checks, builds and passes its tests", () => {
+    const directory = join(tempRoot(), "hedges");
+    scaffoldFactor({ root: repo, id: "hedges", out: directory, name: "@acme/profilekit-factor-hedges" });
+    node("typescript/bin/tsc", ["-p", "tsconfig.json", "--noEmit"], directory);
+    node("typescript/bin/tsc", ["-p", "tsconfig.build.json"], directory);
+    expect(readdirSync(join(directory, "dist")).sort()).toEqual(["index.d.ts", "index.js"]);
+    expect(node("vitest/vitest.mjs", ["run"], directory)).toMatch(/Tests\s+\S*\s*\d+ passed/);
+    node("@biomejs/biome/bin/biome", ["check", directory], repo);
+  });
 
   it.each([
     { id: "q", method: "rule", level: "response" },

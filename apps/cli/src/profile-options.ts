@@ -45,7 +45,7 @@ export interface FactorFlags {
 }
 
 /** Adds --variant, --bootstrap, --permutations and --cluster. */
-export function addScoringOptions(command: Command): Command {
+function addScoringOptions(command: Command): Command {
   return command
     .option(
       "--cluster <level>",
@@ -67,7 +67,7 @@ export function addScoringOptions(command: Command): Command {
 }
 
 /** Adds the flags that shape model extraction; they matter only with --extractor. */
-export function addExtractionOptions(command: Command): Command {
+function addExtractionOptions(command: Command): Command {
   return command
     .addOption(
       new Option(

@@ -462,6 +462,84 @@ export default [exclamations, shouting];
     );
   });
 
+  describe("a config loads whatever the project's package.json says", () => {
+    // The five config formats, each with a plugin written in TypeScript beside it, in a project
+    // that says "type": "module", "commonjs" (what `npm init -y` writes) or nothing.
+    const config = (out: string) => ({
+      ...base,
+      plugins: ["./commas.ts"],
+      factors: ["length", "commas"],
+      out,
+    });
+    const formats: Record<string, (out: string) => string> = {
+      "profilekit.config.ts": (out) =>
+        `import type { ConfigInput } from "profilekit";\n\nexport default ${JSON.stringify(config(out))} satisfies ConfigInput;\n`,
+      "profilekit.config.mts": (out) =>
+        `import type { ConfigInput } from "profilekit";\n\nconst config: ConfigInput = ${JSON.stringify(config(out))};\nexport default config;\n`,
+      "profilekit.config.mjs": (out) => `export default ${JSON.stringify(config(out))};\n`,
+      "profilekit.config.js": (out) =>
+        `/** @type {import("profilekit").ConfigInput} */\nexport default ${JSON.stringify(config(out))};\n`,
+      "profilekit.config.json": (out) => JSON.stringify(config(out)),
+    };
+    const plugin = `const count = (text: string): number => text.split(",").length - 1;
+export default {
+  specificationVersion: 1 as const, id: "commas", title: "Commas", definition: "More = more commas.",
+  method: "rule" as const, level: "response" as const,
+  extract: (pairs: { id: string; a: string; b: string }[]) =>
+    pairs.map((p) => ({ pairId: p.id, factor: "commas", sign: Math.sign(count(p.a) - count(p.b)) })),
+};
+`;
+    it.each([
+      ["module", { name: "study", version: "1.0.0", type: "module" }],
+      ["commonjs", { name: "study", version: "1.0.0", main: "index.js", type: "commonjs" }],
+      ["nothing", { name: "study", version: "1.0.0", main: "index.js" }],
+    ])('"type": %s', async (_, manifest) => {
+      const dir = await project();
+      await writeFile(join(dir, "package.json"), JSON.stringify(manifest));
+      await writeFile(join(dir, "commas.ts"), plugin);
+      for (const [name, write] of Object.entries(formats)) {
+        const out = `runs/${name.replace("profilekit.config.", "")}`;
+        await writeFile(join(dir, name), write(out));
+        const run = await runCli(["run", "--config", join(dir, name)]);
+        expect(run.code, `${name}: ${run.stderr}`).toBe(0);
+        const profile = await readJson(join(dir, out, "human/profile.json"));
+        // length: tau14 = 0.6 (the table above). Commas: only p2's b and p3's a have one; p2 (m -1,
+        // label b) is concordant, p3 (m +1, label b) discordant, p1, p4, p6 are factor ties.
+        expect(
+          profile.factors.map(
+            (f: { factor: string; tau: number; concordant: number; discordant: number }) => [
+              f.factor,
+              f.tau,
+              f.concordant,
+              f.discordant,
+            ],
+          ),
+          name,
+        ).toEqual([
+          ["length", 0.6, 4, 1],
+          ["commas", 0, 1, 1],
+        ]);
+      }
+    });
+
+    it("refuses a config of another format, and loads an edited .ts config afresh", async () => {
+      const dir = await project();
+      await writeFile(join(dir, "profilekit.config.yaml"), "task: summarization\n");
+      expectUserError(
+        await runCli(["run", "--config", join(dir, "profilekit.config.yaml")]),
+        "error[config_unsupported]",
+        "profilekit.config.yaml",
+        ".ts, .mts, .mjs, .js or .json",
+      );
+      await writeFile(join(dir, "package.json"), JSON.stringify({ type: "commonjs" }));
+      const file = await tsConfig(dir, { ...base, out: "runs/first" });
+      expect((await runCli(["run", "--config", file])).code).toBe(0);
+      await tsConfig(dir, { ...base, out: "runs/second" });
+      expect((await runCli(["run", "--config", file])).code).toBe(0);
+      expect(existsSync(join(dir, "runs/second/human/profile.json"))).toBe(true);
+    });
+  });
+
   describe("config errors: exit 2, naming the config file and the field", () => {
     const cases: [name: string, config: Record<string, unknown>, ...fragments: string[]][] = [
       [
@@ -560,6 +638,13 @@ export default [exclamations, shouting];
         await runCli(["run", "--config", join(dir, "syntax.config.mjs")]),
         "error[config_load_failed]",
         "syntax.config.mjs",
+      );
+      await writeFile(join(dir, "syntax.config.ts"), "export default { task: 'x',, };\n");
+      expectUserError(
+        await runCli(["run", "--config", join(dir, "syntax.config.ts")]),
+        "error[config_load_failed]",
+        "syntax.config.ts:1:",
+        "fix the syntax error",
       );
       await writeFile(join(dir, "named.config.mjs"), "export const config = {};\n");
       expectUserError(

@@ -342,20 +342,33 @@ describe("--task", () => {
 });
 
 describe("init, then run, in an empty folder outside the repository", () => {
-  it("writes a config that loads with nothing installed beside it, and runs it", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "profilekit-empty-"));
-    try {
-      const init = await profilekit(["init", "--task", "summarization"], { cwd: dir });
-      expect(init.code, init.stderr).toBe(0);
-      expect(existsSync(join(dir, "node_modules"))).toBe(false);
-      const run = await profilekit(["run"], { cwd: dir });
-      expect(run.code, run.stderr).toBe(0);
-      const profile = await readJson(join(dir, "runs/summarization/human/profile.json"));
-      expect(profile.pairs).toBeGreaterThan(0);
-      expect(profile.factors.length).toBeGreaterThan(0);
-      expect(existsSync(join(dir, "runs/summarization/report.html"))).toBe(true);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+  // What `npm init -y` writes (npm 11 says "type": "commonjs"), an ES module project, and no package.json.
+  const manifests: [name: string, manifest: object | undefined][] = [
+    ["commonjs", { name: "study", version: "1.0.0", main: "index.js", type: "commonjs" }],
+    ["module", { name: "study", version: "1.0.0", type: "module" }],
+    ["no type", { name: "study", version: "1.0.0", main: "index.js" }],
+    ["no package.json", undefined],
+  ];
+  it.each(manifests)(
+    "writes a config that loads with nothing installed beside it, and runs it (%s)",
+    async (_, manifest) => {
+      const dir = await mkdtemp(join(tmpdir(), "profilekit-empty-"));
+      try {
+        if (manifest) await writeFile(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+        const init = await profilekit(["init", "--task", "summarization"], { cwd: dir });
+        expect(init.code, init.stderr).toBe(0);
+        expect(existsSync(join(dir, "node_modules"))).toBe(false);
+        const run = await profilekit(["run"], { cwd: dir });
+        expect(run.code, run.stderr).toBe(0);
+        // Loaded as written, not re-parsed by Node after a failed first try (which warns).
+        expect(run.stderr).not.toContain("Warning");
+        const profile = await readJson(join(dir, "runs/summarization/human/profile.json"));
+        expect(profile.pairs).toBeGreaterThan(0);
+        expect(profile.factors.length).toBeGreaterThan(0);
+        expect(existsSync(join(dir, "runs/summarization/report.html"))).toBe(true);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

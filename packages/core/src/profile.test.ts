@@ -19,7 +19,7 @@ function accumulate(
   rows: readonly [Pair["label"], readonly Sign[]][],
 ): ProfileAccumulator {
   const accumulator = new ProfileAccumulator(ids);
-  rows.forEach(([label, signs], i) => accumulator.add(label, `pair:${i}`, signs));
+  for (const [i, [label, signs]] of rows.entries()) accumulator.add(label, `pair:${i}`, signs);
   return accumulator;
 }
 

@@ -115,7 +115,7 @@ export function signFlipInterval(
 }
 
 /** The values a variant can take: [0, 1] for acc23, [-1, 1] for the others. */
-export function variantRange(variant: KendallVariant): [number, number] {
+function variantRange(variant: KendallVariant): [number, number] {
   return variant === "acc23" ? [0, 1] : [-1, 1];
 }
 

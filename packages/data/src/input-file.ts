@@ -9,7 +9,7 @@ import { InputError } from "./errors.js";
  * chunk's parsed records (about a hundred) die young: with 1 MiB chunks thousands of
  * records outlive a scavenge, get promoted, and peak memory grows by about 100 MB.
  */
-export const chunkSize = 1 << 16;
+const chunkSize = 1 << 16;
 /** How much of the start of a file is checked for being UTF-8 text. */
 const sniffLength = 64 * 1024;
 

@@ -19,7 +19,7 @@ export interface SkipReport {
 }
 
 /** Examples kept per error code. */
-export const examplesPerReason = 3;
+const examplesPerReason = 3;
 
 /** Collects skipped records into a {@link SkipReport}. */
 export class SkipCollector {

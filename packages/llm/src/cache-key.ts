@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { ChatMessage } from "@profilekit/spec";
 
 /** Bump when the meaning of a cached entry changes; old entries then miss. */
-export const CACHE_FORMAT_VERSION = 1;
+const CACHE_FORMAT_VERSION = 1;
 
 /**
  * Everything that can change a model's answer. The API key is deliberately

@@ -369,7 +369,7 @@ export interface CacheStats {
   }[];
 }
 
-export function fileBytes(path: string): number {
+function fileBytes(path: string): number {
   let total = 0;
   for (const file of [path, `${path}-wal`, `${path}-shm`]) {
     if (existsSync(file)) total += statSync(file).size;

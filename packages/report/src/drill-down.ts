@@ -5,11 +5,11 @@ import type { ReportModel, SourceExamples } from "./report-model.js";
 import type { PairText } from "./input/pair-texts.js";
 
 /** Texts longer than this are folded behind a preview. */
-export const foldAfter = 600;
+const foldAfter = 600;
 const previewLength = 280;
 
 /** A text from data, shown whole when short, else folded in a <details> with a preview. */
-export function foldedText(text: string, what: string): Html {
+function foldedText(text: string, what: string): Html {
   if (text.length <= foldAfter) return html`<p class="text">${text}</p>`;
   return html`<details class="fold"><summary>${what}: ${text.slice(0, previewLength)}… (${text.length} characters; show all)</summary><p class="text">${text}</p></details>`;
 }
@@ -91,7 +91,7 @@ export function drillDowns(model: ReportModel): Html {
 }
 
 /** An id-safe form of a name: lower-case letters, digits and dashes. */
-export function slug(name: string): string {
+function slug(name: string): string {
   const base = name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")

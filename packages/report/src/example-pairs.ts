@@ -3,7 +3,7 @@ import type { RunFolder } from "@profilekit/runner";
 import type { Label, Manifestation } from "@profilekit/spec";
 
 /** Concordant: the preferred response shows more of the factor; discordant: less. */
-export type ExampleKind = "concordant" | "discordant";
+type ExampleKind = "concordant" | "discordant";
 
 /** One example pair for a factor's drill-down: the factor's values or verdict, and the label. */
 export interface FactorExample {
@@ -22,7 +22,7 @@ export interface FactorExamples {
  * The rank of a pair among a factor's candidates: a hash of the factor and the pair id, so the
  * choice depends on neither the file's order nor anything else in the run.
  */
-export function exampleRank(factor: string, pairId: string): string {
+function exampleRank(factor: string, pairId: string): string {
   return createHash("sha256").update(factor).update("\0").update(pairId).digest("hex").slice(0, 16);
 }
 

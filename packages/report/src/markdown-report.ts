@@ -9,7 +9,7 @@ import { markdownTable } from "./text/tables.js";
  * Text from data as Markdown text on one line: the characters that make emphasis, code, HTML,
  * tables or strike-through are escaped, and so is a link's "](", so no text becomes markup.
  */
-export function markdownText(text: string): string {
+function markdownText(text: string): string {
   return text
     .replace(/[\\`*_<>|~]/g, (char) => `\\${char}`)
     .replaceAll("](", "]\\(")

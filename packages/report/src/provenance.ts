@@ -13,7 +13,7 @@ export interface ProvenanceEntry {
   readonly usage: readonly UsageLine[];
 }
 
-export interface UsageLine {
+interface UsageLine {
   readonly model: string;
   readonly calls: string;
   readonly requests: string;

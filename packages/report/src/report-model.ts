@@ -12,12 +12,12 @@ import type {
 } from "./input/run-folders.js";
 
 /** A judge's agreement with the human labels: profile.json's figures, and manifest.json's counts when it has them. */
-export type Agreement = JudgeAgreement & Partial<JudgeManifestAgreement>;
+type Agreement = JudgeAgreement & Partial<JudgeManifestAgreement>;
 
 /** Below this many resampling groups a clustered bootstrap interval is noted as unreliable. */
-export const fewGroups = 20;
+const fewGroups = 20;
 /** Above this share of pairs without a measurement, a factor's score is noted. */
-export const manyMissing = 0.1;
+const manyMissing = 0.1;
 
 /** A source of labels with how the charts draw it. */
 export interface ReportSource extends SourceInput {
@@ -53,7 +53,7 @@ export interface SourceExamples {
 }
 
 /** A caution attached to a source, or to one of its factors. */
-export interface CountNote {
+interface CountNote {
   readonly source: string;
   readonly factor: string | undefined;
   readonly text: string;
@@ -85,7 +85,7 @@ export interface ReportModelOptions {
 }
 
 /** Factor ids ordered by |tau| of `first` (largest first, unscored last), then the others' new ones. */
-export function factorOrder(sources: readonly Pick<SourceInput, "profile">[]): string[] {
+function factorOrder(sources: readonly Pick<SourceInput, "profile">[]): string[] {
   const [first, ...rest] = sources;
   if (first === undefined) return [];
   const magnitude = (tau: number | null) => (tau === null ? -1 : Math.abs(tau));
@@ -101,7 +101,7 @@ export function factorOrder(sources: readonly Pick<SourceInput, "profile">[]): s
 }
 
 /** Few groups for the interval, or many pairs a factor could not be measured on. */
-export function countNotes(sources: readonly SourceInput[]): CountNote[] {
+function countNotes(sources: readonly SourceInput[]): CountNote[] {
   const notes: CountNote[] = [];
   for (const source of sources) {
     const { profile } = source;

@@ -28,10 +28,10 @@ const ProfileRefSchema = z.object({
   variant: z.string(),
   pairs: z.number().int().nonnegative(),
 });
-export type ProfileRef = z.infer<typeof ProfileRefSchema>;
+type ProfileRef = z.infer<typeof ProfileRefSchema>;
 
 /** One comparison: the alignment of `compared` with `reference`, and the factors not scored in both. */
-export const ComparisonSchema = AlignmentSchema.extend({
+const ComparisonSchema = AlignmentSchema.extend({
   reference: ProfileRefSchema,
   compared: ProfileRefSchema,
   unscoredFactors: z
@@ -41,7 +41,7 @@ export const ComparisonSchema = AlignmentSchema.extend({
 export type Comparison = z.infer<typeof ComparisonSchema>;
 
 /** One model's generation-evaluation gap against the reference (PROFILE's central comparison). */
-export const GapEntrySchema = z.object({
+const GapEntrySchema = z.object({
   model: z.string().optional(),
   evaluation: z.string().describe("Label of the evaluation profile."),
   generation: z.string().describe("Label of the generation profile."),
@@ -97,7 +97,7 @@ function unscoredFactors(a: ProfileInput, b: ProfileInput): string[] {
  * The evaluation and generation profiles that belong to one model: the only one of each when
  * there is one of each (unless their model ids differ), otherwise those with the same model id.
  */
-export function gapPairs(inputs: readonly ProfileInput[]): [ProfileInput, ProfileInput][] {
+function gapPairs(inputs: readonly ProfileInput[]): [ProfileInput, ProfileInput][] {
   const evaluations = inputs.filter((input) => input.role === "evaluation");
   const generations = inputs.filter((input) => input.role === "generation");
   if (evaluations.length === 1 && generations.length === 1) {

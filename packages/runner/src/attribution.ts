@@ -28,12 +28,12 @@ import { runRecords } from "./run-folder/line-files.js";
 export type Attribution = ProfileAttribution;
 
 /** Runs with more pairs than this are skipped unless `maxPairs` is raised. */
-export const defaultAttributionMaxPairs = 50_000;
+const defaultAttributionMaxPairs = 50_000;
 
 /** Attribution defaults: B is capped because every replicate refits the regression. */
 export const attributionDefaults = { maxPairs: defaultAttributionMaxPairs, bootstrap: 200 } as const;
 
-export const AttributionOptionsSchema = z.object({
+const AttributionOptionsSchema = z.object({
   /** Seeds the regression's bootstrap (replicate r draws from seed + "joint-regression/<r>"). */
   seed: z.number().int(),
   /** B, clustered-bootstrap replicates of the regression; 0 leaves its intervals null. */

@@ -1,9 +1,9 @@
 import { readFile, stat } from "node:fs/promises";
-import { dirname, isAbsolute, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { dirname, extname, isAbsolute, join, resolve } from "node:path";
+import { ProfilekitError } from "@profilekit/spec";
+import { importModule } from "./module-import.js";
 import { parseConfig } from "./study-config.js";
 import type { StudyConfig } from "./study.js";
-import { canonicalHash, ProfilekitError } from "@profilekit/spec";
 
 /** The names `profilekit run` looks for, in this order, when --config is not given. */
 export const configFileNames = [
@@ -45,23 +45,15 @@ export async function findConfigFile(explicit: string | undefined, cwd: string):
   );
 }
 
-const nodeVersionHint =
-  "a profilekit.config.ts is imported by Node's built-in TypeScript support (type stripping), on by default " +
-  `from Node 22.18 and 23.6 (24 recommended); this is Node ${process.versions.node}. ` +
-  "Upgrade Node, or write the config as profilekit.config.mjs or .json";
-
 /** Imports a JS or TS config module and returns its default export, with errors a user can act on. */
 async function importConfigModule(file: string): Promise<unknown> {
-  const text = await readFile(file);
-  // The query makes an edited config load afresh within one process (the tests run `run` twice).
-  const url = `${pathToFileURL(file).href}?v=${canonicalHash(text.toString("base64"))}`;
   let module: Record<string, unknown>;
   try {
-    module = await import(url);
+    module = await importModule(file, true);
   } catch (error) {
     throw importError(file, error);
   }
-  if (!("default" in module) || module.default === undefined) {
+  if (module.default === undefined) {
     throw new ProfilekitError("invalid_config", `${file} has no default export`, {
       location: { file },
       hint: "write `export default { ... }` (profilekit init writes a commented one)",
@@ -74,32 +66,12 @@ function importError(file: string, error: unknown): ProfilekitError {
   if (error instanceof ProfilekitError) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  if (code === "ERR_UNKNOWN_FILE_EXTENSION") {
-    return new ProfilekitError("config_unsupported", `cannot import ${file}: ${message}`, {
-      location: { file },
-      hint: nodeVersionHint,
-      cause: error,
-    });
-  }
-  if (code === "ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING") {
-    return new ProfilekitError(
-      "config_unsupported",
-      `cannot import ${file}: Node does not strip types under node_modules`,
-      {
-        location: { file },
-        hint: "keep profilekit.config.ts in your project folder, or write it as .mjs or .json",
-        cause: error,
-      },
-    );
-  }
-  if (code === "ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX") {
-    return new ProfilekitError("config_unsupported", `cannot import ${file}: ${message}`, {
-      location: { file },
-      hint: "Node strips types but does not compile TypeScript: write the config without enum, namespace or parameter properties",
-      cause: error,
-    });
-  }
-  if (code === "ERR_MODULE_NOT_FOUND" && /['"]profilekit['"]/.test(message)) {
+  // jiti's messages end with the require stack, and its parse errors put the place on a second line.
+  const brief = message
+    .replace(/\nRequire stack:[\s\S]*$/, "")
+    .replace(/\s*\n\s*/g, " ")
+    .trim();
+  if ((code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND") && /['"]profilekit['"]/.test(brief)) {
     return new ProfilekitError(
       "config_load_failed",
       `${file} imports "profilekit", which is not installed where it can be found`,
@@ -110,12 +82,13 @@ function importError(file: string, error: unknown): ProfilekitError {
       },
     );
   }
-  return new ProfilekitError("config_load_failed", `cannot load ${file}: ${message}`, {
+  // A syntax error: Node's SyntaxError (.mjs), or the ParseError of jiti's parser (.ts, .mts, .js).
+  const syntax = error instanceof SyntaxError || /^ParseError\b/.test(message);
+  return new ProfilekitError("config_load_failed", `cannot load ${file}: ${brief}`, {
     location: { file },
-    hint:
-      error instanceof SyntaxError
-        ? "fix the syntax error in the config file"
-        : "the config module threw while it was imported; fix the error above",
+    hint: syntax
+      ? "fix the syntax error in the config file"
+      : "the config module threw while it was imported; fix the error above",
     cause: error,
   });
 }
@@ -123,8 +96,15 @@ function importError(file: string, error: unknown): ProfilekitError {
 /** Reads, imports and validates a config file (.ts, .mts, .mjs, .js or .json). */
 export async function loadConfig(file: string): Promise<StudyConfig> {
   const path = isAbsolute(file) ? file : resolve(file);
+  const extension = extname(path);
+  if (!configFileNames.some((name) => extname(name) === extension)) {
+    throw new ProfilekitError("config_unsupported", `cannot load ${path}: ${extension || "no"} extension`, {
+      location: { file: path },
+      hint: "name the config .ts, .mts, .mjs, .js or .json (profilekit init writes profilekit.config.ts)",
+    });
+  }
   let value: unknown;
-  if (path.endsWith(".json")) {
+  if (extension === ".json") {
     const text = await readFile(path, "utf8");
     try {
       value = JSON.parse(text);

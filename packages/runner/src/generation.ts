@@ -12,8 +12,8 @@ import { renderForPair } from "./prompt-rendering.js";
 import { inputBlock, selfScorePrompt } from "./self-score-prompt.js";
 
 /** Usage stages of the generation setting. */
-export const GENERATE_STAGE = "generate";
-export const SELF_SCORE_STAGE = "self-score";
+const GENERATE_STAGE = "generate";
+const SELF_SCORE_STAGE = "self-score";
 
 /**
  * An input of the generation setting: a distinct (source, prompt) of the
@@ -75,7 +75,7 @@ export interface GenerationCall {
 }
 
 /** The seed sent with a generation call: drawn from the run's seed, the input and the level. */
-export function generationSeed(seed: number, inputId: string, level: number): number {
+function generationSeed(seed: number, inputId: string, level: number): number {
   return createRandom(seed, `generate/${inputId}/${level}`).nextInt(2 ** 31 - 1);
 }
 

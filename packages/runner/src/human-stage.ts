@@ -1,4 +1,4 @@
-import { type Profile, ProfileSchema } from "@profilekit/core";
+import { ProfileSchema } from "@profilekit/core";
 import { PairReader, readPairs, type SkipReport } from "@profilekit/data";
 import { type ExtractionStats, ExtractionStatsSchema, type UsageReport, UsageTracker } from "@profilekit/llm";
 import { ProfilekitError } from "@profilekit/spec";
@@ -6,7 +6,7 @@ import { z } from "zod";
 import { type AttributionSettings, runAnalysis } from "./analysis.js";
 import { attributionDefaults } from "./attribution.js";
 import { createBuiltinRegistry } from "./builtins.js";
-import { modelFreeFactorIds, needsModel, type SelectedFactor, selectFactors } from "./factor-selection.js";
+import { modelFreeFactorIds, needsModel, selectFactors } from "./factor-selection.js";
 import { EvidenceLog } from "./evidence-log.js";
 import { StageGuard } from "./stage-guard.js";
 import type { StageProgress } from "./model-stage.js";
@@ -299,6 +299,3 @@ export async function estimateAnalyze(input: AnalyzeRequest): Promise<{ pairs: n
   const request = parseRequest(AnalyzeRequestSchema, input, "analyze");
   return { pairs, dryRun: await priceCallPlans(plans, request.cache, request.providers) };
 }
-
-/** The stage's selected factors, for callers that report them before running (the CLI's warning). */
-export type { SelectedFactor, Profile };

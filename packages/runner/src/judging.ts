@@ -17,7 +17,7 @@ import { z } from "zod";
 import { renderForPair } from "./prompt-rendering.js";
 
 /** The usage stage of judge calls. */
-export const JUDGE_STAGE = "judge";
+const JUDGE_STAGE = "judge";
 
 export type Judgement = JudgementRecord;
 
@@ -31,7 +31,7 @@ export interface JudgeCalls {
 type VerdictSchema = z.ZodObject<{ verdict: z.ZodEnum<Record<string, string>> }>;
 
 /** The answer of a judge call: one verdict from `judgeVerdicts(allowTies)`, never parsed from free text. */
-export function verdictSchema(allowTies: boolean): VerdictSchema {
+function verdictSchema(allowTies: boolean): VerdictSchema {
   const verdicts = judgeVerdicts(allowTies);
   return z.object({
     verdict: z
@@ -44,12 +44,12 @@ export function verdictSchema(allowTies: boolean): VerdictSchema {
 }
 
 /** The order asked first for a pair: a coin drawn from the seed and the pair id, never from call order. */
-export function firstOrderOf(seed: number, pairId: string): JudgeOrder {
+function firstOrderOf(seed: number, pairId: string): JudgeOrder {
   return createRandom(seed, `judge/${pairId}`).nextInt(2) === 0 ? "original" : "swapped";
 }
 
 /** The messages of the task's judge prompt for a pair shown in `order`. */
-export function judgeMessages(
+function judgeMessages(
   template: PromptTemplate,
   pair: Pair,
   order: JudgeOrder,
@@ -99,7 +99,7 @@ export function judgeEstimateRequests(plan: readonly JudgeCalls[]): EstimateRequ
  * disagree (the choice followed the position, not the texts), and none when
  * an order has no verdict: one order alone does not control position bias.
  */
-export function reconcileVerdicts(original: Label | null, swapped: Label | null): Label | null {
+function reconcileVerdicts(original: Label | null, swapped: Label | null): Label | null {
   if (original === null || swapped === null) return null;
   const turnedBack = unswapLabel(swapped);
   return original === turnedBack ? original : "tie";

@@ -36,7 +36,6 @@ export const ExtractionSettingsSchema = z.strictObject({
     .describe("Longer source documents are cut to this many characters (the cut is counted)."),
 });
 export type ExtractionSettings = z.output<typeof ExtractionSettingsSchema>;
-export type ExtractionSettingsInput = z.input<typeof ExtractionSettingsSchema>;
 
 /** The model that measures the model-extracted factors, and how it is asked. */
 export interface ExtractorSpec {

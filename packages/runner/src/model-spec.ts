@@ -14,7 +14,7 @@ import {
 import { z } from "zod";
 
 /** A model id: `provider:model`, e.g. `openai:gpt-4o-mini`. */
-export const ModelIdSchema = z
+const ModelIdSchema = z
   .string()
   .regex(/^[a-z][a-z0-9-]*:.+$/, 'a model id is "provider:model", e.g. "openai:gpt-4o-mini"');
 

@@ -1,4 +1,3 @@
-import { pathToFileURL } from "node:url";
 import type { PluginRegistry } from "@profilekit/core";
 import type { ProviderRegistry } from "@profilekit/llm";
 import {
@@ -8,6 +7,7 @@ import {
   type ProviderPlugin,
   type TaskAdapterInput,
 } from "@profilekit/spec";
+import { importModule } from "./module-import.js";
 import { resolveModule } from "./module-resolution.js";
 
 /** What one entry of `plugins` added to the registry. */
@@ -93,7 +93,7 @@ export async function loadPlugins(
     let file: string;
     try {
       file = await resolveModule(spec, config.dir);
-      module = await import(pathToFileURL(file).href);
+      module = await importModule(file);
     } catch (error) {
       throw pluginError(error, spec, field, config.file);
     }

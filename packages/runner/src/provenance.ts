@@ -10,7 +10,7 @@ import type { Scoring } from "./stage-request.js";
 const require = createRequire(import.meta.url);
 
 /** This package's own version, from its package.json. */
-export const runnerVersion: string = JSON.parse(
+const runnerVersion: string = JSON.parse(
   readFileSync(new URL("../package.json", import.meta.url), "utf8"),
 ).version;
 

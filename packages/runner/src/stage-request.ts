@@ -58,13 +58,12 @@ export const PairsInputSchema = z.union([
     message: "pairs must be a file path, an array of pairs, or an (async) iterable of pairs",
   }),
 ]);
-export type PairsInput = z.output<typeof PairsInputSchema>;
 
 const isFactorPlugin = (value: unknown): value is FactorPlugin =>
   typeof value === "object" && value !== null && typeof (value as FactorPlugin).extract === "function";
 
 /** A factor: a registered id, or a factor plugin object (defineResponseFactor, definePairFactor, ...). */
-export const FactorRefSchema = z.union([
+const FactorRefSchema = z.union([
   z.string().min(1),
   z.custom<FactorPlugin>(isFactorPlugin, { message: "a factor is an id or a factor plugin (with extract)" }),
 ]);

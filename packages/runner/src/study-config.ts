@@ -49,8 +49,6 @@ const ScoringSchema = z.strictObject({
   ),
 });
 
-export type ModelRef = z.output<typeof ModelSpecSchema>;
-
 /**
  * profilekit.config.ts: what `profilekit run` does. Relative paths (data.path, plugins, out,
  * cache) are resolved from the config file's folder.

@@ -17,7 +17,7 @@ import { analyzeChunk, type ChunkExtent, positionAfter } from "./chunk-analysis.
 /** Below this input size an automatic thread count stays at one: starting workers would cost more than they save. */
 export const threadedMinBytes = 16 << 20;
 /** Threads (this one included) an automatic choice uses at most. */
-export const maxAutoThreads = 4;
+const maxAutoThreads = 4;
 /**
  * Bytes of whole lines sent to a worker at a time. Larger chunks kept a worker's batches alive
  * across young-generation collections (1 MiB doubled a worker's heap); smaller ones cost
@@ -85,7 +85,7 @@ export async function planThreads(request: {
 }
 
 /** The threads a run of this file uses when `--threads` is not given (for rule-based factors of canonical JSON Lines). */
-export async function automaticThreads(path: string): Promise<number> {
+async function automaticThreads(path: string): Promise<number> {
   const size = await stat(path).then(
     (info) => (info.isFile() ? info.size : 0),
     () => 0,

@@ -30,7 +30,7 @@ const fewPositives = 10;
  * The human side of a mapping on one item: the sum of its labels (true counts 1, false 0), or
  * undefined when the item lacks one of them.
  */
-export function labelSum(item: ValidationItem, labels: readonly string[]): number | undefined {
+function labelSum(item: ValidationItem, labels: readonly string[]): number | undefined {
   let sum = 0;
   for (const name of labels) {
     const label = item.labels[name];

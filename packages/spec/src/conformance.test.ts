@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { type ModelFactorExpectation, modelFactorProblems, taskAdapterProblems } from "./conformance.js";
+import {
+  type ModelFactorExpectation,
+  modelFactorProblems,
+  ruleFactorProblems,
+  taskAdapterProblems,
+} from "./conformance.js";
 import { ProfilekitError } from "./errors.js";
-import type { FactorPlugin, FactorPrompt } from "./factor.js";
+import { definePairFactor, defineResponseFactor, type FactorPlugin, type FactorPrompt } from "./factor.js";
 import type { Manifestation } from "./manifestation.js";
 import { defineModelFactor } from "./model-factor.js";
 import type { PromptTemplate, TaskAdapter } from "./task.js";
@@ -198,6 +203,94 @@ const task = {
   },
   judgeAvoids: /\b(length|long|short|fluen\w*)\b/i,
 };
+
+describe("ruleFactorProblems", () => {
+  // Exclamation marks per response: p1 a 2, b 0 (+1); p2 a 0, b 1 (-1); p3 both 0 (0); p4 no words, null.
+  const pairs = [
+    { id: "p1", task: "t", a: "Yes! Now!", b: "No.", label: "a" as const },
+    { id: "p2", task: "t", a: "Fine.", b: "Great!", label: "b" as const },
+    { id: "p3", task: "t", a: "One.", b: "Two.", label: "tie" as const },
+    { id: "p4", task: "t", a: "", b: "Hi!", label: "b" as const },
+  ];
+  const count = (text: string) => (text.trim() === "" ? null : text.split("!").length - 1);
+  const exclamations = defineResponseFactor({
+    id: "exclamations",
+    title: "Exclamation marks",
+    definition: "More = more exclamation marks.",
+    measure: count,
+  });
+  const expectation = { id: "exclamations", level: "response" as const, pairs };
+  /** A plugin whose extract is `extract`, with the metadata of `exclamations`. */
+  const withExtract = (extract: FactorPlugin["extract"]): FactorPlugin => ({ ...exclamations, extract });
+
+  it("passes a factor made with defineResponseFactor, and one with definePairFactor", async () => {
+    expect(await ruleFactorProblems(exclamations, expectation)).toEqual([]);
+    const longer = definePairFactor({
+      id: "longer",
+      title: "Longer",
+      definition: "More = the longer response.",
+      compare: ({ a, b }) => ({ sign: Math.sign(a.length - b.length) as -1 | 0 | 1 }),
+    });
+    expect(await ruleFactorProblems(longer, { id: "longer", level: "pair", pairs })).toEqual([]);
+  });
+
+  it("names wrong metadata, and pairs that cannot test anything", async () => {
+    expect(await ruleFactorProblems(exclamations, { ...expectation, id: "bangs", level: "pair" })).toEqual([
+      'id is "exclamations", expected "bangs"',
+      'level is "response", expected "pair"',
+    ]);
+    const same = pairs.map((pair) => ({ ...pair, a: "Same.", b: "Same." }));
+    expect(await ruleFactorProblems(exclamations, { ...expectation, pairs: same })).toEqual([
+      "no pair gave a sign of +1 or -1: give pairs that differ on the factor",
+    ]);
+    expect(await ruleFactorProblems(exclamations, { ...expectation, pairs: [pairs[0]!, pairs[0]!] })).toEqual(
+      ["the expectation needs at least two pairs with distinct ids"],
+    );
+  });
+
+  it("finds state kept between calls, between pairs, and a result out of pair order", async () => {
+    let calls = 0;
+    const counting = withExtract((given, context) => {
+      calls++;
+      return exclamations.extract(
+        given.map((pair) => ({ ...pair, a: `${pair.a}${"!".repeat(calls % 2)}` })),
+        context,
+      ) as Manifestation[];
+    });
+    expect(await ruleFactorProblems(counting, expectation)).toContain(
+      "the same pairs gave other manifestations the second time",
+    );
+    const firstOnly = withExtract((given, context) =>
+      (exclamations.extract(given, context) as Manifestation[]).map((m, i) =>
+        i === 0 ? m : { ...m, sign: 0 },
+      ),
+    );
+    expect(await ruleFactorProblems(firstOnly, expectation)).toContain(
+      "measured one pair at a time, the pairs gave other manifestations",
+    );
+    const backwards = withExtract((given, context) =>
+      (exclamations.extract(given, context) as Manifestation[]).reverse(),
+    );
+    expect(await ruleFactorProblems(backwards, expectation)).toContain(
+      'manifestation 0 names pair "p4", expected "p1" (pair order)',
+    );
+  });
+
+  it("finds a sign that does not turn when a and b swap, and a null without its reason", async () => {
+    const alwaysA = withExtract((given) =>
+      given.map((pair) => ({ pairId: pair.id, factor: "exclamations", sign: 1 as const })),
+    );
+    expect(await ruleFactorProblems(alwaysA, expectation)).toContain(
+      "pair p1: sign 1, but 1 with a and b swapped (expected -1)",
+    );
+    const silent = withExtract((given, context) =>
+      (exclamations.extract(given, context) as Manifestation[]).map(({ error: _, ...m }) => m),
+    );
+    expect(await ruleFactorProblems(silent, expectation)).toEqual([
+      "pair p4: a null sign without an error saying why",
+    ]);
+  });
+});
 
 describe("taskAdapterProblems", () => {
   it("finds none in an adapter as expected", () => {

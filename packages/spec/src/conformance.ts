@@ -8,8 +8,8 @@ import type {
   ModelFactorExtractor,
 } from "./factor.js";
 import { FactorMetadataSchema } from "./factor.js";
-import type { Manifestation } from "./manifestation.js";
-import type { Pair } from "./pair.js";
+import { type Manifestation, ManifestationSchema, type Sign } from "./manifestation.js";
+import type { Label, Pair } from "./pair.js";
 import type { PromptTemplate, TaskAdapter } from "./task.js";
 import { TaskAdapterSchema, judgeChoices } from "./task.js";
 import { renderPromptTemplate } from "./template.js";
@@ -31,6 +31,17 @@ export interface ModelFactorExpectation {
   readonly tasks?: readonly string[];
   /** The prompt the package exports, which the plugin must carry unchanged. */
   readonly prompt?: FactorPrompt;
+}
+
+/** What a rule-based factor must be, and the pairs to hold it to. */
+export interface RuleFactorExpectation {
+  readonly id: string;
+  readonly level: FactorLevel;
+  readonly requires?: readonly FactorInput[];
+  /** Pairs with distinct ids, some of which differ on the factor (a sign other than 0 and null). */
+  readonly pairs: readonly Pair[];
+  /** Options as a user writes them, parsed by the plugin's schema (`{}` when absent). */
+  readonly options?: unknown;
 }
 
 /** What a task adapter must be. Every list is compared exactly, order included. */
@@ -207,6 +218,115 @@ async function extractionProblems(plugin: FactorPlugin, task: string): Promise<s
   if (!sameData(out, [found[1], found[0]])) {
     problems.push(`extract did not return the extractor's manifestations in pair order: ${show(out)}`);
   }
+  return problems;
+}
+
+/**
+ * Checks a rule-based factor plugin against the rules of docs/writing-a-factor.md: valid `rule`
+ * metadata as expected; one valid manifestation per pair, in pair order, naming the pair and the
+ * factor, with an `error` when the sign is null; the same manifestations again (deterministic), one
+ * pair at a time and in reverse order (no state between batches or pairs); the sign negated, and
+ * a response factor's values swapped, when a and b are swapped; and a sign other than 0 on some
+ * pair (pairs that never differ test nothing).
+ */
+export async function ruleFactorProblems(
+  plugin: FactorPlugin,
+  expected: RuleFactorExpectation,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const parsed = FactorMetadataSchema.safeParse(plugin);
+  if (!parsed.success) problems.push(`metadata does not validate: ${parsed.error.message}`);
+  if (plugin.id !== expected.id) problems.push(`id is ${show(plugin.id)}, expected ${show(expected.id)}`);
+  if (plugin.method !== "rule") problems.push(`method is ${show(plugin.method)}, expected "rule"`);
+  if (plugin.level !== expected.level) {
+    problems.push(`level is ${show(plugin.level)}, expected ${show(expected.level)}`);
+  }
+  if (plugin.specificationVersion !== specificationVersion) {
+    problems.push(
+      `specificationVersion is ${show(plugin.specificationVersion)}, expected ${specificationVersion}`,
+    );
+  }
+  if (!sortedSame(plugin.requires ?? [], expected.requires ?? [])) {
+    problems.push(`requires ${show(plugin.requires ?? [])}, expected ${show(expected.requires ?? [])}`);
+  }
+  const ids = expected.pairs.map((pair) => pair.id);
+  if (ids.length < 2 || new Set(ids).size !== ids.length) {
+    return [...problems, "the expectation needs at least two pairs with distinct ids"];
+  }
+  const options = plugin.options
+    ? plugin.options.safeParse(expected.options ?? {})
+    : { success: true, data: {} };
+  if (!options.success) return [...problems, `the options do not parse: ${show(expected.options ?? {})}`];
+
+  const measure = async (pairs: readonly Pair[], what: string): Promise<Manifestation[] | undefined> => {
+    let out: Manifestation[] = [];
+    const thrown = await failure(async () => {
+      out = await plugin.extract(pairs, { options: options.data, seed: 1 });
+    });
+    if (thrown !== undefined) {
+      problems.push(`extract threw on ${what}: ${String(thrown)}`);
+      return undefined;
+    }
+    if (!Array.isArray(out) || out.length !== pairs.length) {
+      problems.push(
+        `extract gave ${Array.isArray(out) ? out.length : show(out)} manifestations for ${pairs.length} pairs (${what})`,
+      );
+      return undefined;
+    }
+    return out;
+  };
+
+  const first = await measure(expected.pairs, "the pairs");
+  if (first === undefined) return problems;
+  first.forEach((m, i) => {
+    const pair = expected.pairs[i]!;
+    const valid = ManifestationSchema.safeParse(m);
+    if (!valid.success) problems.push(`pair ${pair.id}: not a valid manifestation: ${valid.error.message}`);
+    if (m.pairId !== pair.id)
+      problems.push(
+        `manifestation ${i} names pair ${show(m.pairId)}, expected ${show(pair.id)} (pair order)`,
+      );
+    if (m.factor !== plugin.id)
+      problems.push(`pair ${pair.id}: names factor ${show(m.factor)}, not ${show(plugin.id)}`);
+    if (m.sign === null && !m.error)
+      problems.push(`pair ${pair.id}: a null sign without an error saying why`);
+  });
+  if (!first.some((m) => m.sign === 1 || m.sign === -1)) {
+    problems.push("no pair gave a sign of +1 or -1: give pairs that differ on the factor");
+  }
+
+  const again = await measure(expected.pairs, "the pairs, a second time");
+  if (again && !sameData(again, first))
+    problems.push("the same pairs gave other manifestations the second time");
+  const oneByOne: Manifestation[] = [];
+  for (const pair of expected.pairs)
+    oneByOne.push(...((await measure([pair], `pair ${pair.id} alone`)) ?? []));
+  if (oneByOne.length === first.length && !sameData(oneByOne, first)) {
+    problems.push("measured one pair at a time, the pairs gave other manifestations");
+  }
+  const reversed = await measure([...expected.pairs].reverse(), "the pairs in reverse order");
+  if (reversed && !sameData([...reversed].reverse(), first)) {
+    problems.push("in reverse order, the pairs gave other manifestations");
+  }
+
+  const flip: Record<Label, Label> = { a: "b", b: "a", tie: "tie" };
+  const swapped = await measure(
+    expected.pairs.map((pair) => ({ ...pair, a: pair.b, b: pair.a, label: flip[pair.label] })),
+    "the pairs with a and b swapped",
+  );
+  swapped?.forEach((m, i) => {
+    const before = first[i]!;
+    const negated: Sign =
+      before.sign === null || before.sign === 0 ? before.sign : before.sign === 1 ? -1 : 1;
+    if (m.sign !== negated) {
+      problems.push(
+        `pair ${before.pairId}: sign ${show(before.sign)}, but ${show(m.sign)} with a and b swapped (expected ${show(negated)})`,
+      );
+    }
+    if (plugin.level === "response" && (m.valueA !== before.valueB || m.valueB !== before.valueA)) {
+      problems.push(`pair ${before.pairId}: with a and b swapped, the values are not swapped`);
+    }
+  });
   return problems;
 }
 

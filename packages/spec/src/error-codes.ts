@@ -73,7 +73,7 @@ export const errorCatalog = {
   not_a_worker: { exit: 1, meaning: "The analysis worker script was started outside a worker thread." },
   // Configs and run folders
   config_not_found: { exit: 2, meaning: "No profilekit.config.* in the folder, and none was given." },
-  config_unsupported: { exit: 2, meaning: "This Node cannot load the config file's format." },
+  config_unsupported: { exit: 2, meaning: "The config file is not .ts, .mts, .mjs, .js or .json." },
   config_load_failed: { exit: 2, meaning: "The config module threw, or imports what is not installed." },
   invalid_config: { exit: 2, meaning: "The config does not validate; the message names each field." },
   file_exists: { exit: 2, meaning: "A file would be overwritten without --force." },

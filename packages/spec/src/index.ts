@@ -81,8 +81,10 @@ export {
 } from "./provider.js";
 export {
   modelFactorProblems,
+  ruleFactorProblems,
   taskAdapterProblems,
   type ModelFactorExpectation,
+  type RuleFactorExpectation,
   type TaskAdapterExpectation,
 } from "./conformance.js";
 export {

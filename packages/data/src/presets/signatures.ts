@@ -9,7 +9,7 @@ const signatures: readonly { readonly preset: string; readonly keys: readonly st
 ];
 
 /** The preset whose dataset this raw record looks like, when it is not the one in use. */
-export function suggestPreset(record: Record<string, unknown>, current: string): string | undefined {
+function suggestPreset(record: Record<string, unknown>, current: string): string | undefined {
   const match = signatures.find(({ keys }) => keys.every((key) => Object.hasOwn(record, key)));
   return match === undefined || match.preset === current ? undefined : match.preset;
 }

@@ -94,9 +94,6 @@ export const examples = defineModelFactor({
 });
 
 export const ALL = [fluency, hallucination, coverage, helpfulness];
-/** One factor of every answer shape. */
-export const EVERY_SHAPE = [fluency, hallucination, numberOfFacts, offFocus, coverage, examples, helpfulness];
-
 /**
  * A scripted measure for createFakeModel: a response states its own values as
  * `factor=number` (e.g. "hallucination=2"); an absent factor reads 0, except the

@@ -44,13 +44,13 @@ export interface AnswerLayout {
 }
 
 /** A fact of the ledger with the labels it got, by factor id. */
-export interface LedgerFact {
+interface LedgerFact {
   readonly fact: string;
   readonly labels: Record<string, { readonly reason: string; readonly verdict: string }>;
 }
 
 /** What an answer shows for one response: its facts and its checklist marks, for the records. */
-export interface SideEvidence {
+interface SideEvidence {
   facts: LedgerFact[] | undefined;
   readonly marks: Record<string, readonly Mark[]>;
 }
@@ -304,7 +304,7 @@ function readLedger(
 }
 
 /** The factors of a read that failed, by id. */
-export function failedFactors(layout: AnswerLayout, read: LayoutRead): FactorPlugin[] {
+function failedFactors(layout: AnswerLayout, read: LayoutRead): FactorPlugin[] {
   return layoutFactors(layout).filter((factor) => !read.reads.get(factor.id)?.ok);
 }
 

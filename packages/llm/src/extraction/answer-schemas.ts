@@ -61,7 +61,7 @@ export const CountAnswerSchema = z.object({
   items: z.array(z.string()).describe(SCHEMA_TEXT.items),
   count: z.number().int().min(0).describe(SCHEMA_TEXT.count),
 });
-export const MarkSchema = z.object({
+const MarkSchema = z.object({
   reason: z.string().describe(SCHEMA_TEXT.reason),
   covered: z.boolean().describe(SCHEMA_TEXT.covered),
 });
@@ -69,9 +69,6 @@ export const MarkSchema = z.object({
 export const ChecklistAnswerSchema = z.object({
   items: z.array(z.string()).min(1).max(20).describe(SCHEMA_TEXT.checklist),
 });
-export type RatingAnswer = z.infer<typeof RatingAnswerSchema>;
-export type ComparisonAnswer = z.infer<typeof ComparisonAnswerSchema>;
-export type CountAnswer = z.infer<typeof CountAnswerSchema>;
 export type Mark = z.infer<typeof MarkSchema>;
 
 /** One fact's label for one ledger factor: a short reason, then the verdict. */

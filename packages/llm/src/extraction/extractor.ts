@@ -48,8 +48,6 @@ import {
 } from "./records.js";
 import { type ExtractionStats, ExtractionTally } from "./stats.js";
 
-export type { ExtractionMode } from "./records.js";
-
 export interface ModelFactorExtractorOptions {
   /** The client every call goes through (cache, scheduler, retries, usage). */
   readonly client: ModelClient;

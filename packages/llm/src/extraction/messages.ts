@@ -47,7 +47,7 @@ function section(tag: string, text: string, attributes = ""): string {
 }
 
 /** A factor's definition as every call that measures it shows it, whatever the mode. */
-export function factorBlock(factor: FactorPlugin): string {
+function factorBlock(factor: FactorPlugin): string {
   const prompt = factor.prompt!;
   const label = labelOf(factor);
   const answer = {

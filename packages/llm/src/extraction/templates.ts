@@ -96,7 +96,7 @@ export function reminderText(
 export const RELABEL_TEXT = (ids: readonly string[]) =>
   `The atomic facts of the response were listed already, in <atomic_facts>: do not list them again. Give each of them the labels of ${quotedList(ids, "and")}, under fact_1, fact_2, ... in that order.`;
 
-export function quotedList(items: readonly string[], last: "and" | "or"): string {
+function quotedList(items: readonly string[], last: "and" | "or"): string {
   const quoted = items.map((item) => `"${item}"`);
   if (quoted.length <= 1) return quoted.join("");
   return `${quoted.slice(0, -1).join(", ")} ${last} ${quoted.at(-1)}`;

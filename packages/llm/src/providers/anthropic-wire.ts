@@ -15,7 +15,7 @@ export const MESSAGES_ENDPOINT = "/v1/messages";
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
 
 /** Anthropic takes at most four cache_control breakpoints per request. */
-export const MAX_CACHE_BREAKPOINTS = 4;
+const MAX_CACHE_BREAKPOINTS = 4;
 
 export interface AnthropicWireSettings {
   readonly modelId: string;

@@ -12,7 +12,7 @@ import { lazySdkConnection } from "./sdk-connection.js";
 import { fromSdkError } from "./sdk-error.js";
 
 /** The SDK's endpoint when no base URL is given. */
-export const ANTHROPIC_DEFAULT_BASE_URL = "https://api.anthropic.com";
+const ANTHROPIC_DEFAULT_BASE_URL = "https://api.anthropic.com";
 
 export interface AnthropicModelSettings {
   readonly modelId: string;

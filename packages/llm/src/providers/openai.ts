@@ -12,7 +12,7 @@ import { lazySdkConnection } from "./sdk-connection.js";
 import { fromSdkError } from "./sdk-error.js";
 
 /** The SDK's endpoint when no base URL is given. */
-export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
+const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
 export interface OpenAIModelSettings {
   /** `openai`, or `openai-compatible` for any server speaking chat completions. */

@@ -103,7 +103,7 @@ const STRICT_KEYWORDS = new Set([
  * object without `additionalProperties: false` or with a property missing from
  * `required`, and keywords outside the supported subset.
  */
-export function strictSchemaProblems(node: unknown, path: string, root = false): string[] {
+function strictSchemaProblems(node: unknown, path: string, root = false): string[] {
   if (typeof node !== "object" || node === null || Array.isArray(node)) return [];
   const schema = node as Record<string, unknown>;
   const problems: string[] = [];
@@ -172,7 +172,7 @@ const AnthropicToolSchema = z
   .strict();
 
 /** At most this many blocks may carry cache_control in one Messages request. */
-export const ANTHROPIC_MAX_CACHE_CONTROL = 4;
+const ANTHROPIC_MAX_CACHE_CONTROL = 4;
 
 /** POST /v1/messages, as Anthropic checks it (the parameters that can reach it from profilekit). */
 export const MessagesRequestSchema = z

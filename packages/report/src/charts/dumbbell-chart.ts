@@ -3,7 +3,7 @@ import { labelMargin, paddedDomain, type RowNote } from "./dot-chart.js";
 import { type ChartMarkup, plotSvg, type SeriesStyle, seriesScales } from "./plot-svg.js";
 
 /** One row: a value "from" (the reference, e.g. human) to a value "to" (e.g. a model). */
-export interface DumbbellRow {
+interface DumbbellRow {
   readonly row: string;
   readonly from: number;
   readonly to: number;

@@ -1,7 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import { type ChartMarkup, plotSvg, type SeriesStyle } from "./plot-svg.js";
 
-export interface ScatterPoint {
+interface ScatterPoint {
   readonly label: string;
   readonly x: number;
   readonly y: number;

@@ -19,7 +19,7 @@ export const SourceProfileSchema = ProfileSchema.extend({ agreement: JudgeAgreem
 export type SourceProfile = z.infer<typeof SourceProfileSchema>;
 
 /** A usage block as the report shows it: the totals and each model's (a stage's report, or a study's sums). */
-export const UsageShownSchema = UsageReportSchema.pick({ total: true, byModel: true }).extend({
+const UsageShownSchema = UsageReportSchema.pick({ total: true, byModel: true }).extend({
   pricesAsOf: UsageReportSchema.shape.pricesAsOf.optional(),
 });
 

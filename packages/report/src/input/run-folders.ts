@@ -30,7 +30,7 @@ import { findPairTexts, type PairTexts, type TextSource } from "./pair-texts.js"
 // cannot read). The rest of the package sees only `ReportInput`.
 
 /** Where a profile's labels came from. `improved`: a generation after an improvement strategy. */
-export type SourceRole = ProfileRole | "improved";
+type SourceRole = ProfileRole | "improved";
 
 /** One source of labels: a stage folder with its profile. */
 export interface SourceInput {

@@ -8,7 +8,7 @@ import { formatFieldPath } from "../field-path.js";
 const rerun = "run files are written by profilekit; re-create the run folder rather than editing it";
 
 /** The non-blank lines of a file with their 1-based numbers, read as a stream. */
-export async function* fileLines(file: string): AsyncGenerator<{ line: number; text: string }> {
+async function* fileLines(file: string): AsyncGenerator<{ line: number; text: string }> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(file);

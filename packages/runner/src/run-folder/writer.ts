@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { prepareOutputFolder } from "./output-folder.js";
 
 /** Stable, pretty JSON with a trailing newline: the same data gives the same bytes. */
-export const toJsonFile = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+const toJsonFile = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
 const csvColumns = [
   "factor",
@@ -32,7 +32,7 @@ const csvColumns = [
  * attribution figures the terminal table prints beside tau (the joint-regression coefficient with
  * its interval, the length-controlled partial tau); empty where there is none.
  */
-export async function profileToCsv(profile: Profile): Promise<string> {
+async function profileToCsv(profile: Profile): Promise<string> {
   const joint = new Map(profile.attribution?.jointRegression?.factors.map((f) => [f.factor, f]) ?? []);
   const controlled = new Map(profile.attribution?.lengthControlled?.map((f) => [f.factor, f]) ?? []);
   const rows = profile.factors.map((f) => [
@@ -55,7 +55,7 @@ export async function profileToCsv(profile: Profile): Promise<string> {
 }
 
 /** A pair with its fields in the canonical order, absent ones left out: one line of pairs.jsonl. */
-export function canonicalPair(pair: Pair): Pair {
+function canonicalPair(pair: Pair): Pair {
   return {
     id: pair.id,
     task: pair.task,
