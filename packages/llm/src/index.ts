@@ -79,6 +79,7 @@ export {
   BatchItemStateSchema,
   BatchJobSchema,
   BatchJobStateSchema,
+  BatchJournal,
   type BatchItemState,
   type BatchJob,
 } from "./batch/journal.js";

@@ -213,6 +213,19 @@ export class BatchJournal {
     return waiting ? "waiting" : "unsent";
   }
 
+  /** The open provider jobs (journal ids) that hold any of these calls still unanswered. */
+  jobsHolding(keys: readonly string[]): string[] {
+    const jobs = new Set<string>();
+    this.#db(false, (db) => {
+      const find = db.prepare(
+        `SELECT i.job FROM batch_items i JOIN batch_jobs j ON i.job = j.job
+         WHERE i.key = ? AND i.state = 'submitted' AND j.state = 'submitted' AND j.kind = 'provider'`,
+      );
+      for (const key of keys) for (const row of find.all(key)) jobs.add(String(row.job));
+    });
+    return [...jobs];
+  }
+
   /** Records a job before its upload: its calls, and their schemas once each. Returns the job id. */
   begin(
     job: {
