@@ -100,8 +100,11 @@ export {
   type SubmitOptions,
 } from "./batch/submit.js";
 export {
+  BatchActionSchema,
   BatchJobViewSchema,
   BatchReportSchema,
+  runBatchAction,
+  type BatchAction,
   cancelBatches,
   collectBatches,
   importBatchFile,

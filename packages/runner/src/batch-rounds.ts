@@ -41,6 +41,26 @@ export const BatchModeSchema = z
   .describe("off, submit or wait; or { mode: 'export', file } for vllm run-batch");
 export type BatchMode = z.infer<typeof BatchModeSchema>;
 
+/**
+ * The mode of a command line's `--batch` values: `submit`, `wait` or `off`, or `export FILE`
+ * (`invalid_option` otherwise).
+ */
+export function batchModeOf(values: readonly string[]): BatchMode {
+  const [mode, file, ...rest] = values;
+  if (mode === "export" && file !== undefined && rest.length === 0) return { mode: "export", file };
+  if ((mode === "submit" || mode === "wait" || mode === "off") && file === undefined) return mode;
+  throw new ProfilekitError(
+    "invalid_option",
+    `--batch ${values.join(" ")}: expected submit, wait, off or export FILE`,
+    {
+      hint:
+        mode === "export"
+          ? "give the file to write, e.g. --batch export batch.jsonl"
+          : "give the data before --batch, e.g. profilekit judge pairs.jsonl --model <id> --batch submit",
+    },
+  );
+}
+
 /** A stage's `batch`: a mode, or a BatchQueue its caller shares between stages (and submits itself). */
 export const BatchOptionSchema = z.union([
   BatchModeSchema,

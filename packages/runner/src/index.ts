@@ -70,6 +70,7 @@ export {
   BatchOptionSchema,
   BatchPendingError,
   BatchRoundSchema,
+  batchModeOf,
   batchSettingsOf,
   DEFAULT_POLL_SECONDS,
   inBatchRounds,

@@ -13,7 +13,7 @@ import { ProfilekitError } from "@profilekit/spec";
 import { Command } from "commander";
 import { modelRunExitCodes } from "../error-report.js";
 import type { CliIo } from "../io.js";
-import { cacheOf, addModelOptions, type ModelFlags, modelSpecOf } from "../model-options.js";
+import { batchOf, cacheOf, addModelOptions, type ModelFlags, modelSpecOf } from "../model-options.js";
 import { integerIn } from "../option-parsers.js";
 import { addReadOptions, type ReadFlags, readOf } from "../pair-input.js";
 import {
@@ -165,6 +165,7 @@ function requestOf(file: string, flags: AnalyzeFlags, io: CliIo): AnalyzeRequest
       ? {}
       : { extractor: modelSpecOf(flags.extractor, flags), extraction: extractionOf(flags) }),
     cache: cacheOf(flags),
+    ...batchOf(flags),
     maxFailures: flags.maxFailures,
     ...(io.signal ? { signal: io.signal } : {}),
     withoutExtractor: "skip",

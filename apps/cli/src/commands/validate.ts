@@ -14,7 +14,7 @@ import { formatDryRun, formatUsage, renderValidation } from "@profilekit/report"
 import { Command } from "commander";
 import { modelRunExitCodes } from "../error-report.js";
 import type { CliIo } from "../io.js";
-import { addModelOptions, cacheOf, type ModelFlags, modelSpecOf } from "../model-options.js";
+import { addModelOptions, batchOf, cacheOf, type ModelFlags, modelSpecOf } from "../model-options.js";
 import { collect, integerIn } from "../option-parsers.js";
 import {
   addFactorOptions,
@@ -125,6 +125,7 @@ async function runValidate(io: CliIo, flags: ValidateFlags): Promise<void> {
       ? {}
       : { extractor: modelSpecOf(flags.extractor, flags), extraction: extractionOf(flags) }),
     cache: cacheOf(flags),
+    ...batchOf(flags),
     maxFailures: flags.maxFailures,
     ...(io.signal ? { signal: io.signal } : {}),
     bootstrap: flags.bootstrap,

@@ -304,9 +304,10 @@ export function importBatchFile(file: string, options: BatchCommandOptions = {})
         location: { file },
       });
     }
+    // Every exported file, collected ones too: a line of one settled before is left as it is.
     const settlers = journal
-      .jobs({ open: true })
-      .filter((job) => job.kind === "file")
+      .jobs()
+      .filter((job) => job.kind === "file" && job.state !== "interrupted")
       .map((job) => new Settler(journal, job, journal.items(job.job), fileWire(job)));
     const settled = emptyCounts();
     let lineNumber = 0;
@@ -326,12 +327,32 @@ export function importBatchFile(file: string, options: BatchCommandOptions = {})
     for (const settler of settlers) {
       settler.flush();
       addCounts(settled, settler.counts);
-      if ([...settler.items.values()].every((item) => item.state !== "submitted")) {
-        journal.collected(settler.job.job);
-      }
+      const open = [...settler.items.values()].some((item) => item.state === "submitted");
+      if (settler.job.state === "submitted" && !open) journal.collected(settler.job.job);
     }
     return report(journal, "import", options, { settled });
   });
+}
+
+/** The actions of `profilekit batch`. */
+export const BatchActionSchema = z.enum(["list", "status", "collect", "cancel", "import"]);
+export type BatchAction = z.infer<typeof BatchActionSchema>;
+
+/**
+ * One `profilekit batch` action: `args` are the batch ids it is limited to (none: every batch),
+ * or, for import, the output file.
+ */
+export function runBatchAction(
+  action: BatchAction,
+  args: readonly string[],
+  options: BatchCommandOptions = {},
+): Promise<BatchReport> {
+  if (action === "import") return importBatchFile(args[0]!, options);
+  const selected = { ...options, ids: args };
+  const run = { list: listBatches, status: refreshBatches, collect: collectBatches, cancel: cancelBatches }[
+    action
+  ];
+  return run(selected);
 }
 
 function invalidLine(file: string, line: number, what: string): ProfilekitError {

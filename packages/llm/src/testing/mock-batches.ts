@@ -43,8 +43,11 @@ export interface MockBatchOptions {
   }) => MockBatchOutcome;
   /** Results in input order; default false: in an order shuffled by a hash of the custom ids, as providers do. */
   readonly inOrder?: boolean;
-  /** The first results download sends this many lines, then hangs (to kill a collect part way). */
-  readonly stallResultsAfter?: number;
+  /**
+   * The first results download sends `lines` lines, then hangs (to kill the collecting process part
+   * way) or resets the connection (the download fails).
+   */
+  readonly interruptResults?: { readonly lines: number; readonly how: "hang" | "reset" };
 }
 
 export interface MockBatchStats {
@@ -668,19 +671,21 @@ export class MockBatches {
     this.#stream(res, "application/binary", record.ended.output);
   }
 
-  /** Sends result lines; the first download stalls after `stallResultsAfter` of them when asked. */
+  /** Sends result lines; the first download is cut short when `interruptResults` says so. */
   #stream(res: ServerResponse, type: string, lines: readonly string[]): void {
-    const stall = this.#options.stallResultsAfter;
-    if (stall !== undefined && !this.#stalled) {
+    const interrupt = this.#options.interruptResults;
+    if (interrupt !== undefined && !this.#stalled) {
       this.#stalled = true;
       res.writeHead(200, { "content-type": type });
       res.write(
         lines
-          .slice(0, stall)
+          .slice(0, interrupt.lines)
           .map((line) => `${line}\n`)
           .join(""),
       );
-      return; // never ends: the client is killed or gives up
+      // A hang never ends: the client is killed or gives up.
+      if (interrupt.how === "reset") setTimeout(() => res.socket?.destroy(), 20);
+      return;
     }
     res.writeHead(200, { "content-type": type });
     res.end(lines.map((line) => `${line}\n`).join(""));
