@@ -4,6 +4,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import {
   BatchJournal,
   BatchQueue,
+  type UsageReport,
+  UsageTotalsSchema,
   type BatchSubmission,
   BatchSubmissionSchema,
   collectBatches,
@@ -14,6 +16,7 @@ import {
 import { ProfilekitError } from "@profilekit/spec";
 import { z } from "zod";
 import type { StageProgress } from "./model-stage.js";
+import { sumUsage } from "./usage-sum.js";
 
 /**
  * Batch mode of a model-calling stage:
@@ -81,6 +84,8 @@ export const BatchRoundSchema = z.object({
   submission: BatchSubmissionSchema,
   /** Rounds of dependent calls expected after this one (planned with placeholder answers); null: unknown. */
   roundsAfter: z.number().int().nullable(),
+  /** The calls the round made synchronously (canaries, fallbacks) and what they cost. */
+  synchronous: UsageTotalsSchema,
   /** Where batches.jsonl was written. */
   runFolder: z.string().optional(),
 });
@@ -94,8 +99,10 @@ export type BatchRound = z.infer<typeof BatchRoundSchema>;
 export class BatchPendingError extends ProfilekitError {
   override readonly name: string = "BatchPendingError";
   readonly round: BatchRound | undefined;
+  /** Without a round: the usage of the stage's calls up to the checkpoint (the synchronous ones). */
+  readonly usage: UsageReport | undefined;
 
-  constructor(round?: BatchRound, deferred = 0) {
+  constructor(round?: BatchRound, deferred = 0, usage?: UsageReport) {
     super(
       "batch_pending",
       round
@@ -104,6 +111,7 @@ export class BatchPendingError extends ProfilekitError {
       { hint: "profilekit batch collect, then the same command again", exitCode: 0 },
     );
     this.round = round;
+    this.usage = usage;
   }
 }
 
@@ -153,10 +161,12 @@ export async function inBatchRounds<T>(
   const mode = typeof option === "string" ? option : option.mode;
   for (;;) {
     const queue = new BatchQueue({ cache: settings.cache, mode: mode === "export" ? "export" : "submit" });
+    let synchronous: UsageReport["total"];
     try {
       return await run(queue, false);
     } catch (error) {
       if (!(error instanceof BatchPendingError) || error.round !== undefined) throw error;
+      synchronous = (error.usage ?? { total: sumUsage([]).total }).total;
     } finally {
       queue.close();
     }
@@ -172,6 +182,7 @@ export async function inBatchRounds<T>(
         command: settings.command,
         submission,
         roundsAfter,
+        synchronous,
         ...(settings.out ? { runFolder: settings.out } : {}),
       };
       throw new BatchPendingError(round);

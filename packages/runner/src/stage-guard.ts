@@ -92,7 +92,9 @@ export class StageGuard {
    * checkpoint, before the stage's results are published.
    */
   check(usage: UsageReport, at: "calls" | "commit" = "calls"): void {
-    if (this.#batch && this.#batch.deferred > 0) throw new BatchPendingError(undefined, this.#batch.deferred);
+    if (this.#batch && this.#batch.deferred > 0) {
+      throw new BatchPendingError(undefined, this.#batch.deferred, this.#usage?.() ?? usage);
+    }
     if (at === "commit" && this.#batch?.mode === "simulate") throw new PlannedRoundComplete();
     const { failures, calls } = usage.total;
     if (failures === 0 || failures <= this.#maxFailures * calls) return;

@@ -9,6 +9,7 @@ import {
   type ProviderRegistry,
   type UsageReport,
   UsageReportSchema,
+  UsageTracker,
 } from "@profilekit/llm";
 import { canonicalHash, ProfilekitError, runFolderSchemaVersion, type TaskAdapter } from "@profilekit/spec";
 import { z } from "zod";
@@ -219,6 +220,8 @@ interface StudyRound {
   readonly queue: BatchQueue | undefined;
   /** Each pending setting, run again on a planning queue (to count the rounds ahead). */
   readonly pending: Map<ProfileRole, (planning: BatchQueue) => Promise<unknown>>;
+  /** What the pending settings' synchronous calls (canaries, fallbacks) used. */
+  readonly usage: UsageReport[];
 }
 
 /** Runs one setting into `stageDir`, its manifest.json carrying `configHash`; in batch mode, on `batch`. */
@@ -404,7 +407,7 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
     },
     (queue) => {
       pending.clear();
-      return runStudyRound(resolved, options, { queue, pending });
+      return runStudyRound(resolved, options, { queue, pending, usage: [] });
     },
     // The rounds ahead: those of the pending setting that needs the most.
     async (queue) => {
@@ -444,7 +447,7 @@ async function runStudyRound(
     } catch (error) {
       if (!(round.queue && error instanceof BatchPendingError && error.round === undefined)) {
         failed = { setting, error };
-      }
+      } else if (error.usage) round.usage.push(error.usage);
     }
   };
   if (config.settings.human) {
@@ -563,8 +566,11 @@ async function runStudyRound(
   }
 
   // Settings whose calls went to batches: the study goes on once they are collected.
-  if (round.pending.size > 0 && failed === undefined)
-    throw new BatchPendingError(undefined, round.queue!.deferred);
+  if (round.pending.size > 0 && failed === undefined) {
+    const { total, byModel } = sumUsage(round.usage);
+    const usage = { ...new UsageTracker().report(), total, byModel };
+    throw new BatchPendingError(undefined, round.queue!.deferred, usage);
+  }
   const alignment = await alignStages(stages, outDir, {
     replicates: alignmentReplicates,
     seed: scoring.seed,

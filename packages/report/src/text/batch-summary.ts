@@ -6,7 +6,8 @@ const count = (n: number): string => n.toLocaleString("en-US");
 const usd = (value: number | null): string =>
   value === null ? "unknown" : `$${value < 0.01 && value > 0 ? value.toPrecision(2) : value.toFixed(2)}`;
 const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
-const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const size = (bytes: number): string =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} kB`;
 const quoted = (path: string): string => (/^[\w./-]+$/.test(path) ? path : JSON.stringify(path));
 
 /**
@@ -37,7 +38,7 @@ export function renderBatchRound(round: BatchRound): string {
       batch.batchId,
       batch.model,
       count(batch.requests),
-      megabytes(batch.bytes),
+      size(batch.bytes),
       batch.expiresAt ?? "",
     ]);
     if (rows.length > 0) {
@@ -51,7 +52,9 @@ export function renderBatchRound(round: BatchRound): string {
     }
   }
   const asides = [
-    submission.canaries > 0 ? `${plural(submission.canaries, "canary call")} made synchronously first` : "",
+    submission.canaries > 0
+      ? `${plural(submission.canaries, "canary call")} made synchronously first (${usd(round.synchronous.costUsd)})`
+      : "",
     submission.asked > 0
       ? `${plural(submission.asked, "call")} a batch answered unusably, asked synchronously`
       : "",
