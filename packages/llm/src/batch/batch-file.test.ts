@@ -92,16 +92,14 @@ describe("vLLM batch files", () => {
     const [errored, ...good] = answers;
     const output = [
       // vLLM's newer shape, the older shape (the completion itself), and an error line.
-      ...good
-        .slice(0, 3)
-        .map(({ customId, completion }) =>
-          JSON.stringify({
-            id: `vllm-${customId}`,
-            custom_id: customId,
-            response: { status_code: 200, request_id: "r", body: completion },
-            error: null,
-          }),
-        ),
+      ...good.slice(0, 3).map(({ customId, completion }) =>
+        JSON.stringify({
+          id: `vllm-${customId}`,
+          custom_id: customId,
+          response: { status_code: 200, request_id: "r", body: completion },
+          error: null,
+        }),
+      ),
       ...good
         .slice(3)
         .map(({ customId, completion }) =>

@@ -23,7 +23,9 @@ const ErrorSchema = z.looseObject({ code: z.string().nullish(), message: z.strin
  */
 export const BatchOutputLineSchema = z.looseObject({
   custom_id: z.string().min(1),
-  response: z.looseObject({ status_code: z.number().int().optional(), body: z.unknown().optional() }).nullish(),
+  response: z
+    .looseObject({ status_code: z.number().int().optional(), body: z.unknown().optional() })
+    .nullish(),
   /** An object with code and message (OpenAI), or any value, e.g. a string (vLLM). */
   error: z.union([ErrorSchema, z.string()]).nullish(),
 });

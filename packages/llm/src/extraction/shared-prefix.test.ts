@@ -84,8 +84,8 @@ describe.each(["anthropic:claude-haiku-4-5", "openai:gpt-4o-mini"])(
       const { log, usage } = await extract(id);
       const shapes = byShape(log);
       // The responses' readings and the pairs' comparisons (both orders) have several requests each.
-    expect(shapes.filter((group) => group.length > 1).length).toBeGreaterThanOrEqual(2);
-    for (const requests of shapes.filter((group) => group.length > 1)) {
+      expect(shapes.filter((group) => group.length > 1).length).toBeGreaterThanOrEqual(2);
+      for (const requests of shapes.filter((group) => group.length > 1)) {
         const prefix = sharedPrefix(requests.map((request) => request.prompt));
         expect(prefix).toContain(`<source>\n${SOURCE}\n</source>`);
         expect(prefix).toContain(`<prompt>\n${PROMPT}\n</prompt>`);

@@ -33,12 +33,13 @@ export interface MockBatchOptions {
   readonly pollsToEnd?: number;
   /**
    * The fate of each request: answered by the handler (default), errored by the provider (a 500
-   * for it), or expired (its batch's window ended first). `attempt`: how many batches before this
-   * one held the same custom_id, from 0.
+   * for it), or expired (its batch's window ended first). `index`: its place in its batch, from 0;
+   * `attempt`: how many batches before this one held the same custom_id, from 0.
    */
   readonly outcome?: (item: {
     readonly api: "openai" | "anthropic";
     readonly customId: string;
+    readonly index: number;
     readonly attempt: number;
   }) => MockBatchOutcome;
   /** Results in input order; default false: in an order shuffled by a hash of the custom ids, as providers do. */
@@ -454,12 +455,12 @@ export class MockBatches {
     const errors: string[] = [];
     const counts = { answered: 0, errored: 0, expired: 0, cancelled: 0 };
     const usage = { input: 0, output: 0, cached: 0 };
-    for (const line of record.lines) {
+    for (const [index, line] of record.lines.entries()) {
       const attempt = this.#attempts.get(line.customId) ?? 0;
       this.#attempts.set(line.customId, attempt + 1);
       const fate = record.cancelling
         ? "cancelled"
-        : (this.#options.outcome?.({ api: record.api, customId: line.customId, attempt }) ?? "answer");
+        : (this.#options.outcome?.({ api: record.api, customId: line.customId, index, attempt }) ?? "answer");
       const item = (outcome: MockBatchItem["outcome"], request?: MockRequest) =>
         this.items.push({
           api: record.api,
