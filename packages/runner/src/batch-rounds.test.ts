@@ -91,7 +91,16 @@ describe("a stage in batch rounds", () => {
         const { round } = error;
         expect(round?.runFolder).toBe(out);
         rounds.push(round!.roundsAfter);
-        sizes.push(round!.submission.batches.reduce((sum, batch) => sum + batch.requests, 0));
+        const size = round!.submission.batches.reduce((sum, batch) => sum + batch.requests, 0);
+        sizes.push(size);
+        expect(round!.synchronous.requests).toBe(round!.submission.canaries);
+        if (rounds.length === 1) {
+          // Submitting again before a collect sends nothing: every call is already out.
+          const again = await judge({ ...request, cache, out, batch: "submit" }).catch((e: unknown) => e);
+          expect(again).toBeInstanceOf(BatchPendingError);
+          const repeat = (again as BatchPendingError).round!.submission;
+          expect(repeat).toMatchObject({ batches: [], waiting: size, canaries: 0 });
+        }
         const collected = await collectBatches({ cache });
         expect(collected.running).toBe(0);
       }

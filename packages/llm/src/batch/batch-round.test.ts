@@ -7,7 +7,7 @@ import { type CallOptions, createModelClient, type GenerateObjectOptions } from 
 import { createLanguageModel } from "../providers/registry.js";
 import { createFakeModel } from "../testing/fake-model.js";
 import { type MockBatchOptions, type MockServer, startMockServer } from "../testing/index.js";
-import { collectBatches, listBatches } from "./collect.js";
+import { cancelBatches, collectBatches, listBatches, refreshBatches } from "./collect.js";
 import { BatchJournal } from "./journal.js";
 import { BatchQueue } from "./queue.js";
 import { submitBatchRound } from "./submit.js";
@@ -136,6 +136,33 @@ describe.each(["openai", "anthropic"] as const)("a batch round through %s's batc
     const sum = server!.batches.items.reduce((total, item) => total + (item.request ? 1 : 0), 0);
     expect(sum).toBe(RATINGS + TEXTS - 2);
     expect(job!.usage.inputTokens).toBeGreaterThan(0);
+  });
+
+  it("cancels an open batch: collect requeues its requests, and the next round sends them again", async () => {
+    await serve({ pollsToEnd: 5 });
+    const cache = join(dir, "batch.db");
+    const env = { [`${provider.toUpperCase()}_API_KEY`]: KEY };
+    const queue = new BatchQueue({ cache, mode: "submit" });
+    await ask(provider, cache, queue);
+    const keys = [...queue.calls.keys()];
+    const { batches } = await submitBatchRound(queue);
+    queue.close();
+    const status = await refreshBatches({ cache, env });
+    expect(status.jobs[0]!.providerState).toMatchObject({ phase: "in_progress", counts: { total: keys.length } });
+    // Cancelling another batch id is an error naming it; cancelling ours asks the provider.
+    await expect(cancelBatches({ cache, env, ids: ["batch-that-is-not-here"] })).rejects.toMatchObject({
+      code: "unknown_batch",
+    });
+    await cancelBatches({ cache, env, ids: [batches[0]!.batchId] });
+    const collected = await collectBatches({ cache, env });
+    expect(collected.settled).toMatchObject({ answered: 0, requeued: keys.length });
+    expect(collected.jobs[0]).toMatchObject({ state: "collected", items: { cancelled: keys.length } });
+    const next = new BatchQueue({ cache, mode: "submit" });
+    await ask(provider, cache, next);
+    // Every cancelled call goes out again: as this round's canaries, or queued.
+    const sent = [...next.calls.keys(), ...next.canaries.map((canary) => canary.key)];
+    expect(sent.sort()).toEqual([...keys].sort());
+    next.close();
   });
 
   it("requeues expired items, answers errored and invalid ones synchronously next round, and loses nothing", async () => {
