@@ -120,6 +120,23 @@ export class PlannedRoundComplete extends Error {
   override readonly name = "PlannedRoundComplete";
 }
 
+/**
+ * A stage's checkpoint in batch mode, after a group of its calls: with calls left to the queue,
+ * the stage ends here (BatchPendingError, carrying the usage of its synchronous calls), since what
+ * follows depends on those answers; at the last checkpoint (`commit`, before the results are
+ * written), a planned round ends (PlannedRoundComplete). Does nothing without a queue. A stage of
+ * another package (refinement) calls this where the runner's stages call their StageGuard.
+ */
+export function batchCheckpoint(
+  queue: BatchQueue | undefined,
+  at: "calls" | "commit",
+  usage?: UsageReport,
+): void {
+  if (!queue) return;
+  if (queue.deferred > 0) throw new BatchPendingError(undefined, queue.deferred, usage);
+  if (at === "commit" && queue.mode === "simulate") throw new PlannedRoundComplete();
+}
+
 /** What every stage's batch rounds need from its request. */
 export interface BatchSettings {
   readonly batch: BatchOption | undefined;
@@ -170,7 +187,9 @@ export async function inBatchRounds<T>(
     } finally {
       queue.close();
     }
-    const roundsAfter = await (plan ?? ((first) => plannedRounds((next) => run(next, true), first)))(queue);
+    // Counted for the printout of submit and export; wait goes on by itself.
+    const planRounds = plan ?? ((first: BatchQueue) => plannedRounds((next) => run(next, true), first));
+    const roundsAfter = mode === "wait" ? null : await planRounds(queue);
     const submitOptions = settings.out === undefined ? {} : { runFolder: settings.out };
     const submission =
       typeof option === "object" && option.mode === "export"

@@ -70,6 +70,7 @@ export {
   BatchOptionSchema,
   BatchPendingError,
   BatchRoundSchema,
+  batchCheckpoint,
   batchModeOf,
   batchSettingsOf,
   DEFAULT_POLL_SECONDS,

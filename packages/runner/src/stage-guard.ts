@@ -1,7 +1,7 @@
 import { type BatchQueue, describeFailures, type ModelEvent, type UsageReport } from "@profilekit/llm";
 import { ProfilekitError } from "@profilekit/spec";
 import { z } from "zod";
-import { BatchPendingError, PlannedRoundComplete } from "./batch-rounds.js";
+import { batchCheckpoint } from "./batch-rounds.js";
 
 /** The share of a stage's model calls that may fail before the stage fails: 5% by default. */
 export const defaultMaxFailures = 0.05;
@@ -92,10 +92,7 @@ export class StageGuard {
    * checkpoint, before the stage's results are published.
    */
   check(usage: UsageReport, at: "calls" | "commit" = "calls"): void {
-    if (this.#batch && this.#batch.deferred > 0) {
-      throw new BatchPendingError(undefined, this.#batch.deferred, this.#usage?.() ?? usage);
-    }
-    if (at === "commit" && this.#batch?.mode === "simulate") throw new PlannedRoundComplete();
+    batchCheckpoint(this.#batch, at, this.#usage?.() ?? usage);
     const { failures, calls } = usage.total;
     if (failures === 0 || failures <= this.#maxFailures * calls) return;
     throw this.#failure(

@@ -148,7 +148,10 @@ describe.each(["openai", "anthropic"] as const)("a batch round through %s's batc
     const { batches } = await submitBatchRound(queue);
     queue.close();
     const status = await refreshBatches({ cache, env });
-    expect(status.jobs[0]!.providerState).toMatchObject({ phase: "in_progress", counts: { total: keys.length } });
+    expect(status.jobs[0]!.providerState).toMatchObject({
+      phase: "in_progress",
+      counts: { total: keys.length },
+    });
     // Cancelling another batch id is an error naming it; cancelling ours asks the provider.
     await expect(cancelBatches({ cache, env, ids: ["batch-that-is-not-here"] })).rejects.toMatchObject({
       code: "unknown_batch",

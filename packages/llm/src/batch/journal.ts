@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { BatchState, ModelResponse, TokenUsage } from "@profilekit/spec";
 import { z } from "zod";
 import { canonicalJson } from "../cache-key.js";
@@ -177,6 +177,8 @@ export class BatchJournal {
   readonly cache: ResponseCache;
   readonly #owned: boolean;
   #ready = false;
+  /** status() runs once per call a batch round looks at: prepared once per connection. */
+  #status: { readonly db: DatabaseSync; readonly statement: StatementSync } | undefined;
 
   /** On the cache file at `path`, or on an open cache (whose connection it then shares). */
   constructor(cache: string | ResponseCache) {
@@ -196,15 +198,17 @@ export class BatchJournal {
 
   /** What the latest batch holding `key` did with it. */
   status(key: string): KeyStatus {
-    const row = this.#db(false, (db) =>
-      db
-        .prepare(
+    const row = this.#db(false, (db) => {
+      if (this.#status?.db !== db) {
+        const statement = db.prepare(
           `SELECT i.state AS item, j.state AS job, j.kind AS kind, j.batch_id AS batch
            FROM batch_items i JOIN batch_jobs j ON i.job = j.job
            WHERE i.key = ? ORDER BY j.seq DESC LIMIT 1`,
-        )
-        .get(key),
-    );
+        );
+        this.#status = { db, statement };
+      }
+      return this.#status.statement.get(key);
+    });
     if (!row) return "unsent";
     const item = String(row.item);
     if (item === "answered" || item === "invalid" || item === "errored") return "tried";
@@ -440,6 +444,7 @@ export class BatchJournal {
   }
 
   close(): void {
+    this.#status = undefined;
     if (this.#owned) this.cache.close();
   }
 }
