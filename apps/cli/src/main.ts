@@ -1,6 +1,8 @@
 import { Command } from "commander";
-import { createBuiltinRegistry } from "@profilekit/runner";
+import { renderBatchRound } from "@profilekit/report";
+import { BatchPendingError, createBuiltinRegistry } from "@profilekit/runner";
 import { alignCommand } from "./commands/align.js";
+import { batchCommand } from "./commands/batch.js";
 import { analyzeCommand } from "./commands/analyze.js";
 import { cacheCommand } from "./commands/cache.js";
 import { factorsCommand } from "./commands/factors.js";
@@ -46,6 +48,7 @@ export function createProgram(io: CliIo): Command {
   program.addCommand(factorsCommand(registry, io));
   program.addCommand(presetsCommand(io));
   program.addCommand(cacheCommand(io));
+  program.addCommand(batchCommand(io));
   routeOutputAndExits(program, io);
   return program;
 }
@@ -77,6 +80,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     await program.parseAsync([...argv], { from: "user" });
     return ExitCode.ok;
   } catch (error) {
-    return reportError(error, io.stderr);
+    // --batch submit|export: the calls went to batches; a summary, not an error.
+    if (!(error instanceof BatchPendingError && error.round)) return reportError(error, io.stderr);
+    io.stdout.write(`${renderBatchRound(error.round)}\n`);
+    return ExitCode.ok;
   }
 }

@@ -4,7 +4,7 @@ import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
 } from "@profilekit/llm";
-import { type CacheSpec, defaultMaxFailures, type ModelSpec } from "@profilekit/runner";
+import { batchModeOf, type CacheSpec, defaultMaxFailures, type ModelSpec } from "@profilekit/runner";
 import { type Command, InvalidArgumentError } from "commander";
 import { integerIn } from "./option-parsers.js";
 
@@ -21,6 +21,7 @@ export interface ModelFlags {
   readonly maxCost?: number;
   readonly maxFailures: number;
   readonly dryRun?: boolean;
+  readonly batch?: string[];
 }
 
 const positiveNumber = (raw: string): number => {
@@ -71,8 +72,13 @@ export function addModelOptions(command: Command): Command {
       share,
       defaultMaxFailures,
     )
-    .option("--dry-run", "estimate calls, tokens and cost, and call nothing");
+    .option("--dry-run", "estimate calls, tokens and cost, and call nothing")
+    .option("--batch <mode...>", "submit|wait|off (the providers' batch APIs), export FILE (vllm run-batch)");
 }
+
+/** The request's batch mode, from --batch (docs/scaling.md). */
+export const batchOf = (flags: { batch?: string[] }) =>
+  flags.batch ? { batch: batchModeOf(flags.batch) } : {};
 
 /** The model `id` with the client settings of the flags. */
 export function modelSpecOf(id: string, flags: ModelFlags): ModelSpec {

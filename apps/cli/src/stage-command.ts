@@ -5,7 +5,7 @@ import type { JudgeRequest, StageProgress } from "@profilekit/runner";
 import type { UsageReport } from "@profilekit/llm";
 import { formatUsage, renderProfileTable } from "@profilekit/report";
 import type { CliIo } from "./io.js";
-import { cacheOf, type ModelFlags, modelSpecOf } from "./model-options.js";
+import { batchOf, cacheOf, type ModelFlags, modelSpecOf } from "./model-options.js";
 import { type ReadFlags, readOf } from "./pair-input.js";
 import {
   type ExtractionFlags,
@@ -36,6 +36,7 @@ export function factorStageFieldsOf(flags: ModelFlags & ExtractionFlags & Factor
       ? {}
       : { extractor: modelSpecOf(flags.extractor, flags), extraction: extractionOf(flags) }),
     cache: cacheOf(flags),
+    ...batchOf(flags),
     maxFailures: flags.maxFailures,
     ...(io.signal ? { signal: io.signal } : {}),
     provenance: { versions: cliVersions },

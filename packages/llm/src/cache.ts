@@ -242,6 +242,34 @@ export class ResponseCache {
     if (db) this.#run(() => db.exec("VACUUM"));
   }
 
+  /**
+   * Runs `operation` on the database, with the cache's error reporting: for the batch journal,
+   * which keeps its tables in the same file. Undefined, without running it, when the file does
+   * not exist and `create` is false.
+   */
+  withDatabase<T>(create: boolean, operation: (db: DatabaseSync) => T): T | undefined {
+    const db = this.#open(create);
+    return db ? this.#run(() => operation(db)) : undefined;
+  }
+
+  /**
+   * Runs `operation` in one write transaction (taken at once, so two processes writing the same
+   * file wait for each other instead of failing): what it writes, to the cache and to the batch
+   * journal, is committed together or not at all.
+   */
+  transaction<T>(operation: () => T): T {
+    const db = this.#open(true)!;
+    this.#run(() => db.exec("BEGIN IMMEDIATE"));
+    try {
+      const result = operation();
+      this.#run(() => db.exec("COMMIT"));
+      return result;
+    } catch (error) {
+      if (db.isTransaction) db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
   close(): void {
     this.#db?.close();
     this.#db = undefined;

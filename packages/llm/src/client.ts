@@ -9,10 +9,11 @@ import {
 } from "@profilekit/spec";
 import type { z } from "zod";
 import { type AnswerCheck, AnswerCache } from "./answer-cache.js";
+import type { BatchQueue } from "./batch/queue.js";
 import { retrying } from "./attempts.js";
 import { budgeted } from "./budget.js";
 import { type CacheCheck, DEFAULT_CACHE_PATH, ResponseCache } from "./cache.js";
-import { cacheKey } from "./cache-key.js";
+import { cacheKey, canonicalJson } from "./cache-key.js";
 import {
   BudgetExceededError,
   type FailureCause,
@@ -23,6 +24,7 @@ import {
 import { approxInputTokens, type EstimateReport } from "./estimate.js";
 import { failureSummary } from "./failures.js";
 import { InFlightCalls } from "./in-flight.js";
+import { instanceOf, PLACEHOLDER_CHOICES } from "./json-schema-instance.js";
 import { costOf, findPrice, type ModelPrice, type PriceOverrides, priceTable } from "./prices.js";
 import { createLanguageModel, type ProviderRegistry } from "./providers/registry.js";
 import { redactSecrets } from "./redact.js";
@@ -74,6 +76,12 @@ export interface ModelClientOptions {
   readonly usage?: UsageTracker;
   /** Progress and diagnostics; must not throw. Never carries an API key. */
   readonly onEvent?: (event: ModelEvent) => void;
+  /**
+   * Batch mode: calls the cache does not answer are handed to this round's queue instead of sent
+   * (they end `deferred`), except the one canary per model, prompt version and schema, and calls
+   * an earlier batch answered unusably, which are sent as usual. Needs the cache.
+   */
+  readonly batch?: BatchQueue;
 }
 
 /** What one call asks, besides the schema of a structured call. */
@@ -108,13 +116,18 @@ export interface GenerateObjectOptions<S extends z.ZodType, A extends z.ZodType 
 /**
  * The outcome of a call. A failure is a value, not an exception: the caller
  * records the item as missing. `invalid_output`: still invalid after one
- * re-ask. `model_call_failed`: no answer after the retries. (Configuration
+ * re-ask. `model_call_failed`: no answer after the retries. `deferred`: left to
+ * a batch (batch mode); a caller must not ask what depends on it. (Configuration
  * errors, 401/403/404, an exceeded budget and aborts are thrown instead:
  * they end the run rather than one item.)
  */
 export type GenerateResult<T> =
   | { readonly ok: true; readonly value: T; readonly cached: boolean; readonly usage: TokenUsage }
-  | { readonly ok: false; readonly error: string; readonly code: "invalid_output" | "model_call_failed" };
+  | {
+      readonly ok: false;
+      readonly error: string;
+      readonly code: "invalid_output" | "model_call_failed" | "deferred";
+    };
 
 /** A call as generateText or generateObject would get it. */
 export type EstimateRequest = CallOptions | GenerateObjectOptions<z.ZodType>;
@@ -228,6 +241,8 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       hint: `Add "${modelName}": { inputPerMTok, outputPerMTok } to the prices in the config, or drop the budget.`,
     });
   }
+  const { batch } = options;
+  if (batch) checkBatchable(model, modelName, batch, options.cache);
   const answers = new AnswerCache(
     options.cache === false ? undefined : new ResponseCache(options.cache?.path ?? DEFAULT_CACHE_PATH),
   );
@@ -295,6 +310,21 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
   const inFlight = new InFlightCalls<Produced<unknown>>();
   let closed = false;
 
+  /** The request a call sends, as the batch layer sends it too. */
+  function callRequest(
+    messages: readonly ChatMessage[],
+    responseSchema: ModelCallRequest["responseSchema"],
+    call: CallOptions,
+  ): ModelCallRequest {
+    return {
+      messages,
+      ...(responseSchema ? { responseSchema } : {}),
+      ...(call.temperature === undefined ? {} : { temperature: call.temperature }),
+      ...(call.maxOutputTokens === undefined ? {} : { maxOutputTokens: call.maxOutputTokens }),
+      ...(call.seed === undefined ? {} : { seed: call.seed }),
+    };
+  }
+
   /** One model call (a re-ask is a second one), through retries, scheduling and the budget. */
   function ask(
     messages: readonly ChatMessage[],
@@ -335,14 +365,21 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     });
   }
 
-  /** Cache, then merging, then `produce` (the layers below); failures become results or are rethrown. */
-  async function answer<T>(call: {
+  /** What `answer` needs of a call: its key, how an answer is checked and produced, and its batch form. */
+  interface AnswerCall<T> {
     readonly key: string;
     readonly options: CallOptions;
     readonly check: AnswerCheck<T>;
     readonly kind: CacheCheck;
     readonly produce: () => Promise<Produced<T>>;
-  }): Promise<GenerateResult<T>> {
+    /** The request as a batch sends it. */
+    readonly request: ModelCallRequest;
+    /** Structured calls: the JSON Schema an answer must satisfy, and the schema's name. */
+    readonly accept?: { readonly schema: z.ZodType; readonly name: string };
+  }
+
+  /** Cache, then the batch queue, then merging, then `produce` (the layers below). */
+  async function answer<T>(call: AnswerCall<T>): Promise<GenerateResult<T>> {
     if (closed) throw new ProfilekitError("client_closed", "This model client is closed.");
     const { stage } = call.options;
     const hit = answers.read(call.key, call.check, call.kind);
@@ -351,6 +388,50 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       emit({ type: "cache-hit", model: modelName, stage });
       return { ok: true, value: hit.value, cached: true, usage: hit.response.usage };
     }
+    if (!batch) return produceAnswer(call);
+    const signature = signatureOf(call);
+    const route = batch.route({
+      model,
+      modelName,
+      request: call.request,
+      signature,
+      item: {
+        key: call.key,
+        stage,
+        promptVersion: call.options.promptVersion,
+        checked: call.kind,
+        schema: call.accept ? acceptJsonSchema(call.accept.schema, call.accept.name) : undefined,
+      },
+    });
+    if (route === "defer") {
+      return { ok: false, code: "deferred", error: `left to a batch of ${modelName}; no answer yet` };
+    }
+    if (route === "simulate") return placeholderOf(call);
+    const result = await produceAnswer(call);
+    if (route === "canary") batch.canaryDone(signature, result.ok ? undefined : result.error);
+    return result;
+  }
+
+  /** The calls one canary stands for: the model, the prompt version and the answer's schema. */
+  function signatureOf(call: AnswerCall<unknown>): string {
+    const schema = call.request.responseSchema ?? call.accept?.name ?? "text";
+    return `${modelName}\u0000${call.options.promptVersion}\u0000${canonicalJson(schema)}`;
+  }
+
+  /** A planned round's answer: a placeholder that fits the schema (as dry runs plan), or a text. */
+  function placeholderOf<T>(call: AnswerCall<T>): GenerateResult<T> {
+    const usage = { inputTokens: 0, outputTokens: 0 };
+    if (!call.accept) return { ok: true, value: "A planned answer." as T, cached: false, usage };
+    const placeholder = instanceOf(jsonSchemaOf(call.accept.schema, call.accept.name), PLACEHOLDER_CHOICES);
+    const parsed = call.accept.schema.safeParse(placeholder);
+    return parsed.success
+      ? { ok: true, value: parsed.data as T, cached: false, usage }
+      : { ok: false, code: "deferred", error: "planned: no placeholder fits the schema" };
+  }
+
+  /** Merging, then `produce` (the layers below); failures become results or are rethrown. */
+  async function produceAnswer<T>(call: AnswerCall<T>): Promise<GenerateResult<T>> {
+    const { stage } = call.options;
     const { promise, merged } = inFlight.run(call.key, async () => {
       const produced = await call.produce();
       if (produced.ok && produced.store) {
@@ -442,6 +523,8 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       options,
       check: objectCheck(accept),
       kind: "structured",
+      request: callRequest(messages, responseSchema, options),
+      accept: { schema: accept, name: options.schemaName },
       produce: async () => {
         const outcome = await askStructured(
           (conversation) => ask(conversation, responseSchema, options),
@@ -476,6 +559,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       options,
       check: textCheck,
       kind: "text",
+      request: callRequest(messages, undefined, options),
       produce: async () => {
         const response = await ask(messages, undefined, options);
         // An empty answer is given to the caller but not stored: a re-run asks again.
@@ -545,6 +629,45 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     usage: () => tracker.report(),
     close,
   };
+}
+
+/** A model a batch queue can take: a wire format, a batch API to submit to, and a cache to collect into. */
+function checkBatchable(
+  model: LanguageModel,
+  modelName: string,
+  batch: BatchQueue,
+  cache: ModelClientOptions["cache"],
+): void {
+  if (batch.mode === "simulate") return;
+  if (cache === false) {
+    throw new ProfilekitError(
+      "batch_needs_cache",
+      "Batch mode needs the response cache: batch answers are collected into it.",
+      {
+        hint: "Drop --no-cache (or cache: false), or run without --batch.",
+      },
+    );
+  }
+  const missing =
+    model.wire === undefined
+      ? "has no wire format (a request builder and response parser)"
+      : batch.mode === "submit" && model.batch === undefined
+        ? "has no batch API"
+        : undefined;
+  if (missing) {
+    throw new ModelConfigurationError("batch_unsupported", `The model ${modelName} ${missing}.`, {
+      hint: "Run it without --batch; batch mode works with the openai, anthropic and openai-compatible providers.",
+    });
+  }
+}
+
+/** The JSON Schema an answer must satisfy, as the batch journal keeps it; undefined when it has none. */
+function acceptJsonSchema(accept: z.ZodType, name: string): Readonly<Record<string, unknown>> | undefined {
+  try {
+    return jsonSchemaOf(accept, name);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Numeric options, checked before anything is built. */

@@ -75,6 +75,49 @@ export {
   type LanguageModelOptions,
   type ProviderName,
 } from "./providers/registry.js";
+export {
+  BatchItemStateSchema,
+  BatchJobSchema,
+  BatchJobStateSchema,
+  BatchJournal,
+  type BatchItemState,
+  type BatchJob,
+} from "./batch/journal.js";
+export {
+  BatchQueue,
+  type BatchQueueMode,
+  type BatchRoute,
+  type Canary,
+  type QueuedCall,
+} from "./batch/queue.js";
+export {
+  BATCH_HEADROOM,
+  BatchSubmissionSchema,
+  exportBatchFile,
+  SubmittedBatchSchema,
+  submitBatchRound,
+  type BatchSubmission,
+  type SubmitOptions,
+} from "./batch/submit.js";
+export {
+  BatchActionSchema,
+  BatchJobViewSchema,
+  BatchReportSchema,
+  runBatchAction,
+  type BatchAction,
+  cancelBatches,
+  collectBatches,
+  importBatchFile,
+  listBatches,
+  refreshBatches,
+  SettledCountsSchema,
+  type BatchCommandOptions,
+  type BatchJobView,
+  type BatchReport,
+  type SettledCounts,
+} from "./batch/collect.js";
+export { ANTHROPIC_BATCH_LIMITS } from "./providers/anthropic-batch.js";
+export { OPENAI_BATCH_LIMITS } from "./providers/openai-batch.js";
 export { redactSecrets } from "./redact.js";
 export { DEFAULT_BACKOFF, type BackoffOptions } from "./retry.js";
 export { DEFAULT_CONCURRENCY } from "./scheduler.js";

@@ -13,6 +13,7 @@ export { buildReportModel, type ReportModel, type ReportModelOptions } from "./r
 export { type ReadRunFoldersOptions, type ReportInput, readRunFolders } from "./input/run-folders.js";
 // Plain-text renderings of study results, as the CLI prints them
 export { renderAlignment } from "./text/alignment-summary.js";
+export { renderBatchReport, renderBatchRound } from "./text/batch-summary.js";
 export { renderProfileTable } from "./text/profile-table.js";
 export { formatDryRun, formatEstimate, formatExtraction, formatUsage } from "./text/usage-summary.js";
 export {

@@ -1,7 +1,7 @@
 import { ProfileSchema } from "@profilekit/core";
 import type { SkipReport } from "@profilekit/data";
 import { groupKeyOf } from "@profilekit/core";
-import type { UsageReport } from "@profilekit/llm";
+import type { BatchQueue, UsageReport } from "@profilekit/llm";
 import { GenerationSummarySchema, type Pair, type ResponseRecord } from "@profilekit/spec";
 import { z } from "zod";
 import {
@@ -22,6 +22,7 @@ import {
   stageManifest,
   taskPrompt,
 } from "./model-stage.js";
+import { batchSettingsOf, inBatchRounds, planningRequest } from "./batch-rounds.js";
 import { type CallPlan, type DryRun, priceCallPlans } from "./dry-run.js";
 import { extractionCallPlan } from "./model-extraction.js";
 import { selfScorePrompt } from "./self-score-prompt.js";
@@ -96,6 +97,16 @@ function tallyResponses(records: readonly ResponseRecord[]) {
  */
 export async function generate(input: GenerateRequest): Promise<GenerateResult> {
   const request = parseRequest(GenerateRequestSchema, input, "generate");
+  return inBatchRounds(batchSettingsOf(request, "generate"), (batch, planning) =>
+    generateOnce(planning ? planningRequest(request) : request, batch),
+  );
+}
+
+/** One run of generate; in batch mode, on the round's queue. */
+function generateOnce(
+  request: z.output<typeof GenerateRequestSchema>,
+  batch: BatchQueue | undefined,
+): Promise<GenerateResult> {
   return inStageFolder(request.out, async (folder) => {
     const stageInput = await resolveStageInput(request);
     const { task, scoring } = stageInput;
@@ -104,9 +115,9 @@ export async function generate(input: GenerateRequest): Promise<GenerateResult> 
     const inputs = distinctInputs(stageInput.pairs, { limit: request.limit, cluster: stageInput.cluster });
     const plan = planGeneration(inputs, template, { levels, seed: scoring.seed });
     const total = inputs.length * levels;
-    const guard = new StageGuard("generate", request.maxFailures, request.signal);
+    const guard = new StageGuard("generate", request.maxFailures, request.signal, batch);
     guard.plan(selfCheck ? total * 2 : total);
-    const clients = openStageClients(request, stageInput, folder, guard);
+    const clients = openStageClients(request, stageInput, folder, guard, batch);
     const { client } = clients;
     try {
       const responses = await generateResponses(

@@ -1,10 +1,17 @@
 import { ProfileSchema } from "@profilekit/core";
 import { PairReader, readPairs, type SkipReport } from "@profilekit/data";
-import { type ExtractionStats, ExtractionStatsSchema, type UsageReport, UsageTracker } from "@profilekit/llm";
+import {
+  type BatchQueue,
+  type ExtractionStats,
+  ExtractionStatsSchema,
+  type UsageReport,
+  UsageTracker,
+} from "@profilekit/llm";
 import { ProfilekitError } from "@profilekit/spec";
 import { z } from "zod";
 import { type AttributionSettings, runAnalysis } from "./analysis.js";
 import { attributionDefaults } from "./attribution.js";
+import { batchSettingsOf, inBatchRounds, planningRequest } from "./batch-rounds.js";
 import { createBuiltinRegistry } from "./builtins.js";
 import { modelFreeFactorIds, needsModel, selectFactors } from "./factor-selection.js";
 import { EvidenceLog } from "./evidence-log.js";
@@ -134,6 +141,16 @@ function chosenFactors(request: ParsedAnalyzeRequest) {
  */
 export async function analyze(input: AnalyzeRequest): Promise<AnalyzeResult> {
   const request = parseRequest(AnalyzeRequestSchema, input, "analyze");
+  return inBatchRounds(batchSettingsOf(request, "analyze"), (batch, planning) =>
+    analyzeOnce(planning ? planningRequest(request) : request, batch),
+  );
+}
+
+/** One run of analyze; in batch mode, the extractor on the round's queue. */
+async function analyzeOnce(
+  request: ParsedAnalyzeRequest,
+  batch: BatchQueue | undefined,
+): Promise<AnalyzeResult> {
   const { factors, skipped: skippedFactors } = chosenFactors(request);
   const scoring: Scoring = {
     variant: request.variant,
@@ -144,7 +161,7 @@ export async function analyze(input: AnalyzeRequest): Promise<AnalyzeResult> {
   const read = readOptionsOf(request);
   const pairs = typeof request.pairs === "string" ? readPairs(request.pairs, read) : request.pairs;
   const usage = new UsageTracker();
-  const guard = new StageGuard("analyze", request.maxFailures, request.signal);
+  const guard = new StageGuard("analyze", request.maxFailures, request.signal, batch);
   guard.watch(() => usage.report());
   const folder = await RunFolderWriter.open(request.out);
   const evidence =
@@ -158,7 +175,7 @@ export async function analyze(input: AnalyzeRequest): Promise<AnalyzeResult> {
           request.cache,
           usage,
           scoring.seed,
-          { onRecord: evidence.add, providers: request.providers, onEvent: guard.onEvent },
+          { onRecord: evidence.add, providers: request.providers, onEvent: guard.onEvent, batch },
         )
       : undefined;
   try {
@@ -182,7 +199,7 @@ export async function analyze(input: AnalyzeRequest): Promise<AnalyzeResult> {
           }
         : {}),
       signal: guard.signal,
-      ...(extraction ? { beforeCommit: () => guard.check(usage.report()) } : {}),
+      ...(extraction ? { beforeCommit: () => guard.check(usage.report(), "commit") } : {}),
     });
     const stats = extraction?.extractor.stats();
     const profile = await folder.profile(

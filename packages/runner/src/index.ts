@@ -65,6 +65,24 @@ export {
 export type { StageProgress } from "./model-stage.js";
 export { priceCallPlans, type CallPlan, type DryRun, type PricedPlan } from "./dry-run.js";
 export { defaultMaxFailures } from "./stage-guard.js";
+export {
+  BatchModeSchema,
+  BatchOptionSchema,
+  BatchPendingError,
+  BatchRoundSchema,
+  batchCheckpoint,
+  batchModeOf,
+  batchSettingsOf,
+  DEFAULT_POLL_SECONDS,
+  inBatchRounds,
+  PlannedRoundComplete,
+  plannedRounds,
+  planningRequest,
+  type BatchMode,
+  type BatchOption,
+  type BatchRound,
+  type BatchSettings,
+} from "./batch-rounds.js";
 export { ScoringSchema, type Scoring } from "./stage-request.js";
 
 // Studies (profilekit.config.ts)

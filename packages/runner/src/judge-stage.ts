@@ -1,6 +1,6 @@
 import { JudgeAgreementSchema as AgreementStatisticsSchema, ProfileSchema } from "@profilekit/core";
 import type { SkipReport } from "@profilekit/data";
-import type { UsageReport } from "@profilekit/llm";
+import type { BatchQueue, UsageReport } from "@profilekit/llm";
 import { JudgeAgreementSchema } from "@profilekit/spec";
 import { z } from "zod";
 import {
@@ -20,6 +20,7 @@ import {
   stageManifest,
   taskPrompt,
 } from "./model-stage.js";
+import { batchSettingsOf, inBatchRounds, planningRequest } from "./batch-rounds.js";
 import { type CallPlan, type DryRun, priceCallPlans } from "./dry-run.js";
 import { extractionCallPlan } from "./model-extraction.js";
 import { judgeAgreementStatistics } from "./judge-agreement-statistics.js";
@@ -97,15 +98,25 @@ function judgeCounts(judgements: readonly Judgement[]): JudgeCounts {
  */
 export async function judge(input: JudgeRequest): Promise<JudgeResult> {
   const request = parseRequest(JudgeRequestSchema, input, "judge");
+  return inBatchRounds(batchSettingsOf(request, "judge"), (batch, planning) =>
+    judgeOnce(planning ? planningRequest(request) : request, batch),
+  );
+}
+
+/** One run of judge; in batch mode, on the round's queue. */
+function judgeOnce(
+  request: z.output<typeof JudgeRequestSchema>,
+  batch: BatchQueue | undefined,
+): Promise<JudgeResult> {
   return inStageFolder(request.out, async (folder) => {
     const stageInput = await resolveStageInput(request);
     const { pairs, task, scoring } = stageInput;
     const { allowTies } = request;
     const template = taskPrompt(task, "judge");
     const plan = planJudgeCalls(pairs, template, { allowTies, seed: scoring.seed });
-    const guard = new StageGuard("judge", request.maxFailures, request.signal);
+    const guard = new StageGuard("judge", request.maxFailures, request.signal, batch);
     guard.plan(plan.length * 2);
-    const clients = openStageClients(request, stageInput, folder, guard);
+    const clients = openStageClients(request, stageInput, folder, guard, batch);
     const { client } = clients;
     try {
       const judgements = await judgePairs(

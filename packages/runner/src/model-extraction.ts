@@ -1,4 +1,5 @@
 import {
+  type BatchQueue,
   createModelFactorExtractor,
   DEFAULT_SOURCE_MAX_CHARS,
   type EstimateRequest,
@@ -66,10 +67,17 @@ export function openExtraction(
     readonly onRecord?: ((record: ExtractionRecord) => void) | undefined;
     readonly providers?: ProviderRegistry | undefined;
     readonly onEvent?: ((event: ModelEvent) => void) | undefined;
+    /** Batch mode: the round's queue. */
+    readonly batch?: BatchQueue | undefined;
   } = {},
 ): Extraction {
-  const { onRecord, providers, onEvent } = extras;
-  const client = openModelClient(spec.model, cache, { usage, providers, ...(onEvent ? { onEvent } : {}) });
+  const { onRecord, providers, onEvent, batch } = extras;
+  const client = openModelClient(spec.model, cache, {
+    usage,
+    providers,
+    ...(onEvent ? { onEvent } : {}),
+    ...(batch ? { batch } : {}),
+  });
   const options = {
     client,
     seed,

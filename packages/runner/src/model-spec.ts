@@ -1,4 +1,5 @@
 import {
+  type BatchQueue,
   ProviderRegistry as ProviderRegistryClass,
   createLanguageModel,
   createModelClient,
@@ -76,6 +77,8 @@ export function openModelClient(
     readonly onEvent?: (event: ModelEvent) => void;
     /** Where the model id's provider is found (default: the built-in providers). */
     readonly providers?: ProviderRegistry | undefined;
+    /** Batch mode: the round's queue, which takes the calls the cache does not answer. */
+    readonly batch?: BatchQueue | undefined;
   } = {},
 ): ModelClient {
   const model = createLanguageModel(spec.id, {
@@ -93,5 +96,6 @@ export function openModelClient(
     ...(spec.maxCost ? { maxCost: spec.maxCost } : {}),
     ...(shared.usage ? { usage: shared.usage } : {}),
     ...(shared.onEvent ? { onEvent: shared.onEvent } : {}),
+    ...(shared.batch ? { batch: shared.batch } : {}),
   });
 }

@@ -1,6 +1,6 @@
 import type { PluginRegistry, Profile } from "@profilekit/core";
 import type { SkipReport } from "@profilekit/data";
-import { type ModelClient, type UsageReport, UsageTracker } from "@profilekit/llm";
+import { type BatchQueue, type ModelClient, type UsageReport, UsageTracker } from "@profilekit/llm";
 import { type ClusterLevel, type Pair, ProfilekitError, type TaskAdapter } from "@profilekit/spec";
 import { z } from "zod";
 import { type AnalysisResult, duplicatePairId, runAnalysis } from "./analysis.js";
@@ -60,6 +60,7 @@ export interface ModelStageRequest {
   readonly onProgress?: StageProgress | undefined;
   readonly provenance: Provenance;
   readonly maxFailures: number;
+  readonly batch?: import("./batch-rounds.js").BatchOption | undefined;
 }
 
 /** A model stage's input, resolved before any model is called: pairs, task, factors, scoring. */
@@ -151,12 +152,16 @@ export interface StageClients {
   close(): Promise<void>;
 }
 
-/** Opens the stage's model and its extractor on one usage tracker, so manifest.json's usage and the budget cover both. */
+/**
+ * Opens the stage's model and its extractor on one usage tracker, so manifest.json's usage and the
+ * budget cover both; in batch mode, both on the round's queue.
+ */
 export function openStageClients(
   request: ModelStageRequest,
   input: StageInput,
   folder: RunFolderWriter,
   guard: StageGuard,
+  batch?: BatchQueue,
 ): StageClients {
   const usage = new UsageTracker();
   guard.watch(() => usage.report());
@@ -164,6 +169,7 @@ export function openStageClients(
     usage,
     providers: request.providers,
     onEvent: guard.onEvent,
+    batch,
   });
   const evidence = request.extractor !== undefined ? new EvidenceLog(folder) : undefined;
   let extraction: Extraction | undefined;
@@ -175,7 +181,7 @@ export function openStageClients(
             request.cache,
             usage,
             input.scoring.seed,
-            { onRecord: evidence?.add, providers: request.providers, onEvent: guard.onEvent },
+            { onRecord: evidence?.add, providers: request.providers, onEvent: guard.onEvent, batch },
           )
         : undefined;
   } catch (error) {
@@ -217,7 +223,7 @@ export function profileStagePairs(
     ...(evidence ? { evidence } : {}),
     onProgress: (done) => request.onProgress?.({ step: "pairs profiled", done, total: pairs.length }),
     signal: stage.guard.signal,
-    beforeCommit: () => stage.guard.check(stage.clients.client.usage()),
+    beforeCommit: () => stage.guard.check(stage.clients.client.usage(), "commit"),
   });
 }
 

@@ -1,6 +1,7 @@
-import { describeFailures, type ModelEvent, type UsageReport } from "@profilekit/llm";
+import { type BatchQueue, describeFailures, type ModelEvent, type UsageReport } from "@profilekit/llm";
 import { ProfilekitError } from "@profilekit/spec";
 import { z } from "zod";
+import { batchCheckpoint } from "./batch-rounds.js";
 
 /** The share of a stage's model calls that may fail before the stage fails: 5% by default. */
 export const defaultMaxFailures = 0.05;
@@ -26,6 +27,10 @@ const hopelessAfter = 10;
  * causes (connection refused at <url>, 401, model not found, invalid answers) and exits 1, and
  * the stage publishes nothing more, so a study runs it again. An interruption (the caller's
  * signal, Ctrl-C) becomes `interrupted`, saying what was kept.
+ *
+ * In batch mode (a BatchQueue), a checkpoint with calls left to the queue ends the stage there
+ * (BatchPendingError): what depends on those answers waits for the next round, and nothing is
+ * written. A planned round (a simulating queue) ends at the last checkpoint, before the results.
  */
 export class StageGuard {
   readonly signal: AbortSignal;
@@ -33,15 +38,17 @@ export class StageGuard {
   readonly #caller: AbortSignal | undefined;
   readonly #maxFailures: number;
   readonly #stage: string;
+  readonly #batch: BatchQueue | undefined;
   #planned = 0;
   #answered = 0;
   #failed = 0;
   #usage: (() => UsageReport) | undefined;
 
-  constructor(stage: string, maxFailures: number, caller: AbortSignal | undefined) {
+  constructor(stage: string, maxFailures: number, caller: AbortSignal | undefined, batch?: BatchQueue) {
     this.#stage = stage;
     this.#maxFailures = maxFailures;
     this.#caller = caller;
+    this.#batch = batch;
     this.signal = caller ? AbortSignal.any([caller, this.#controller.signal]) : this.#controller.signal;
   }
 
@@ -79,8 +86,13 @@ export class StageGuard {
     }
   }
 
-  /** At the end of the stage's calls: fails it when failures passed the share of the calls made. */
-  check(usage: UsageReport): void {
+  /**
+   * At a checkpoint after a group of the stage's calls: ends a batch round with calls left to the
+   * queue; fails the stage when failures passed the share of the calls made. `commit`: the last
+   * checkpoint, before the stage's results are published.
+   */
+  check(usage: UsageReport, at: "calls" | "commit" = "calls"): void {
+    batchCheckpoint(this.#batch, at, this.#usage?.() ?? usage);
     const { failures, calls } = usage.total;
     if (failures === 0 || failures <= this.#maxFailures * calls) return;
     throw this.#failure(

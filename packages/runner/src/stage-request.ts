@@ -13,6 +13,7 @@ import {
   ProfilekitError,
 } from "@profilekit/spec";
 import { z } from "zod";
+import { BatchOptionSchema } from "./batch-rounds.js";
 import { formatFieldPath } from "./field-path.js";
 import { CacheSpecSchema, ModelSpecSchema, ProvidersSchema } from "./model-spec.js";
 import { MaxFailuresSchema } from "./stage-guard.js";
@@ -102,6 +103,8 @@ export const FactorStageFields = {
   /** Where factor ids and tasks are looked up; default: the built-in factors and tasks. */
   registry: z.custom<PluginRegistry>(isRegistry, { message: "registry must be a PluginRegistry" }).optional(),
   signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal).optional(),
+  /** Batch mode (off, submit, wait, export to a file), or a BatchQueue shared with other stages. */
+  batch: BatchOptionSchema.optional(),
   ...ScoringSchema.shape,
 };
 

@@ -2,6 +2,7 @@ import { defaultPermutations, KendallVariantSchema } from "@profilekit/core";
 import { ReadPairsOptionsSchema } from "@profilekit/data";
 import { ClusterLevelSchema, ProfilekitError } from "@profilekit/spec";
 import { z } from "zod";
+import { BatchModeSchema } from "./batch-rounds.js";
 import { formatFieldPath } from "./field-path.js";
 import { ExtractionSettingsSchema } from "./model-extraction.js";
 import { CacheSpecSchema, ModelSettingsSchema, ModelSpecSchema } from "./model-spec.js";
@@ -100,6 +101,9 @@ export const ConfigSchema = z
     }).describe("How models.extractor is asked, in every setting."),
     cache: CacheSpecSchema,
     maxFailures: MaxFailuresSchema,
+    batch: BatchModeSchema.default("off").describe(
+      "Batch mode of every model call: off, submit, wait, or { mode: 'export', file } (docs/scaling.md).",
+    ),
     report: z
       .boolean()
       .default(true)

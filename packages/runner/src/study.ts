@@ -2,16 +2,19 @@ import { rm } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { GroupCountsSchema, type PluginRegistry, type Profile } from "@profilekit/core";
 import {
+  type BatchQueue,
   createLanguageModel,
   createProviderRegistry,
   EXTRACTION_TEMPLATE_VERSIONS,
   type ProviderRegistry,
   type UsageReport,
   UsageReportSchema,
+  UsageTracker,
 } from "@profilekit/llm";
 import { canonicalHash, ProfilekitError, runFolderSchemaVersion, type TaskAdapter } from "@profilekit/spec";
 import { z } from "zod";
 import { type AlignmentFile, compareProfiles, writeAlignmentFile } from "./alignment-stage.js";
+import { BatchPendingError, type BatchMode, inBatchRounds, plannedRounds } from "./batch-rounds.js";
 import { createBuiltinRegistry } from "./builtins.js";
 import {
   type SelectedFactor,
@@ -79,9 +82,14 @@ export interface StudyOptions {
   /** Versions of the app that runs the study, for the manifests. */
   readonly versions?: Readonly<Record<string, string>>;
   readonly onStage?: (setting: ProfileRole, status: "running" | "resumed" | "found") => void;
-  /** `step` names what is counted ("pairs", "pairs judged", "responses", "pairs profiled"). */
-  readonly onProgress?: (setting: ProfileRole, event: Parameters<StageProgress>[0]) => void;
+  /**
+   * `step` names what is counted ("pairs", "pairs judged", "responses", "pairs profiled"); in
+   * batch wait mode, "batch" tells the batches' progress.
+   */
+  readonly onProgress?: (setting: ProfileRole | "batch", event: Parameters<StageProgress>[0]) => void;
   readonly signal?: AbortSignal;
+  /** Batch mode for every stage, over the config's `batch`. */
+  readonly batch?: BatchMode;
 }
 
 /** What the study reads of a model setting's manifest.json (written by it, or by `judge` or `generate`). */
@@ -207,8 +215,17 @@ interface StageRun {
   readonly model?: string;
 }
 
-/** Runs one setting into `stageDir`, its manifest.json carrying `configHash`. */
-type StageRunner = (stageDir: string, configHash: string) => Promise<StageRun>;
+/** One run of a study in batch mode: the round's queue, and the settings whose calls went to it. */
+interface StudyRound {
+  readonly queue: BatchQueue | undefined;
+  /** Each pending setting, run again on a planning queue (to count the rounds ahead). */
+  readonly pending: Map<ProfileRole, (planning: BatchQueue) => Promise<unknown>>;
+  /** What the pending settings' synchronous calls (canaries, fallbacks) used. */
+  readonly usage: UsageReport[];
+}
+
+/** Runs one setting into `stageDir`, its manifest.json carrying `configHash`; in batch mode, on `batch`. */
+type StageRunner = (stageDir: string, configHash: string, batch: BatchQueue | undefined) => Promise<StageRun>;
 
 /**
  * One setting of the study: skipped, and its profile read, when its folder holds a finished run
@@ -224,6 +241,7 @@ async function settleStage(
     readonly run: StageRunner;
   },
   options: StudyOptions,
+  batch: StudyRound,
 ): Promise<StageOutcome> {
   const { setting, configHash } = stage;
   const stageDir = join(stage.outDir, setting);
@@ -240,7 +258,15 @@ async function settleStage(
     // manifest.json, written last, marks the stage finished: an older one must not outlive a
     // run cut off before writing its own.
     await rm(join(stageDir, "manifest.json"), { force: true });
-    result = await stage.run(stageDir, configHash);
+    try {
+      result = await stage.run(stageDir, configHash, batch.queue);
+    } catch (error) {
+      // Its calls went to the round's queue: planned ahead with the round's other stages.
+      if (error instanceof BatchPendingError && error.round === undefined) {
+        batch.pending.set(setting, (planning) => stage.run(stageDir, configHash, planning));
+      }
+      throw error;
+    }
   }
   return {
     setting,
@@ -369,6 +395,42 @@ async function resolveStudy(study: StudyConfig, options: StudyOptions) {
 
 export async function runStudy(study: StudyConfig, options: StudyOptions = {}): Promise<StudyOutcome> {
   const resolved = await resolveStudy(study, options);
+  const pending = new Map<ProfileRole, (planning: BatchQueue) => Promise<unknown>>();
+  return inBatchRounds(
+    {
+      batch: options.batch ?? resolved.config.batch,
+      cache: resolved.cache,
+      out: resolved.outDir,
+      command: "run",
+      onProgress: (event) => options.onProgress?.("batch", event),
+      signal: options.signal,
+    },
+    (queue) => {
+      pending.clear();
+      return runStudyRound(resolved, options, { queue, pending, usage: [] });
+    },
+    // The rounds ahead: those of the pending setting that needs the most.
+    async (queue) => {
+      let most = 0;
+      for (const plan of pending.values()) {
+        const rounds = await plannedRounds(plan, queue);
+        if (rounds === null) return null;
+        most = Math.max(most, rounds);
+      }
+      return most;
+    },
+  );
+}
+
+/**
+ * One run of the study's settings; in batch mode, every setting on the round's queue: a setting
+ * whose calls went to it is pending, the others run on, and the study stops before the alignment.
+ */
+async function runStudyRound(
+  resolved: Awaited<ReturnType<typeof resolveStudy>>,
+  options: StudyOptions,
+  round: StudyRound,
+): Promise<StudyOutcome> {
   const { config, file, plugins, task, factors, evaluation, generation, judgeModel, generator } = resolved;
   const { outDir, dataPath, dataHash, read, scoring, alignmentReplicates, inputs, pairs, common } = resolved;
   const { provenance, progress, endpoints } = resolved;
@@ -383,7 +445,9 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
     try {
       stages.push(await run());
     } catch (error) {
-      failed = { setting, error };
+      if (!(round.queue && error instanceof BatchPendingError && error.round === undefined)) {
+        failed = { setting, error };
+      } else if (error.usage) round.usage.push(error.usage);
     }
   };
   if (config.settings.human) {
@@ -393,9 +457,10 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
           setting: "human",
           outDir,
           configHash: canonicalHash({ setting: "human", ...inputs }),
-          run: async (stageDir, configHash) => {
+          run: async (stageDir, configHash, batch) => {
             const result = await analyze({
               ...common,
+              ...(batch ? { batch } : {}),
               pairs: dataPath,
               read,
               out: stageDir,
@@ -407,6 +472,7 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
           },
         },
         options,
+        round,
       ),
     );
   }
@@ -425,9 +491,10 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
             allowTies: evaluation.allowTies,
           }),
           modelRole: "judge",
-          run: async (stageDir, configHash) =>
+          run: async (stageDir, configHash, batch) =>
             judge({
               ...common,
+              ...(batch ? { batch } : {}),
               pairs: await pairs(),
               model: judgeModel,
               allowTies: evaluation.allowTies,
@@ -437,6 +504,7 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
             }),
         },
         options,
+        round,
       ),
     );
   }
@@ -458,9 +526,10 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
             selfCheck: selfCheck ? { ...selfCheck, prompt: selfScorePrompt.version } : null,
           }),
           modelRole: "generator",
-          run: async (stageDir, configHash) =>
+          run: async (stageDir, configHash, batch) =>
             generate({
               ...common,
+              ...(batch ? { batch } : {}),
               pairs: await pairs(),
               model: generator,
               levels: generation.levels,
@@ -472,6 +541,7 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
             }),
         },
         options,
+        round,
       ),
     );
   }
@@ -495,6 +565,12 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
     });
   }
 
+  // Settings whose calls went to batches: the study goes on once they are collected.
+  if (round.pending.size > 0 && failed === undefined) {
+    const { total, byModel } = sumUsage(round.usage);
+    const usage = { ...new UsageTracker().report(), total, byModel };
+    throw new BatchPendingError(undefined, round.queue!.deferred, usage);
+  }
   const alignment = await alignStages(stages, outDir, {
     replicates: alignmentReplicates,
     seed: scoring.seed,

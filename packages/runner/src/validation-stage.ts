@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { readValidationItems } from "@profilekit/data";
-import { type ExtractionStats, type UsageReport, UsageTracker } from "@profilekit/llm";
+import { type BatchQueue, type ExtractionStats, type UsageReport, UsageTracker } from "@profilekit/llm";
 import {
   type MeasurementRecord,
   type Pair,
@@ -18,6 +18,7 @@ import {
 } from "@profilekit/spec";
 import { z } from "zod";
 import { extractFactors, isModelExtracted } from "./analysis-batch.js";
+import { batchSettingsOf, inBatchRounds, planningRequest } from "./batch-rounds.js";
 import { createBuiltinRegistry } from "./builtins.js";
 import { EvidenceLog } from "./evidence-log.js";
 import { needsModel, requireExtractorFor, type SelectedFactor, selectFactors } from "./factor-selection.js";
@@ -84,6 +85,7 @@ export const ValidateRequestSchema = z.strictObject({
   out: FactorStageFields.out,
   registry: FactorStageFields.registry,
   signal: FactorStageFields.signal,
+  batch: FactorStageFields.batch,
   bootstrap: FactorStageFields.bootstrap,
   permutations: FactorStageFields.permutations,
   seed: FactorStageFields.seed,
@@ -249,6 +251,16 @@ const batchSize = 2048;
  */
 export async function validate(input: ValidateRequest): Promise<ValidateResult> {
   const request = parseRequest(ValidateRequestSchema, input, "validate");
+  return inBatchRounds(batchSettingsOf(request, "validate"), (batch, planning) =>
+    validateOnce(planning ? planningRequest(request) : request, batch),
+  );
+}
+
+/** One run of validate; in batch mode, the extractor on the round's queue. */
+async function validateOnce(
+  request: ParsedValidateRequest,
+  batch: BatchQueue | undefined,
+): Promise<ValidateResult> {
   const datasets = await Promise.all(request.datasets.map(resolveDataset));
   const names = datasets.map(({ name }) => name);
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
@@ -260,7 +272,7 @@ export async function validate(input: ValidateRequest): Promise<ValidateResult> 
   const { factors, skipped } = chooseFactors(request, datasets);
   const folder = await RunFolderWriter.open(request.out);
   const usage = new UsageTracker();
-  const guard = new StageGuard("validate", request.maxFailures, request.signal);
+  const guard = new StageGuard("validate", request.maxFailures, request.signal, batch);
   guard.watch(() => usage.report());
   const evidence =
     request.extractor && factors.some(({ plugin }) => needsModel(plugin))
@@ -273,7 +285,7 @@ export async function validate(input: ValidateRequest): Promise<ValidateResult> 
           request.cache,
           usage,
           request.seed,
-          { onRecord: evidence.add, onEvent: guard.onEvent },
+          { onRecord: evidence.add, onEvent: guard.onEvent, batch },
         )
       : undefined;
   try {
@@ -331,7 +343,7 @@ export async function validate(input: ValidateRequest): Promise<ValidateResult> 
         mappings: mappings.length,
       });
     }
-    if (extraction) guard.check(usage.report());
+    if (extraction) guard.check(usage.report(), "commit");
     await evidence?.commit();
     const validation = ValidationFileSchema.parse({
       schemaVersion: runFolderSchemaVersion,

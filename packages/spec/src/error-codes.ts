@@ -4,7 +4,8 @@
  * holds the sources, this catalog and that page to one another.
  *
  * Exit codes: 1 a failed run or a bug (model calls failed, a plugin broke its contract), 2 bad
- * usage, a bad config or bad input (nothing was spent), 3 the budget was reached.
+ * usage, a bad config or bad input (nothing was spent), 3 the budget was reached; 0 for
+ * `batch_pending`, which ends a command that has handed its calls to a batch.
  */
 export const errorCatalog = {
   // Input files and reading options
@@ -157,7 +158,25 @@ export const errorCatalog = {
     meaning: "The model-response cache file is damaged or not a cache; `profilekit cache repair` mends it.",
   },
   client_closed: { exit: 1, meaning: "A model client was used after it was closed." },
-} as const satisfies Record<string, { readonly exit: 1 | 2 | 3 | 130; readonly meaning: string }>;
+  // Batches
+  batch_pending: {
+    exit: 0,
+    meaning:
+      "The calls went to a provider batch (--batch submit) or a batch file (--batch export); collect it, then run the command again.",
+  },
+  batch_unsupported: {
+    exit: 2,
+    meaning: "The model's provider has no batch API (or no wire format to batch).",
+  },
+  batch_needs_cache: { exit: 2, meaning: "Batch mode was asked with the response cache turned off." },
+  batch_canary_failed: {
+    exit: 1,
+    meaning: "The one synchronous call made before submitting failed; nothing was submitted.",
+  },
+  batch_too_large: { exit: 2, meaning: "One request is larger than a provider batch may hold." },
+  unknown_batch: { exit: 2, meaning: "A batch id is not in the cache's batch journal." },
+  invalid_batch_file: { exit: 2, meaning: "A batch output file has a line that is not a batch result." },
+} as const satisfies Record<string, { readonly exit: 0 | 1 | 2 | 3 | 130; readonly meaning: string }>;
 
 /** A code profilekit raises. */
 export type ErrorCode = keyof typeof errorCatalog;

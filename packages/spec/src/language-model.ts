@@ -80,6 +80,60 @@ export interface ModelWireFormat {
   parseResponse(body: unknown): ModelResponse;
 }
 
+/** One request of a provider batch: its `custom_id` (profilekit sends the call's cache key) and the request. */
+export interface BatchRequest {
+  readonly customId: string;
+  readonly request: WireRequest;
+}
+
+/** What one batch of a provider's batch API may hold. */
+export interface BatchLimits {
+  readonly maxRequests: number;
+  /** The upload's size: the JSON Lines file (OpenAI) or the request body (Anthropic). */
+  readonly maxBytes: number;
+}
+
+/**
+ * A batch as its provider reports it, in words common to the providers. `phase`: still
+ * validating or running, cancelling, or ended; an ended batch's `outcome` says how (completed,
+ * expired after its window, cancelled, or failed as a whole, e.g. a file that did not validate).
+ */
+export interface BatchState {
+  /** The provider's batch id. */
+  readonly id: string;
+  readonly phase: "validating" | "in_progress" | "finalizing" | "cancelling" | "ended";
+  readonly outcome?: "completed" | "expired" | "cancelled" | "failed";
+  /** Requests in the batch, and those already finished (answered or errored), when the provider says. */
+  readonly counts: { readonly total: number; readonly finished: number };
+  /** ISO 8601. */
+  readonly createdAt: string;
+  readonly expiresAt?: string;
+  /** Why a failed batch failed. */
+  readonly error?: string;
+}
+
+/** One request's outcome in an ended batch: the response body, or why there is none. */
+export type BatchResult =
+  | { readonly customId: string; readonly type: "succeeded"; readonly body: unknown }
+  | { readonly customId: string; readonly type: "errored"; readonly error: string }
+  | { readonly customId: string; readonly type: "expired" }
+  | { readonly customId: string; readonly type: "cancelled" };
+
+/**
+ * A provider's batch API for one model (OpenAI Batch, Anthropic Message Batches): requests go
+ * up as `wire.buildRequest` builds them, answers come back as the bodies `wire.parseResponse`
+ * reads. Results may come in any order; match them by `customId`.
+ */
+export interface ModelBatchApi {
+  readonly limits: BatchLimits;
+  /** Creates one batch of these requests (within `limits`). `metadata` is kept by providers that take it. */
+  submit(requests: readonly BatchRequest[], metadata: Readonly<Record<string, string>>): Promise<BatchState>;
+  retrieve(id: string): Promise<BatchState>;
+  /** The results of an ended batch (a cancelled one's partial results included). */
+  results(id: string): AsyncIterable<BatchResult>;
+  cancel(id: string): Promise<BatchState>;
+}
+
 /**
  * One model at one provider. Implementations make exactly one request per
  * call and never retry: retries, caching and rate limits belong to the caller,
@@ -96,4 +150,6 @@ export interface LanguageModel {
   generate(request: ModelRequest): Promise<ModelResponse>;
   /** The request builder and response parser `generate` uses, when the model has a wire format. */
   readonly wire?: ModelWireFormat;
+  /** The provider's batch API for this model, when it has one (it sends `wire`'s bodies). */
+  readonly batch?: ModelBatchApi;
 }

@@ -4,10 +4,11 @@ import { estimateStudy, findConfigFile, loadConfig, runStudy } from "@profilekit
 import { Command } from "commander";
 import { modelRunExitCodes } from "../error-report.js";
 import type { CliIo } from "../io.js";
+import { batchOf, type ModelFlags } from "../model-options.js";
 import { createStepProgress } from "../progress.js";
 import { cliVersions } from "../versions.js";
 
-interface RunFlags {
+interface RunFlags extends Pick<ModelFlags, "batch"> {
   config?: string;
   force?: boolean;
   quiet?: boolean;
@@ -48,6 +49,7 @@ export function runCommand(io: CliIo): Command {
     .option("--config <file>", "the config file (default: ./profilekit.config.ts, .mts, .mjs, .js or .json)")
     .option("--force", "run every setting again, even those already finished")
     .option("--dry-run", "price every model call of the study (standard and batch rates), calling nothing")
+    .option("--batch <mode...>", "submit|wait|off or export FILE, over the config's batch (docs/scaling.md)")
     .option("-q, --quiet", "print nothing but errors")
     .addHelpText("after", help)
     .action(async (flags: RunFlags) => {
@@ -61,6 +63,7 @@ export function runCommand(io: CliIo): Command {
       const progress = createStepProgress(io.stderr, !flags.quiet);
       const outcome = await runStudy(loaded, {
         ...(flags.force ? { force: true } : {}),
+        ...batchOf(flags),
         versions: cliVersions,
         ...(io.signal ? { signal: io.signal } : {}),
         onStage: (setting, status) => {

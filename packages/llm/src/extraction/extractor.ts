@@ -96,8 +96,13 @@ type ResponseValue =
   | { readonly value: number; readonly samples: readonly number[] }
   | { readonly error: string };
 
-/** A checklist drawn up for one factor and input, or why none. */
-type Checklist = { readonly items: readonly string[]; readonly input: string } | { readonly error: string };
+/**
+ * A checklist drawn up for one factor and input, or why none; `deferred`: left to a batch, so
+ * the readings that mark against it wait for the next round rather than go without it.
+ */
+type Checklist =
+  | { readonly items: readonly string[]; readonly input: string }
+  | { readonly error: string; readonly deferred: boolean };
 
 const noAnswer = (what: string, error: string) => `no valid answer for ${what}: ${error}`;
 
@@ -268,7 +273,12 @@ export function createModelFactorExtractor(
             0,
             signal,
           );
-          if (!result.ok) return { error: noAnswer(`the ${factor.id} checklist`, result.error) };
+          if (!result.ok) {
+            return {
+              error: noAnswer(`the ${factor.id} checklist`, result.error),
+              deferred: result.code === "deferred",
+            };
+          }
           const { items } = result.value as z.infer<typeof ChecklistAnswerSchema>;
           record(`checklist\u0000${key}`, () => ({
             kind: "checklist",
@@ -289,15 +299,18 @@ export function createModelFactorExtractor(
       const items = new Map<string, readonly string[]>();
       const inputs = new Map<string, string>();
       const failed = new Map<string, string>();
+      let deferred = false;
       for (const factor of group.filter((each) => shapeOf(each) === "checklist")) {
         const checklist = await checklistFor(factor, pair);
-        if ("error" in checklist) failed.set(factor.id, checklist.error);
-        else {
+        if ("error" in checklist) {
+          failed.set(factor.id, checklist.error);
+          deferred ||= checklist.deferred;
+        } else {
           items.set(factor.id, checklist.items);
           inputs.set(factor.id, checklist.input);
         }
       }
-      return { items, inputs, failed };
+      return { items, inputs, failed, deferred };
     }
 
     function readingRecord(
@@ -354,9 +367,11 @@ export function createModelFactorExtractor(
       let pending = responses.get(key);
       if (!pending) {
         pending = (async () => {
-          const { items, inputs: checklistInputs, failed } = await checklistsOf(group, pair);
+          const { items, inputs: checklistInputs, failed, deferred } = await checklistsOf(group, pair);
           const values = new Map<string, ResponseValue>();
           for (const [id, error] of failed) values.set(id, { error });
+          // A checklist left to a batch: the group is read whole in the next round, not without it now.
+          if (deferred) return waiting(group, failed);
           const layout = layoutFor(
             group.filter((factor) => !failed.has(factor.id)),
             [undefined],
@@ -421,7 +436,15 @@ export function createModelFactorExtractor(
 
     /** Pair-joint mode: every factor of a pair in one order. */
     async function readPairJoint(group: readonly FactorPlugin[], pair: Pair, order: Order) {
-      const { items, inputs: checklistInputs, failed } = await checklistsOf(group, pair);
+      const { items, inputs: checklistInputs, failed, deferred } = await checklistsOf(group, pair);
+      if (deferred) {
+        return new Map<string, Outcome>(
+          [...waiting(group, failed)].map(([id, value]) => [
+            id,
+            { order, error: (value as { error: string }).error },
+          ]),
+        );
+      }
       const layout = layoutFor(
         group.filter((factor) => !failed.has(factor.id)),
         ["a", "b"],
@@ -458,6 +481,16 @@ export function createModelFactorExtractor(
     }
 
     return { readResponse, readPair, readPairJoint };
+  }
+
+  /** A group whose reading waits for a checklist left to a batch: every factor without a value. */
+  function waiting(group: readonly FactorPlugin[], failed: ReadonlyMap<string, string>) {
+    return new Map<string, ResponseValue>(
+      group.map((factor) => [
+        factor.id,
+        { error: failed.get(factor.id) ?? noAnswer(factor.id, "waiting for a checklist left to a batch") },
+      ]),
+    );
   }
 
   function outcomesOf(layout: AnswerLayout, read: LayoutRead, order: Order): Map<string, Outcome> {

@@ -7,6 +7,7 @@ import {
   specificationVersion,
 } from "@profilekit/spec";
 import { redactSecrets } from "../redact.js";
+import { anthropicBatchApi } from "./anthropic-batch.js";
 import { anthropicWire } from "./anthropic-wire.js";
 import { lazySdkConnection } from "./sdk-connection.js";
 import { fromSdkError } from "./sdk-error.js";
@@ -25,8 +26,8 @@ export interface AnthropicModelSettings {
 /**
  * A Claude model through the official `@anthropic-ai/sdk` Messages API, SDK
  * retries off. The body comes from `anthropicWire` (system parameter, forced
- * tool, cache_control on the marked prefix) and the answer is read by it, as a
- * batch path would.
+ * tool, cache_control on the marked prefix) and the answer is read by it; `batch` sends the
+ * same bodies through Message Batches.
  */
 export function createAnthropicModel(settings: AnthropicModelSettings): LanguageModel {
   const connect = lazySdkConnection<Anthropic>(() => import("@anthropic-ai/sdk"), settings);
@@ -64,5 +65,6 @@ export function createAnthropicModel(settings: AnthropicModelSettings): Language
     structuredOutput: settings.structuredOutput,
     generate,
     wire,
+    batch: anthropicBatchApi(connect, context),
   };
 }

@@ -7,6 +7,7 @@ import {
 } from "@profilekit/spec";
 import type OpenAI from "openai";
 import { redactSecrets } from "../redact.js";
+import { openaiBatchApi } from "./openai-batch.js";
 import { openaiWire } from "./openai-wire.js";
 import { lazySdkConnection } from "./sdk-connection.js";
 import { fromSdkError } from "./sdk-error.js";
@@ -30,7 +31,7 @@ export interface OpenAIModelSettings {
 /**
  * A chat-completions model through the official `openai` SDK, with the SDK's
  * own retries off (the client retries, and counts). The body comes from
- * `openaiWire` and the answer is read by it, as a batch path would.
+ * `openaiWire` and the answer is read by it; `batch` sends the same bodies through the Batch API.
  */
 export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel {
   const connect = lazySdkConnection<OpenAI>(() => import("openai"), settings);
@@ -72,5 +73,6 @@ export function createOpenAIModel(settings: OpenAIModelSettings): LanguageModel 
     structuredOutput: settings.structuredOutput,
     generate,
     wire,
+    batch: openaiBatchApi(connect, context),
   };
 }

@@ -12,3 +12,4 @@ export {
 export { createFakeModel, FAKE_PERCENTAGE_ITEMS, type FakeModelOptions } from "./fake-model.js";
 export { createSchemaRandomModel, type SchemaRandomModelOptions } from "./schema-random-model.js";
 export type { PromptCacheOptions } from "./mock-prompt-cache.js";
+export type { MockBatchItem, MockBatchOptions, MockBatchOutcome, MockBatchStats } from "./mock-batches.js";

@@ -2,6 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import type { ChatMessage, TokenUsage } from "@profilekit/spec";
+import {
+  type MockBatchOptions,
+  MockBatches,
+  type MockBatchItem,
+  type MockBatchStats,
+} from "./mock-batches.js";
 import { MockPromptCache, type PromptCacheOptions, tokensOf } from "./mock-prompt-cache.js";
 import {
   type ChatCompletionRequest,
@@ -87,10 +93,12 @@ export interface MockServerOptions {
   readonly latencyMs?: number;
   /** The providers' prompt caches as simulated (see MockPromptCache); `false`: no cached tokens. */
   readonly promptCache?: PromptCacheOptions | false;
+  /** How the batch APIs behave (see MockBatches): when batches end, which requests error or expire. */
+  readonly batches?: MockBatchOptions;
 }
 
 export interface MockServerStats {
-  /** Requests received. */
+  /** Requests received at the synchronous endpoints (chat completions, messages); batch endpoints are counted in `batches`. */
   requests: number;
   /** Requests refused as invalid (400), before the handler saw them. */
   rejected: number;
@@ -113,7 +121,9 @@ export interface MockServer {
   readonly log: readonly MockRequest[];
   /** Every request refused as invalid, in arrival order. */
   readonly rejections: readonly MockRejection[];
-  /** Zeroes the counts and the logs, and forgets the prompt caches. */
+  /** The batch APIs: their counts, and every request of every batch that ended, with its fate. */
+  readonly batches: { readonly stats: Readonly<MockBatchStats>; readonly items: readonly MockBatchItem[] };
+  /** Zeroes the counts and the logs, forgets the prompt caches and the batches. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -140,7 +150,8 @@ function emptyStats(): MockServerStats {
 /**
  * An HTTP server on 127.0.0.1 (random port) that speaks enough of OpenAI's
  * chat completions (`POST /v1/chat/completions`) and Anthropic's messages
- * (`POST /v1/messages`) for the official SDKs, with answers and faults
+ * (`POST /v1/messages`) for the official SDKs, and both providers' batch APIs
+ * (mock-batches.ts: OpenAI files and batches, Anthropic message batches), with answers and faults
  * scripted by `handler`. It is as strict as the real APIs about what it
  * accepts (mock-requests.ts): a body they would refuse gets their 400 and
  * never reaches the handler. Usage is reported as the providers report it,
@@ -154,7 +165,20 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   let rejections: MockRejection[] = [];
   let arrivals = 0;
   const cache = options.promptCache === false ? undefined : new MockPromptCache(options.promptCache);
+  let url = "";
+  const batches = new MockBatches({
+    options: options.batches ?? {},
+    handler: options.handler,
+    cache,
+    url: () => url,
+  });
   const server = createServer((req, res) => {
+    if (batches.claims(req)) {
+      batches.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) sendJson(res, 500, { error: { message: `mock server: ${String(error)}` } });
+      });
+      return;
+    }
     stats.requests += 1;
     stats.inFlight += 1;
     stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
@@ -201,8 +225,8 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     const body = json as Record<string, unknown>;
     const request =
       api === "openai"
-        ? openaiRequest(parsed.data as ChatCompletionRequest, body, req, index)
-        : anthropicRequest(parsed.data as MessagesRequest, body, req, index);
+        ? openaiRequest(parsed.data as ChatCompletionRequest, body, keyOf(req), index)
+        : anthropicRequest(parsed.data as MessagesRequest, body, keyOf(req), index);
     log.push(request);
     const reply = await options.handler(request);
     if ("fault" in reply) stats.faults[reply.fault] += 1;
@@ -257,7 +281,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  url = `http://127.0.0.1:${port}`;
   return {
     url,
     openaiBaseURL: `${url}/v1`,
@@ -271,7 +295,16 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     get rejections() {
       return rejections;
     },
+    batches: {
+      get stats() {
+        return batches.stats;
+      },
+      get items() {
+        return batches.items;
+      },
+    },
     reset() {
+      batches.reset();
       stats = { ...emptyStats(), inFlight: stats.inFlight };
       log = [];
       rejections = [];
@@ -287,7 +320,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -296,7 +329,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function sendJson(
+export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
@@ -306,7 +339,7 @@ function sendJson(
   res.end(JSON.stringify(body));
 }
 
-function apiError(api: "openai" | "anthropic", type: string, message: string): unknown {
+export function apiError(api: "openai" | "anthropic", type: string, message: string): unknown {
   return api === "openai"
     ? { error: { message, type, code: type } }
     : { type: "error", error: { type, message } };
@@ -320,16 +353,16 @@ function contentOf(value: unknown): string {
   return "";
 }
 
-function keyOf(req: IncomingMessage): string | undefined {
+export function keyOf(req: IncomingMessage): string | undefined {
   const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, "");
   const key = req.headers["x-api-key"];
   return bearer ?? (typeof key === "string" ? key : undefined);
 }
 
-function openaiRequest(
+export function openaiRequest(
   parsed: ChatCompletionRequest,
   body: Record<string, unknown>,
-  req: IncomingMessage,
+  apiKey: string | undefined,
   index: number,
 ): MockRequest {
   const format =
@@ -356,17 +389,17 @@ function openaiRequest(
     temperature: parsed.temperature,
     seed: parsed.seed,
     maxOutputTokens: parsed.max_completion_tokens ?? parsed.max_tokens,
-    apiKey: keyOf(req),
+    apiKey,
     body,
     prompt,
     cacheBreakpoints: [],
   };
 }
 
-function anthropicRequest(
+export function anthropicRequest(
   parsed: MessagesRequest,
   body: Record<string, unknown>,
-  req: IncomingMessage,
+  apiKey: string | undefined,
   index: number,
 ): MockRequest {
   // The prompt in the order Anthropic caches it: tools, system, messages.
@@ -406,14 +439,14 @@ function anthropicRequest(
     temperature: parsed.temperature,
     seed: undefined,
     maxOutputTokens: parsed.max_tokens,
-    apiKey: keyOf(req),
+    apiKey,
     body,
     prompt,
     cacheBreakpoints: breakpoints,
   };
 }
 
-type ContentReply = Exclude<MockReply, { fault: string }>;
+export type ContentReply = Exclude<MockReply, { fault: string }>;
 
 /** Input and output tokens, prompt-cache reads and writes: the reply's own figures, else simulated. */
 function usageOf(
@@ -435,7 +468,7 @@ function usageOf(
   return { inputTokens, outputTokens, cachedInputTokens: read, cacheWriteInputTokens: written };
 }
 
-function openaiAnswer(
+export function openaiAnswer(
   request: MockRequest,
   reply: ContentReply,
   cache: MockPromptCache | undefined,
@@ -470,7 +503,7 @@ function openaiAnswer(
   };
 }
 
-function anthropicAnswer(
+export function anthropicAnswer(
   request: MockRequest,
   reply: ContentReply,
   cache: MockPromptCache | undefined,
