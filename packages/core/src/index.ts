@@ -68,6 +68,7 @@ export {
 } from "./alignment.js";
 export {
   alignGroupCounts,
+  alignmentChangeOfGroupCounts,
   type GroupCountsAlignmentOptions,
   GroupCountsAlignmentOptionsSchema,
   generationEvaluationGapOfGroupCounts,
