@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseConfig } from "./study-config.js";
 import type { StudyConfig } from "./study.js";
+import type { StudyStage } from "./study-stage.js";
 import { canonicalHash, ProfilekitError } from "@profilekit/spec";
 
 /** The names `profilekit run` looks for, in this order, when --config is not given. */
@@ -120,8 +121,14 @@ function importError(file: string, error: unknown): ProfilekitError {
   });
 }
 
-/** Reads, imports and validates a config file (.ts, .mts, .mjs, .js or .json). */
-export async function loadConfig(file: string): Promise<StudyConfig> {
+/**
+ * Reads, imports and validates a config file (.ts, .mts, .mjs, .js or .json); `stages`: the
+ * registered stages whose settings it may hold (see StudyStage).
+ */
+export async function loadConfig(
+  file: string,
+  options: { readonly stages?: readonly StudyStage[] } = {},
+): Promise<StudyConfig> {
   const path = isAbsolute(file) ? file : resolve(file);
   let value: unknown;
   if (path.endsWith(".json")) {
@@ -136,5 +143,5 @@ export async function loadConfig(file: string): Promise<StudyConfig> {
   } else {
     value = await importConfigModule(path);
   }
-  return { file: path, dir: dirname(path), config: parseConfig(value, path) };
+  return { file: path, dir: dirname(path), config: parseConfig(value, path, options.stages) };
 }

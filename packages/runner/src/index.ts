@@ -68,7 +68,22 @@ export { defaultMaxFailures } from "./stage-guard.js";
 export { ScoringSchema, type Scoring } from "./stage-request.js";
 
 // Studies (profilekit.config.ts)
-export { ConfigSchema, defineConfig, parseConfig, type Config, type ConfigInput } from "./study-config.js";
+export {
+  ConfigSchema,
+  configSchema,
+  defineConfig,
+  parseConfig,
+  type Config,
+  type ConfigInput,
+} from "./study-config.js";
+export type {
+  AddedStageOutcome,
+  StudyCommonFields,
+  StudyModelRole,
+  StudyStage,
+  StudyStageContext,
+  StudyStageResult,
+} from "./study-stage.js";
 export {
   estimateStudy,
   runStudy,

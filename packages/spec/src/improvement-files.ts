@@ -45,8 +45,18 @@ export type Resampling = z.infer<typeof ResamplingSchema>;
 export const AlignmentSummarySchema = z.object({
   kendallTauB: EstimateSchema.describe("Kendall tau_b between the factor-score vectors."),
   spearman: EstimateSchema.describe("Spearman's rho between the factor-score vectors."),
-  signAgreement: z.number().min(0).max(1).nullable().describe("Share of factors whose two scores share a sign."),
-  top3Overlap: z.number().int().min(0).max(3).describe("How many of the human's 3 strongest factors are the profile's."),
+  signAgreement: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .describe("Share of factors whose two scores share a sign."),
+  top3Overlap: z
+    .number()
+    .int()
+    .min(0)
+    .max(3)
+    .describe("How many of the human's 3 strongest factors are the profile's."),
 });
 export type AlignmentSummary = z.infer<typeof AlignmentSummarySchema>;
 
@@ -69,7 +79,9 @@ export type FactorChange = z.infer<typeof FactorChangeSchema>;
  * (core's `alignmentChangeOfGroupCounts`), over the factors scored in all three profiles.
  */
 export const AlignmentChangeSchema = z.object({
-  factorsCompared: z.array(z.string()).describe("Factors scored in all three profiles, in the human's order."),
+  factorsCompared: z
+    .array(z.string())
+    .describe("Factors scored in all three profiles, in the human's order."),
   before: AlignmentSummarySchema,
   after: AlignmentSummarySchema,
   delta: z

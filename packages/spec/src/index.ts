@@ -98,6 +98,7 @@ export {
   ResponseRecordSchema,
   ResponseStatusSchema,
   runFolderSchemaVersion,
+  SampleJudgementSchema,
   StageManifestSchema,
   StudyManifestSchema,
   type GenerationSummary,
@@ -108,6 +109,7 @@ export {
   type LabelRecord,
   type ResponseRecord,
   type ResponseStatus,
+  type SampleJudgement,
   type StageManifest,
   type StudyManifest,
 } from "./run-files.js";

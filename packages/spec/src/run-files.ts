@@ -55,6 +55,17 @@ export const JudgementRecordSchema = z.object({
 export type JudgementRecord = z.infer<typeof JudgementRecordSchema>;
 
 /**
+ * One line of self-data's judgements.jsonl: the evaluator's verdicts on two samples of one input,
+ * in both orders, as judgements.jsonl has them, without a human label (there is none); `levels`
+ * records what the samples were written for, which is never used as a label.
+ */
+export const SampleJudgementSchema = JudgementRecordSchema.omit({ human: true }).extend({
+  samples: z.object({ a: z.number().int().positive(), b: z.number().int().positive() }),
+  levels: z.object({ a: z.number().int().positive(), b: z.number().int().positive() }),
+});
+export type SampleJudgement = z.infer<typeof SampleJudgementSchema>;
+
+/**
  * What became of a generated response: `kept`; `failed` (no text: the call failed or the text
  * was empty); dropped by the self-check as `off-target` (its self-score is more than delta away
  * from its level) or `unscored` (the self-score call failed, so the response could not be checked);
