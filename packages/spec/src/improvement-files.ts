@@ -93,17 +93,6 @@ export const AlignmentChangeSchema = z.object({
 });
 export type AlignmentChange = z.infer<typeof AlignmentChangeSchema>;
 
-/** What an improvement run spent (its manifest.json has the full usage report). */
-export const UsageSummarySchema = z.looseObject({
-  calls: count,
-  requests: count,
-  cacheHits: count,
-  inputTokens: count,
-  outputTokens: count,
-  costUsd: z.number().nonnegative().nullable(),
-});
-export type UsageSummary = z.infer<typeof UsageSummarySchema>;
-
 /** A model as improvement.json names it, with whether it is the generator itself (self-preference). */
 const EvaluatorSchema = z.object({
   model: z.string(),
@@ -115,6 +104,8 @@ const EvaluatorSchema = z.object({
  * generation profile before (plain generation) and after (the method), on the same inputs,
  * levels, seeds and extractor, each aligned with the human profile, and the paired change. For
  * `after`, `evaluation` re-checks the tuned model as a judge of the same held-out human pairs.
+ * It holds no usage (manifest.json beside it does): the same inputs and seed give the same bytes,
+ * whatever the cache held.
  */
 export const ImprovementFileSchema = z.object({
   schemaVersion: z.literal(1),
@@ -140,7 +131,6 @@ export const ImprovementFileSchema = z.object({
   })
     .optional()
     .describe("after only: the base and the tuned model judging the held-out human pairs."),
-  usage: UsageSummarySchema,
 });
 export type ImprovementFile = z.infer<typeof ImprovementFileSchema>;
 

@@ -128,7 +128,6 @@ export {
   ResamplingSchema,
   RevisionSummarySchema,
   SplitFileSchema,
-  UsageSummarySchema,
   type AlignmentChange,
   type AlignmentSummary,
   type Critique,
@@ -143,7 +142,6 @@ export {
   type Resampling,
   type RevisionSummary,
   type SplitFile,
-  type UsageSummary,
 } from "./improvement-files.js";
 export {
   ChecklistRecordSchema,
