@@ -51,6 +51,7 @@ export {
   ValidateRequestSchema,
   ValidationDatasetSchema,
   validate,
+  validationDatasetOf,
   type ValidateRequest,
   type ValidateResult,
   type ValidationDataset,

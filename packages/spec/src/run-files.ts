@@ -227,6 +227,13 @@ export const StudyManifestSchema = z.looseObject({
     evaluation: StudySettingSchema.optional(),
     generation: StudySettingSchema.optional(),
     alignment: z.looseObject({ folder: z.string(), comparisons: count }).optional(),
+    /** refine's `improvement` setting, registered by the CLI beside the built-in ones. */
+    improvement: z
+      .union([
+        z.looseObject({ folder: z.string(), status: z.literal("run"), configHash: z.string() }),
+        FailedStudyStageSchema,
+      ])
+      .optional(),
   }),
   usage: z.looseObject({ byStage: z.record(z.string(), z.unknown()) }),
   versions: z.record(z.string(), z.string()),

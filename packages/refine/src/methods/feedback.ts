@@ -128,7 +128,13 @@ export async function runFeedback(context: ImproveContext): Promise<MethodOutcom
         profile: analysis.profile,
         role: "generator",
         stage: {
-          generation: { task: input.task.id, levels: request.levels, drafts: "before/responses.jsonl" },
+          generation: {
+            task: input.task.id,
+            prompt: { id: before.prompt.id, version: before.prompt.version },
+            levels: request.levels,
+            limit: request.limit ?? null,
+            drafts: "the plain generation's responses (before/responses.jsonl), revised by the feedback loop",
+          },
           feedback: feedbackOptions(context, template.version),
         },
         counts,
