@@ -5,7 +5,14 @@
 export { improve, type ImproveResult } from "./improve.js";
 export { ImproveRequestSchema, type ImproveRequest } from "./improve-request.js";
 export { estimateImprove, planImprove } from "./plan.js";
-export { improvementStage, ImprovementSettingsSchema, type ImprovementSettings } from "./study-stage.js";
+export {
+  type ConfigInput,
+  ConfigSchema,
+  defineConfig,
+  improvementStage,
+  ImprovementSettingsSchema,
+  type ImprovementSettings,
+} from "./study-stage.js";
 
 // The methods' parts
 export { factorGuidance, type FactorGuidance, type FactorScores, type GuidanceLine } from "./guidance.js";

@@ -1,5 +1,11 @@
 import { join, resolve } from "node:path";
-import type { StudyModelRole, StudyStage, StudyStageContext } from "@profilekit/runner";
+import {
+  type ConfigInput as RunnerConfigInput,
+  configSchema,
+  type StudyModelRole,
+  type StudyStage,
+  type StudyStageContext,
+} from "@profilekit/runner";
 import { ImproveMethodSchema } from "@profilekit/spec";
 import { z } from "zod";
 import { improve } from "./improve.js";
@@ -91,3 +97,18 @@ export const improvementStage: StudyStage<ImprovementSettings> = {
   },
   plan: async (context) => (await planImprove(await requestOf(context))).plans,
 };
+
+/** A profilekit.config.ts that may hold `settings.improvement`: what `profilekit run` (which registers improvementStage) accepts. */
+export type ConfigInput = RunnerConfigInput & {
+  readonly settings?: NonNullable<RunnerConfigInput["settings"]> & {
+    readonly improvement?: z.input<typeof ImprovementSettingsSchema>;
+  };
+};
+
+/** The schema `profilekit run` validates a config with: the runner's, with `settings.improvement`. */
+export const ConfigSchema = configSchema([improvementStage as StudyStage]);
+
+/** Types a profilekit.config.ts that may hold `settings.improvement`; it returns the config unchanged. */
+export function defineConfig(config: ConfigInput): ConfigInput {
+  return config;
+}

@@ -17,14 +17,14 @@ import {
   StageManifestSchema,
 } from "@profilekit/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { layouts } from "../src/__fixtures__/export-layouts.js";
+import { layouts } from "./__fixtures__/export-layouts.js";
 import {
   DataProfileSchema,
   estimateImprove,
   type ImproveRequest,
   improve,
   RevisionProfileSchema,
-} from "../src/index.js";
+} from "./index.js";
 
 // improve end to end, on subsets of the bundled data for two tasks, against profilekit's fake model
 // on a local mock server (driven by the real openai SDK): every method, every artifact. The fake
