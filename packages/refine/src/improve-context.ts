@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { UsageReport } from "@profilekit/llm";
 import { type ModelSpec, PairSet, type StageProgress } from "@profilekit/runner";
 import {
@@ -26,6 +26,8 @@ export interface ImproveContextOf<Human> {
   readonly evaluator: { readonly spec: ModelSpec; readonly self: boolean };
   /** A part's folder under `out` (or `out` itself); undefined without `out`. */
   folder(part?: string): string | undefined;
+  /** A path as the run's files name it: relative to `out`, so they do not depend on where the run is (as given without `out`). */
+  shown(path: string): string;
   /** The fields of a runner stage that makes part `part` of the run, on `pairs` (default: all). */
   stageRequest(part: string, pairs?: readonly Pair[]): ReturnType<typeof stageFields>;
   /** Counts a part's usage (for the budget of the parts after it, and the manifest). */
@@ -122,6 +124,8 @@ async function resolveWith<Human extends HumanReference | undefined>(
     evaluator,
     folder: (part) =>
       request.out === undefined ? undefined : part === undefined ? request.out : join(request.out, part),
+    shown: (path) =>
+      request.out === undefined ? path : relative(resolve(request.out), resolve(path)) || ".",
     stageRequest: (part, pairs = stageInput.pairs) => stageFields(request, stageInput, part, pairs, budget),
     spent(part, report) {
       usage.set(part, report);

@@ -52,7 +52,7 @@ export function improveManifest(
     ...(provenance.configHash === undefined ? {} : { configHash: provenance.configHash }),
     method: request.method,
     input: { path: input.name, ...input.read },
-    human: { file: human.file, pairs: human.profile.pairs, groups: human.profile.groups },
+    human: { file: context.shown(human.file), pairs: human.profile.pairs, groups: human.profile.groups },
     factors: input.factors.map(({ plugin, options }) => ({
       id: plugin.id,
       method: plugin.method,

@@ -41,7 +41,7 @@ export function improvementFile(
     ...(parts.baseModel ? { baseModel: parts.baseModel } : {}),
     evaluator: parts.evaluator,
     extractor: request.extractor?.id ?? null,
-    reference: { file: human.file, pairs: human.profile.pairs, groups: human.profile.groups },
+    reference: { file: context.shown(human.file), pairs: human.profile.pairs, groups: human.profile.groups },
     inputs: { count: parts.inputs, split: parts.split },
     levels: request.levels,
     seed: request.seed,

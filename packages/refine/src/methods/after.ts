@@ -1,4 +1,4 @@
-import { join, relative, resolve } from "node:path";
+import { join } from "node:path";
 import { groupKeyOf } from "@profilekit/core";
 import { generate, judge, readProfileInput, readRunJson } from "@profilekit/runner";
 import { ProfilekitError, SplitFileSchema, StageManifestSchema } from "@profilekit/spec";
@@ -107,8 +107,7 @@ export async function runAfter(context: ImproveContext): Promise<MethodOutcome> 
     model: context.budget.spec(request.model),
   });
   context.spent("evaluation", evaluation.usage);
-  const there = (folder: string) =>
-    request.out === undefined ? resolve(from, folder) : relative(request.out, resolve(from, folder)) || ".";
+  const there = (folder: string) => context.shown(join(from, folder));
   const improvement = improvementFile(context, {
     model: after.model,
     baseModel: baseline.baseModel,
@@ -125,7 +124,7 @@ export async function runAfter(context: ImproveContext): Promise<MethodOutcome> 
   return {
     improvement,
     models: { generator: after.model, base: baseline.baseModel },
-    improve: { from, heldOutInputs: baseline.split.heldOut.length },
+    improve: { from: context.shown(from), heldOutInputs: baseline.split.heldOut.length },
     folders: { before: there("before"), after: "after", evaluation: "evaluation" },
     counts: { heldOutPairs: pairs.length, afterPairs: after.counts.pairsFormed },
   };

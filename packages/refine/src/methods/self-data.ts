@@ -172,7 +172,7 @@ export async function runSelfData(context: ImproveContext, top: RunFolderWriter)
   const exports = await writeExports(await RunFolderWriter.open(context.folder("export")), data.valid);
   const alignment = await align({
     profiles: [
-      context.human,
+      { ...context.human, file: context.shown(context.human.file) },
       {
         file: "data/profile.json",
         label: "data",
