@@ -1,6 +1,12 @@
 import type { GenerateObjectOptions } from "@profilekit/llm";
 import { type GenerationInput, inputBlock, renderForPair } from "@profilekit/runner/stage-kit";
-import { type Critique, type FactorPlugin, renderTemplate } from "@profilekit/spec";
+import {
+  type Critique,
+  type FactorPlugin,
+  ProfilekitError,
+  renderTemplate,
+  type TaskAdapter,
+} from "@profilekit/spec";
 import { z } from "zod";
 import { critiquePrompt, revisionGuidancePrompt } from "./prompts.js";
 
@@ -70,4 +76,15 @@ export function revisionGuidance(
           )
           .join("\n");
   return renderTemplate(revisionGuidancePrompt.user, { level: target.level, levels: target.levels, issues });
+}
+
+/** The task's guidance prompt (revise {{response}} following {{guidance}}); a task without one cannot refine. */
+export function guidancePrompt(task: TaskAdapter) {
+  const prompt = task.prompts.guidance;
+  if (!prompt) {
+    throw new ProfilekitError("missing_task_prompt", `task "${task.id}" has no guidance prompt`, {
+      hint: "give the task adapter a prompts.guidance template (revise {{response}} following {{guidance}}), or use method guided",
+    });
+  }
+  return prompt;
 }

@@ -101,14 +101,3 @@ export async function refineResponses(
     }),
   );
 }
-
-/** The final text of each level of an input (the `kept` round), and its first draft. */
-export function finalsAndDrafts(records: readonly ResponseRecord[]): {
-  finals: ResponseRecord[];
-  drafts: ResponseRecord[];
-} {
-  return {
-    finals: records.filter((r) => r.status === "kept"),
-    drafts: records.filter((r) => (r.round ?? 0) === 0),
-  };
-}

@@ -18,7 +18,7 @@ import {
   taskPrompt,
 } from "@profilekit/runner/stage-kit";
 import { type Pair, type ResponseRecord, SplitFileSchema } from "@profilekit/spec";
-import { CRITIQUE_STAGE, critiqueCall, critiqueSchema, REVISE_STAGE, revisionGuidance } from "./critique.js";
+import { critiqueCall, critiqueSchema, guidancePrompt, REVISE_STAGE, revisionGuidance } from "./critique.js";
 import { revisionPromptVersion } from "./feedback-loop.js";
 import { factorGuidance } from "./guidance.js";
 import { guidedTemplate } from "./guided-prompt.js";
@@ -122,7 +122,7 @@ async function feedbackPlans(context: PlanContext): Promise<CallPlan[]> {
   const { request, input, inputs } = context;
   const factors = input.factors.map(({ plugin }) => plugin);
   const schema = critiqueSchema(factors.map((f) => f.id));
-  const template = input.task.prompts.guidance;
+  const template = guidancePrompt(input.task);
   const drafts = standIns(context, inputs, request.levels, "draft");
   const upperBound = `an upper bound: every response critiqued and revised ${request.rounds} times; ${standInNote}`;
   const rounds = Array.from({ length: request.rounds }, (_, r) => r);
@@ -131,29 +131,26 @@ async function feedbackPlans(context: PlanContext): Promise<CallPlan[]> {
       rounds.map((r) => ({
         ...critiqueCall(one, draft.text!, { level: draft.level, levels: request.levels }, factors, schema),
         sampleIndex: r,
-        stage: CRITIQUE_STAGE,
       })),
     ),
   );
-  const revisions = template
-    ? inputs.flatMap((one, i) =>
-        drafts[i]!.flatMap((draft) =>
-          rounds.map((r) => ({
-            messages: renderForPair(template, one, {
-              response: draft.text!,
-              guidance: revisionGuidance(
-                { meetsTarget: false, issues: [] },
-                { level: draft.level, levels: request.levels },
-                factors,
-              ),
-            }),
-            promptVersion: revisionPromptVersion(template.version),
-            stage: REVISE_STAGE,
-            sampleIndex: draft.level * 100 + r,
-          })),
-        ),
-      )
-    : [];
+  const revisions = inputs.flatMap((one, i) =>
+    drafts[i]!.flatMap((draft) =>
+      rounds.map((r) => ({
+        messages: renderForPair(template, one, {
+          response: draft.text!,
+          guidance: revisionGuidance(
+            { meetsTarget: false, issues: [] },
+            { level: draft.level, levels: request.levels },
+            factors,
+          ),
+        }),
+        promptVersion: revisionPromptVersion(template.version),
+        stage: REVISE_STAGE,
+        sampleIndex: draft.level * 100 + r,
+      })),
+    ),
+  );
   const finals = standIns(context, inputs, request.levels, "final");
   const evaluator = context.evaluator.spec;
   return [

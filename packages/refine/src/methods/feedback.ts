@@ -10,25 +10,15 @@ import {
   StageGuard,
   stageManifest,
 } from "@profilekit/runner/stage-kit";
-import { ProfilekitError, type ResponseRecord, type TaskAdapter } from "@profilekit/spec";
+import type { ResponseRecord } from "@profilekit/spec";
+import { guidancePrompt } from "../critique.js";
 import { critiquePrompt, revisionGuidancePrompt } from "../prompts.js";
-import { finalsAndDrafts, refineResponses, revisionPromptVersion } from "../feedback-loop.js";
+import { refineResponses, revisionPromptVersion } from "../feedback-loop.js";
 import type { ImproveContext } from "../improve-context.js";
 import { improvementFile, pairedChange } from "../measure.js";
 import { revisionPairs, revisionSummary } from "../revision-profile.js";
 import { type RevisionProfile, RevisionProfileSchema } from "../revision-profile-file.js";
 import { type MethodOutcome, plainGeneration } from "./plain-generation.js";
-
-/** The task's guidance prompt (revise {{response}} following {{guidance}}); a task without one cannot refine. */
-function guidancePrompt(task: TaskAdapter) {
-  const prompt = task.prompts.guidance;
-  if (!prompt) {
-    throw new ProfilekitError("missing_task_prompt", `task "${task.id}" has no guidance prompt`, {
-      hint: "give the task adapter a prompts.guidance template (revise {{response}} following {{guidance}}), or use method guided",
-    });
-  }
-  return prompt;
-}
 
 /**
  * Feedback-driven generation (self-refinement): the plain generation's responses are the first
@@ -74,7 +64,8 @@ export async function runFeedback(context: ImproveContext): Promise<MethodOutcom
         (done) => parsed.onProgress?.({ step: "responses refined", done, total }),
       );
       guard.check(clients.usage());
-      const finals = records.map((rounds) => finalsAndDrafts(rounds).finals);
+      // The final text of each level: the round still `kept` (the ones it replaced are `revised`).
+      const finals = records.map((rounds) => rounds.filter((r) => r.status === "kept"));
       const pairs = inputs.flatMap((one, i) => formPairs(one, finals[i]!, request.seed));
       const modelName = clients.client.modelName;
       const analysis = await profileStagePairs(
