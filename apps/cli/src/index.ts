@@ -1,4 +1,6 @@
 export { main, createProgram } from "./main.js";
 // For profilekit.config.ts files: `import { defineConfig } from "profilekit"`. The engine itself is
 // @profilekit/runner.
-export { ConfigSchema, defineConfig, type Config, type ConfigInput } from "@profilekit/runner";
+// refine's versions hold the improvement setting, which `profilekit run` registers.
+export { ConfigSchema, defineConfig, type ConfigInput } from "@profilekit/refine";
+export type { Config } from "@profilekit/runner";

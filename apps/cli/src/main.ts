@@ -7,6 +7,7 @@ import { analyzeCommand } from "./commands/analyze.js";
 import { cacheCommand } from "./commands/cache.js";
 import { factorsCommand } from "./commands/factors.js";
 import { generateCommand } from "./commands/generate.js";
+import { improveCommand } from "./commands/improve.js";
 import { initCommand } from "./commands/init.js";
 import { judgeCommand } from "./commands/judge.js";
 import { presetsCommand } from "./commands/presets.js";
@@ -41,6 +42,7 @@ export function createProgram(io: CliIo): Command {
   program.addCommand(judgeCommand(io));
   program.addCommand(generateCommand(io));
   program.addCommand(alignCommand(io));
+  program.addCommand(improveCommand(io));
   program.addCommand(reportCommand(io));
   program.addCommand(runCommand(io));
   program.addCommand(validateCommand(io));

@@ -1,4 +1,4 @@
-import { ProfilekitError } from "@profilekit/spec";
+import { ProfilekitError, type Resampling, ResamplingSchema } from "@profilekit/spec";
 import { z } from "zod";
 import { percentileInterval } from "./bootstrap.js";
 import { createRandom } from "./random.js";
@@ -30,24 +30,8 @@ const CorrelationSchema = z.object({
   ),
 });
 
-/** How an alignment's intervals were resampled (alignGroupCounts and its generation-evaluation gap). */
-export const ResamplingSchema = z.object({
-  method: z
-    .enum(["paired-cluster-bootstrap", "independent-cluster-bootstrap", "partly-paired-cluster-bootstrap"])
-    .describe(
-      "paired: the profiles share clusters and every replicate draws them once for all; independent: no cluster is shared, each profile is resampled on its own; partly-paired: some profiles share clusters and others do not.",
-    ),
-  replicates: z.number().int().nonnegative().describe("B, bootstrap replicates."),
-  seed: z.number().int(),
-  clusters: z.array(z.number().int().nonnegative()).describe("Clusters of each profile, in the order given."),
-  sharedClusters: z.number().int().nonnegative().describe("Clusters present in every profile."),
-  interval: z
-    .literal("percentile-containing-estimate")
-    .describe(
-      "Type-7 percentile interval of the valid replicates, widened to the estimate if it fell outside.",
-    ),
-});
-export type Resampling = z.infer<typeof ResamplingSchema>;
+/** How an alignment's intervals were resampled (alignGroupCounts and its generation-evaluation gap); defined in @profilekit/spec. */
+export { ResamplingSchema, type Resampling };
 
 const FactorShiftSchema = z.object({
   factor: z.string().min(1),

@@ -67,6 +67,7 @@ export {
 } from "./alignment.js";
 export {
   alignGroupCounts,
+  alignmentChangeOfGroupCounts,
   type GroupCountsAlignmentOptions,
   GroupCountsAlignmentOptionsSchema,
   generationEvaluationGapOfGroupCounts,

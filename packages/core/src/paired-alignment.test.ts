@@ -4,7 +4,12 @@ import { describe, expect, it } from "vitest";
 import { groupHash, ProfileAccumulator } from "./accumulator.js";
 import { AlignmentSchema, GenerationEvaluationGapSchema } from "./alignment.js";
 import { type GroupCounts, groupCountsOf } from "./group-counts.js";
-import { alignGroupCounts, generationEvaluationGapOfGroupCounts } from "./paired-alignment.js";
+import { AlignmentChangeSchema } from "@profilekit/spec";
+import {
+  alignGroupCounts,
+  alignmentChangeOfGroupCounts,
+  generationEvaluationGapOfGroupCounts,
+} from "./paired-alignment.js";
 import { createRandom } from "./random.js";
 
 const FACTORS = ["length", "fluency", "coherence", "hallucination", "novelty"];
@@ -341,5 +346,245 @@ describe("generationEvaluationGapOfGroupCounts", () => {
     expect(gap.resampling!.method).toBe("partly-paired-cluster-bootstrap");
     expect(gap.evaluation.resampling!.method).toBe("paired-cluster-bootstrap");
     expect(gap.generation.resampling!.method).toBe("independent-cluster-bootstrap");
+  });
+});
+
+/** Spearman's rho from its definition: Pearson's r of the average ranks. */
+function spearman(x: readonly number[], y: readonly number[]): number {
+  const ranks = (v: readonly number[]) =>
+    v.map((value) => {
+      const below = v.filter((other) => other < value).length;
+      const same = v.filter((other) => other === value).length;
+      return below + (same + 1) / 2;
+    });
+  const [rx, ry] = [ranks(x), ranks(y)];
+  const mean = (v: readonly number[]) => v.reduce((sum, value) => sum + value, 0) / v.length;
+  const [mx, my] = [mean(rx), mean(ry)];
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < rx.length; i++) {
+    sxy += (rx[i]! - mx) * (ry[i]! - my);
+    sxx += (rx[i]! - mx) ** 2;
+    syy += (ry[i]! - my) ** 2;
+  }
+  return sxx === 0 || syy === 0 ? Number.NaN : sxy / Math.sqrt(sxx * syy);
+}
+
+/**
+ * The paired before/after comparison written from the documentation, on the pairs: replicate r
+ * draws U clusters of the union of the three profiles' keys (sorted by hash) with
+ * createRandom(seed, "alignment/<r>/0"), recomputes the three tau14 vectors from the weighted
+ * pairs, and takes tau_b, rho, their differences and each factor's shift and distance change.
+ */
+function referenceChange(
+  human: readonly Row[],
+  before: readonly Row[],
+  after: readonly Row[],
+  replicates: number,
+  seed: number,
+) {
+  const union = [...new Set([...human, ...before, ...after].map((row) => groupHash(row.key)))].sort(
+    (x, y) => x - y,
+  );
+  const figures = (weightOf: (key: string) => number) => {
+    const [h, b, a] = [human, before, after].map((rows) => weightedTau14(rows, weightOf)) as [
+      number[],
+      number[],
+      number[],
+    ];
+    const valid = ![...h, ...b, ...a].some(Number.isNaN);
+    return {
+      tauDelta: valid ? tauB(h, a) - tauB(h, b) : Number.NaN,
+      rhoDelta: valid ? spearman(h, a) - spearman(h, b) : Number.NaN,
+      tauBefore: valid ? tauB(h, b) : Number.NaN,
+      shifts: FACTORS.map((_, f) => a[f]! - b[f]!),
+      distances: FACTORS.map((_, f) => Math.abs(a[f]! - h[f]!) - Math.abs(b[f]! - h[f]!)),
+    };
+  };
+  const estimate = figures(() => 1);
+  const drawn = Array.from({ length: replicates }, (_, r) => {
+    const random = createRandom(seed, `alignment/${r}/0`);
+    const weights = new Map<number, number>();
+    for (let i = 0; i < union.length; i++) {
+      const key = union[random.nextInt(union.length)]!;
+      weights.set(key, (weights.get(key) ?? 0) + 1);
+    }
+    return figures((key) => weights.get(groupHash(key)) ?? 0);
+  });
+  return {
+    estimate,
+    tauDelta: interval(
+      drawn.map((d) => d.tauDelta),
+      estimate.tauDelta,
+    ),
+    rhoDelta: interval(
+      drawn.map((d) => d.rhoDelta),
+      estimate.rhoDelta,
+    ),
+    tauBefore: interval(
+      drawn.map((d) => d.tauBefore),
+      estimate.tauBefore,
+    ),
+    shifts: FACTORS.map((_, f) =>
+      interval(
+        drawn.map((d) => d.shifts[f]!),
+        estimate.shifts[f]!,
+      ),
+    ),
+    distances: FACTORS.map((_, f) =>
+      interval(
+        drawn.map((d) => d.distances[f]!),
+        estimate.distances[f]!,
+      ),
+    ),
+  };
+}
+
+describe("alignmentChangeOfGroupCounts: the paired before/after comparison", () => {
+  const human = rows(21, 40);
+  const before = relabel(human, 22, 0.6); // a poorly aligned labelling of the same inputs
+  const after = relabel(before, 23, 0.3); // the same responses, some labels changed
+
+  it("matches a paired bootstrap of the pairs written independently in the test", () => {
+    const change = alignmentChangeOfGroupCounts(
+      { human: countsOf(human), before: countsOf(before), after: countsOf(after) },
+      { replicates: 300, seed: 7 },
+    );
+    expect(AlignmentChangeSchema.parse(change)).toEqual(change);
+    const reference = referenceChange(human, before, after, 300, 7);
+    expect(change.factorsCompared).toEqual(FACTORS);
+    expect(change.resampling).toMatchObject({
+      method: "paired-cluster-bootstrap",
+      replicates: 300,
+      clusters: [40, 40, 40],
+      sharedClusters: 40,
+    });
+    expect(change.delta.kendallTauB.value).toBeCloseTo(reference.estimate.tauDelta, 12);
+    expect(change.delta.kendallTauB.ci95![0]).toBeCloseTo(reference.tauDelta[0], 12);
+    expect(change.delta.kendallTauB.ci95![1]).toBeCloseTo(reference.tauDelta[1], 12);
+    expect(change.delta.spearman.ci95![0]).toBeCloseTo(reference.rhoDelta[0], 12);
+    expect(change.delta.spearman.ci95![1]).toBeCloseTo(reference.rhoDelta[1], 12);
+    expect(change.before.kendallTauB.ci95![0]).toBeCloseTo(reference.tauBefore[0], 12);
+    expect(change.before.kendallTauB.ci95![1]).toBeCloseTo(reference.tauBefore[1], 12);
+    change.factors.forEach((factor, f) => {
+      expect(factor.factor).toBe(FACTORS[f]);
+      expect(factor.shift.value).toBeCloseTo(reference.estimate.shifts[f]!, 12);
+      expect(factor.shift.ci95![0]).toBeCloseTo(reference.shifts[f]![0], 12);
+      expect(factor.shift.ci95![1]).toBeCloseTo(reference.shifts[f]![1], 12);
+      expect(factor.distanceChange.ci95![0]).toBeCloseTo(reference.distances[f]![0], 12);
+      expect(factor.distanceChange.ci95![1]).toBeCloseTo(reference.distances[f]![1], 12);
+    });
+    // The alignments themselves are alignGroupCounts' on the same draws.
+    const alone = alignGroupCounts(countsOf(human), countsOf(after), { replicates: 300, seed: 7 });
+    expect(change.after.kendallTauB.value).toBe(alone.kendallTauB.value);
+  });
+
+  it("is paired: its interval is narrower than that of the same profiles on unrelated inputs", () => {
+    const paired = alignmentChangeOfGroupCounts(
+      { human: countsOf(human), before: countsOf(before), after: countsOf(after) },
+      { replicates: 400, seed: 3 },
+    );
+    const moved = after.map((row) => ({ ...row, key: `elsewhere-${row.key}` }));
+    const unpaired = alignmentChangeOfGroupCounts(
+      { human: countsOf(human), before: countsOf(before), after: countsOf(moved) },
+      { replicates: 400, seed: 3 },
+    );
+    expect(unpaired.warnings.join(" ")).toMatch(/Before and after share no cluster/);
+    const width = (ci: [number, number] | null) => ci![1] - ci![0];
+    const narrower = paired.factors.filter(
+      (factor, f) => width(factor.shift.ci95) < width(unpaired.factors[f]!.shift.ci95),
+    );
+    expect(narrower).toHaveLength(FACTORS.length);
+  });
+});
+
+describe("alignmentChangeOfGroupCounts: properties", () => {
+  const arbitrary = fc.record({
+    seed: fc.nat({ max: 10_000 }),
+    groups: fc.integer({ min: 6, max: 20 }),
+    flipBefore: fc.double({ min: 0, max: 1, noNaN: true }),
+    flipAfter: fc.double({ min: 0, max: 1, noNaN: true }),
+    replicates: fc.integer({ min: 1, max: 40 }),
+  });
+  const three = (seed: number, groups: number, flipBefore: number, flipAfter: number) => {
+    const human = rows(seed, groups);
+    return {
+      human: countsOf(human),
+      before: countsOf(relabel(human, seed + 1, flipBefore)),
+      after: countsOf(relabel(human, seed + 2, flipAfter)),
+    };
+  };
+
+  it("the delta is after - before, and every interval contains its estimate", () => {
+    fc.assert(
+      fc.property(arbitrary, ({ seed, groups, flipBefore, flipAfter, replicates }) => {
+        const change = alignmentChangeOfGroupCounts(three(seed, groups, flipBefore, flipAfter), {
+          replicates,
+          seed,
+        });
+        const { before, after, delta } = change;
+        if (before.kendallTauB.value !== null && after.kendallTauB.value !== null) {
+          expect(delta.kendallTauB.value).toBeCloseTo(after.kendallTauB.value - before.kendallTauB.value, 14);
+        }
+        const inside = ({ value, ci95 }: { value: number | null; ci95: [number, number] | null }) => {
+          if (value === null || ci95 === null) return;
+          expect(ci95[0]).toBeLessThanOrEqual(value);
+          expect(ci95[1]).toBeGreaterThanOrEqual(value);
+        };
+        for (const estimate of [before.kendallTauB, after.spearman, delta.kendallTauB, delta.spearman]) {
+          inside(estimate);
+        }
+        for (const factor of change.factors) {
+          inside(factor.shift);
+          inside(factor.distanceChange);
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("swapping before and after negates every change and mirrors its interval", () => {
+    fc.assert(
+      fc.property(arbitrary, ({ seed, groups, flipBefore, flipAfter, replicates }) => {
+        const { human, before, after } = three(seed, groups, flipBefore, flipAfter);
+        const forward = alignmentChangeOfGroupCounts({ human, before, after }, { replicates, seed });
+        const backward = alignmentChangeOfGroupCounts(
+          { human, before: after, after: before },
+          { replicates, seed },
+        );
+        expect(backward.before).toEqual(forward.after);
+        const mirrored = (x: { value: number | null; ci95: [number, number] | null }, y: typeof x) => {
+          if (x.value === null) return expect(y.value).toBeNull();
+          expect(y.value).toBeCloseTo(-x.value, 12);
+          if (x.ci95 === null) return;
+          expect(y.ci95![0]).toBeCloseTo(-x.ci95[1], 12);
+          expect(y.ci95![1]).toBeCloseTo(-x.ci95[0], 12);
+        };
+        mirrored(forward.delta.kendallTauB, backward.delta.kendallTauB);
+        forward.factors.forEach((factor, f) => {
+          mirrored(factor.shift, backward.factors[f]!.shift);
+          mirrored(factor.distanceChange, backward.factors[f]!.distanceChange);
+        });
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("no change is exactly zero: the same profile before and after gives [0, 0] everywhere", () => {
+    fc.assert(
+      fc.property(arbitrary, ({ seed, groups, flipBefore, replicates }) => {
+        const { human, before } = three(seed, groups, flipBefore, 0);
+        const change = alignmentChangeOfGroupCounts({ human, before, after: before }, { replicates, seed });
+        if (change.before.kendallTauB.value !== null && change.delta.kendallTauB.ci95 !== null) {
+          expect(change.delta.kendallTauB).toEqual({ value: 0, ci95: [0, 0] });
+        }
+        for (const factor of change.factors) {
+          expect(factor.shift.value).toBe(0);
+          if (factor.shift.ci95 !== null) expect(factor.shift.ci95).toEqual([0, 0]);
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -1,4 +1,9 @@
-import { ProfilekitError } from "@profilekit/spec";
+import {
+  type AlignmentChange,
+  type AlignmentSummary,
+  type Estimate,
+  ProfilekitError,
+} from "@profilekit/spec";
 import { z } from "zod";
 import {
   type Alignment,
@@ -95,6 +100,147 @@ export function generationEvaluationGapOfGroupCounts(
     resampling: resamplingOf(draws, [0, 1, 2], parsed),
     warnings,
   };
+}
+
+/**
+ * A paired before/after comparison with a reference profile (refine's improvement.json): the
+ * alignment of `before` and of `after` with `human`, their difference after - before, and per
+ * factor the shift after - before and the change of its distance to the human score,
+ * |after - human| - |before - human|. Everything comes from one set of draws over the clusters of
+ * the three profiles (see `alignGroupCounts`): replicate r draws the union of their cluster keys
+ * once, recomputes all three profiles on it, and every figure of the replicate is computed from
+ * those; each interval is the type-7 percentile interval of the valid replicates, widened to the
+ * estimate when it fell outside. All figures are over the factors scored in all three profiles,
+ * so the delta is exactly after - before. Before and after on the same inputs (and the human
+ * profile on their inputs) make the interval paired: the inputs' own variation, shared by both,
+ * cancels out of the difference.
+ */
+export function alignmentChangeOfGroupCounts(
+  profiles: { human: GroupCounts; before: GroupCounts; after: GroupCounts },
+  options: GroupCountsAlignmentOptions = {},
+): AlignmentChange {
+  const parsed = parseOptions(options);
+  const draws = resample([profiles.human, profiles.before, profiles.after], parsed);
+  const [human, before, after] = draws.profiles as [ResampledProfile, ResampledProfile, ResampledProfile];
+  const indices = threeWayFactors(human, before, after);
+  const warnings = [...draws.warnings];
+  if (draws.component[1] !== draws.component[2]) {
+    warnings.push(
+      "Before and after share no cluster: they come from different inputs, so each is resampled on its own and the interval of their difference is not paired.",
+    );
+  }
+  if (draws.component[0] !== draws.component[1] || draws.component[0] !== draws.component[2]) {
+    warnings.push(
+      "The human profile shares no cluster with before or after: it is resampled on its own, so its uncertainty is not shared between the two alignments.",
+    );
+  }
+  const B = draws.replicates;
+  const at = (profile: ResampledProfile, index: readonly number[], r: number) =>
+    index.map((f) => profile.replicates[f]![r]!);
+  const estimates = (profile: ResampledProfile, index: readonly number[]) =>
+    index.map((f) => profile.estimates[f]!);
+  const h = estimates(human, indices.human);
+  const b = estimates(before, indices.before);
+  const a = estimates(after, indices.after);
+  const names = indices.factors;
+
+  // Per replicate: tau_b and Spearman of before and of after with the human
+  // profile, and each factor's shift and distance change.
+  const tauBefore = new Float64Array(B);
+  const tauAfter = new Float64Array(B);
+  const spearmanBefore = new Float64Array(B);
+  const spearmanAfter = new Float64Array(B);
+  const shifts = names.map(() => new Float64Array(B));
+  const distances = names.map(() => new Float64Array(B));
+  for (let r = 0; r < B; r++) {
+    const hr = at(human, indices.human, r);
+    const br = at(before, indices.before, r);
+    const ar = at(after, indices.after, r);
+    for (let i = 0; i < names.length; i++) {
+      shifts[i]![r] = ar[i]! - br[i]!;
+      distances[i]![r] = Math.abs(ar[i]! - hr[i]!) - Math.abs(br[i]! - hr[i]!);
+    }
+    const valid = ![...hr, ...br, ...ar].some(Number.isNaN);
+    tauBefore[r] = valid ? (rankTauB(hr, br) ?? Number.NaN) : Number.NaN;
+    tauAfter[r] = valid ? (rankTauB(hr, ar) ?? Number.NaN) : Number.NaN;
+    spearmanBefore[r] = valid ? (rankSpearman(hr, br) ?? Number.NaN) : Number.NaN;
+    spearmanAfter[r] = valid ? (rankSpearman(hr, ar) ?? Number.NaN) : Number.NaN;
+  }
+  const estimate = (value: number | null, replicates: Float64Array, name: string): Estimate => ({
+    value,
+    ci95: value === null || B === 0 ? null : containing(replicates, value, name, warnings),
+  });
+  const difference = (x: Float64Array, y: Float64Array) => x.map((value, r) => y[r]! - value);
+  const summary = (
+    side: readonly number[],
+    tau: Float64Array,
+    rho: Float64Array,
+    which: string,
+  ): AlignmentSummary => ({
+    kendallTauB: estimate(rankTauB(h, side), tau, `tau_b ${which}`),
+    spearman: estimate(rankSpearman(h, side), rho, `Spearman's rho ${which}`),
+    signAgreement: names.length === 0 ? null : agreeingSigns(h, side) / names.length,
+    top3Overlap: topOverlapOf(names, h, side, 3),
+  });
+  const beforeSummary = summary(b, tauBefore, spearmanBefore, "before");
+  const afterSummary = summary(a, tauAfter, spearmanAfter, "after");
+  const deltaOf = (x: Estimate, y: Estimate) =>
+    x.value === null || y.value === null ? null : y.value - x.value;
+  return {
+    factorsCompared: names,
+    before: beforeSummary,
+    after: afterSummary,
+    delta: {
+      kendallTauB: estimate(
+        deltaOf(beforeSummary.kendallTauB, afterSummary.kendallTauB),
+        difference(tauBefore, tauAfter),
+        "the tau_b difference",
+      ),
+      spearman: estimate(
+        deltaOf(beforeSummary.spearman, afterSummary.spearman),
+        difference(spearmanBefore, spearmanAfter),
+        "the Spearman difference",
+      ),
+    },
+    factors: names.map((factor, i) => ({
+      factor,
+      human: h[i]!,
+      before: b[i]!,
+      after: a[i]!,
+      shift: estimate(a[i]! - b[i]!, shifts[i]!, `the shift of ${factor}`),
+      distanceChange: estimate(
+        Math.abs(a[i]! - h[i]!) - Math.abs(b[i]! - h[i]!),
+        distances[i]!,
+        `the distance change of ${factor}`,
+      ),
+    })),
+    resampling: resamplingOf(draws, [0, 1, 2], parsed),
+    warnings: [...new Set(warnings)],
+  };
+}
+
+/** The factors scored in all three profiles, in the first's order, with their indices into each. */
+function threeWayFactors(human: ResampledProfile, before: ResampledProfile, after: ResampledProfile) {
+  const index = (profile: ResampledProfile) => new Map(profile.factors.map((factor, f) => [factor, f]));
+  const inBefore = index(before);
+  const inAfter = index(after);
+  const chosen = {
+    factors: [] as string[],
+    human: [] as number[],
+    before: [] as number[],
+    after: [] as number[],
+  };
+  for (const [f, factor] of human.factors.entries()) {
+    const g = inBefore.get(factor);
+    const k = inAfter.get(factor);
+    if (g === undefined || k === undefined) continue;
+    if (human.estimates[f] === null || before.estimates[g] === null || after.estimates[k] === null) continue;
+    chosen.factors.push(factor);
+    chosen.human.push(f);
+    chosen.before.push(g);
+    chosen.after.push(k);
+  }
+  return chosen;
 }
 
 type ParsedOptions = z.output<typeof GroupCountsAlignmentOptionsSchema>;

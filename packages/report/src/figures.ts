@@ -352,7 +352,7 @@ export function judgeFigure(model: ReportModel): Figure | undefined {
 export function improvementFigures(model: ReportModel): Figure[] {
   if (model.improvements.length === 0) return [];
   const name = (i: ReportModel["improvements"][number], index: number) =>
-    [i.improvement.strategy ?? `improvement ${index + 1}`, i.improvement.model].filter(Boolean).join(" · ");
+    `${i.improvement.method} · ${i.improvement.model}${model.improvements.length > 1 && model.improvements.some((o, j) => j !== index && o.improvement.method === i.improvement.method && o.improvement.model === i.improvement.model) ? ` (${index + 1})` : ""}`;
   const rows = model.improvements.map(name);
   const [before, after] = seriesStyles(["before", "after", "x", "revision"]).filter((_, i) => i !== 2);
   const alignmentPoints: DotPoint[] = model.improvements.flatMap((entry, index) =>
@@ -385,7 +385,7 @@ export function improvementFigures(model: ReportModel): Figure[] {
             series: "after − before",
             value: d.value,
             ci95: d.ci95,
-            title: `${rows[index]}: paired difference after − before = ${estimate(d.value, d.ci95)}${entry.improvement.delta.method ? ` (${entry.improvement.delta.method})` : ""}`,
+            title: `${rows[index]}: paired difference after − before = ${estimate(d.value, d.ci95)} (${entry.improvement.resampling.method})`,
           },
         ];
   });

@@ -13,7 +13,13 @@ import {
   scatterFigure,
 } from "./figures.js";
 import { type Html, type HtmlValue, html, trustedMarkup } from "./html.js";
-import { formatCount, formatInterval, formatPercent, formatScore } from "./number-format.js";
+import {
+  formatCount,
+  formatInterval,
+  formatPercent,
+  formatScore,
+  formatWithInterval,
+} from "./number-format.js";
 import { provenanceOf } from "./provenance.js";
 import { reportStyles } from "./report-styles.js";
 import type { ReportModel, ReportSource } from "./report-model.js";
@@ -196,12 +202,14 @@ function improvementSection(model: ReportModel): Section | undefined {
   const figures = improvementFigures(model);
   if (figures.length === 0) return undefined;
   const rows = model.improvements.flatMap(({ improvement }) =>
-    (improvement.factors ?? []).map((f) => [
-      improvement.strategy ?? "—",
+    improvement.factors.map((f) => [
+      improvement.method,
       f.factor,
       formatScore(f.human),
       formatScore(f.before),
       formatScore(f.after),
+      formatWithInterval(f.shift.value, f.shift.ci95),
+      formatWithInterval(f.distanceChange.value, f.distanceChange.ci95),
     ]),
   );
   const factorTable =
@@ -209,16 +217,32 @@ function improvementSection(model: ReportModel): Section | undefined {
       ? ""
       : table(
           [
-            "strategy",
+            "method",
             "factor",
             { text: "human", num: true },
             { text: "before", num: true },
             { text: "after", num: true },
+            { text: "shift (paired 95% CI)", num: true },
+            { text: "distance to human (paired 95% CI)", num: true },
           ],
           rows,
-          [false, false, true, true, true],
+          [false, false, true, true, true, true, true],
         );
-  return { id: "improvement", title: "Improvement", body: html`${figures.map(figureBlock)}${factorTable}` };
+  const cautions = model.improvements.flatMap(({ improvement, revision }) => [
+    ...(revision?.revision.note
+      ? [html`<p class="caution">${improvement.method}: ${revision.revision.note}</p>`]
+      : []),
+    ...(improvement.evaluator?.self
+      ? [
+          html`<p class="caption-line">${improvement.method}: the evaluator is the generator itself, so self-preference may favour its own style.</p>`,
+        ]
+      : []),
+  ]);
+  return {
+    id: "improvement",
+    title: "Improvement",
+    body: html`${cautions}${figures.map(figureBlock)}<p class="caption-line">Distance to human: |after − human| − |before − human| per factor; below 0 the factor moved towards the human score.</p>${factorTable}`,
+  };
 }
 
 function countsTable(source: ReportSource, model: ReportModel): Html {

@@ -23,3 +23,8 @@ export {
   renderStudyFooter,
 } from "./text/stage-summary.js";
 export { renderValidation } from "./text/validation-table.js";
+export {
+  type ImprovementSummaryInput,
+  renderImprovementFooter,
+  renderImprovementSummary,
+} from "./text/improvement-summary.js";

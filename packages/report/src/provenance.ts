@@ -26,7 +26,7 @@ interface UsageLine {
 const sortedEntries = (record: Readonly<Record<string, string>>) =>
   Object.entries(record).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
 
-/** One row of a usage block; an improvement file's may hold only some of the counts. */
+/** One row of a usage block. */
 interface UsageRow {
   readonly calls?: number | undefined;
   readonly requests?: number | undefined;
@@ -188,14 +188,28 @@ export function provenanceOf(model: ReportModel): ProvenanceEntry[] {
     ];
     entries.push({ folder, what: "alignment (align)", facts, usage: [] });
   }
-  for (const { folder, improvement } of model.improvements) {
-    const facts: [string, string][] = [];
-    if (improvement.strategy !== undefined) facts.push(["strategy", improvement.strategy]);
-    if (improvement.model !== undefined) facts.push(["models", improvement.model]);
-    if (improvement.delta.method !== undefined) facts.push(["paired interval", improvement.delta.method]);
-    if (improvement.delta.seed !== undefined) facts.push(["seeds", `delta ${improvement.delta.seed}`]);
-    const usage = improvement.usage === undefined ? [] : usageLines({ total: improvement.usage });
-    entries.push({ folder, what: "improvement", facts, usage });
+  for (const { folder, improvement, usage } of model.improvements) {
+    const models = [
+      improvement.model,
+      ...(improvement.baseModel ? [`base ${improvement.baseModel}`] : []),
+      ...(improvement.evaluator
+        ? [`evaluator ${improvement.evaluator.model}${improvement.evaluator.self ? " (itself)" : ""}`]
+        : []),
+      ...(improvement.extractor ? [`extractor ${improvement.extractor}`] : []),
+    ];
+    const facts: [string, string][] = [
+      ["method", improvement.method],
+      ["models", models.join(", ")],
+      ["inputs", `${improvement.inputs.count} (${improvement.inputs.split}) x ${improvement.levels} levels`],
+      ["paired interval", `${improvement.resampling.method}, B = ${improvement.resampling.replicates}`],
+      ["seeds", `${improvement.seed}`],
+    ];
+    entries.push({
+      folder,
+      what: `improvement (improve --method ${improvement.method})`,
+      facts,
+      usage: usageLines(usage),
+    });
   }
   return entries;
 }

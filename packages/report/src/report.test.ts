@@ -77,7 +77,7 @@ describe("the report of the fixture study", () => {
     expect(ticks).toEqual(order.map((f) => f.factor));
     const titles = [...document.querySelectorAll('[aria-label="dot"] title')].map((t) => t.textContent);
     const sources = ["human", "evaluation", "generation"].map((s) => join(study, s, "profile.json"));
-    sources.push(join(improve, "profile.json"));
+    sources.push(join(improve, "after", "profile.json"));
     let expected = 0;
     for (const [i, file] of sources.entries()) {
       const label = ["human", "evaluation", "generation", "improved"][i];

@@ -62,10 +62,10 @@ export function summaryLines(model: ReportModel): SummaryLine[] {
     ...model.comparisons.map(comparisonLine),
     ...model.gaps.map(gapLine),
   ];
-  for (const [index, { improvement }] of model.improvements.entries()) {
+  for (const { improvement } of model.improvements) {
     const d = improvement.delta.kendallTauB;
     lines.push({
-      topic: `improvement: ${improvement.strategy ?? `improvement ${index + 1}`}`,
+      topic: `improvement: ${improvement.method}`,
       text: `tau_b with the human profile ${formatWithInterval(improvement.before.kendallTauB.value, improvement.before.kendallTauB.ci95)} before, ${formatWithInterval(improvement.after.kendallTauB.value, improvement.after.kendallTauB.ci95)} after; paired change ${formatWithInterval(d.value, d.ci95)}.`,
     });
   }

@@ -4,6 +4,7 @@ import { ProfilekitError } from "@profilekit/spec";
 import { importModule } from "./module-import.js";
 import { parseConfig } from "./study-config.js";
 import type { StudyConfig } from "./study.js";
+import type { StudyStage } from "./study-stage.js";
 
 /** The names `profilekit run` looks for, in this order, when --config is not given. */
 export const configFileNames = [
@@ -93,8 +94,14 @@ function importError(file: string, error: unknown): ProfilekitError {
   });
 }
 
-/** Reads, imports and validates a config file (.ts, .mts, .mjs, .js or .json). */
-export async function loadConfig(file: string): Promise<StudyConfig> {
+/**
+ * Reads, imports and validates a config file (.ts, .mts, .mjs, .js or .json); `stages`: the
+ * registered stages whose settings it may hold (see StudyStage).
+ */
+export async function loadConfig(
+  file: string,
+  options: { readonly stages?: readonly StudyStage[] } = {},
+): Promise<StudyConfig> {
   const path = isAbsolute(file) ? file : resolve(file);
   const extension = extname(path);
   if (!configFileNames.some((name) => extname(name) === extension)) {
@@ -116,5 +123,5 @@ export async function loadConfig(file: string): Promise<StudyConfig> {
   } else {
     value = await importConfigModule(path);
   }
-  return { file: path, dir: dirname(path), config: parseConfig(value, path) };
+  return { file: path, dir: dirname(path), config: parseConfig(value, path, options.stages) };
 }

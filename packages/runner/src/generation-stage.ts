@@ -1,8 +1,13 @@
-import { ProfileSchema } from "@profilekit/core";
+import { type GroupCounts, ProfileSchema } from "@profilekit/core";
 import type { SkipReport } from "@profilekit/data";
 import { groupKeyOf } from "@profilekit/core";
 import type { BatchQueue, UsageReport } from "@profilekit/llm";
-import { GenerationSummarySchema, type Pair, type ResponseRecord } from "@profilekit/spec";
+import {
+  GenerationSummarySchema,
+  type Pair,
+  PromptTemplateSchema,
+  type ResponseRecord,
+} from "@profilekit/spec";
 import { z } from "zod";
 import {
   distinctInputs,
@@ -38,6 +43,11 @@ export const GenerateRequestSchema = z.strictObject({
   limit: z.int().min(1).optional(),
   /** The model scores its responses; one more than `delta` from its level is dropped. */
   selfCheck: z.strictObject({ delta: z.int().min(0).max(19).default(1) }).optional(),
+  /**
+   * The generation prompt, with {{level}} and {{levels}} (and the task's {{source}} or {{prompt}});
+   * default: the task's. Refinement's guided generation passes the task's prompt with guidance.
+   */
+  prompt: PromptTemplateSchema.optional(),
 });
 export type GenerateRequest = z.input<typeof GenerateRequestSchema>;
 
@@ -62,6 +72,8 @@ export interface GenerateResult {
   /** profile.json as written: the profile of the generated pairs, with `generation`. */
   readonly profile: GenerationProfile;
   readonly responses: readonly ResponseRecord[];
+  /** The profile's counts per cluster (groups.json), for paired comparisons with other profiles. */
+  readonly groupCounts: GroupCounts;
   readonly counts: GenerationCounts;
   /** The files written into `out`, manifest.json (written last) included; empty without `out`. */
   readonly files: readonly string[];
@@ -111,7 +123,7 @@ function generateOnce(
     const stageInput = await resolveStageInput(request);
     const { task, scoring } = stageInput;
     const { levels, selfCheck } = request;
-    const template = taskPrompt(task, "generation");
+    const template = request.prompt ?? taskPrompt(task, "generation");
     const inputs = distinctInputs(stageInput.pairs, { limit: request.limit, cluster: stageInput.cluster });
     const plan = planGeneration(inputs, template, { levels, seed: scoring.seed });
     const total = inputs.length * levels;
@@ -192,6 +204,7 @@ function generateOnce(
       return {
         profile,
         responses: records,
+        groupCounts: analysis.groupCounts,
         counts,
         files: [...folder.files],
         manifest,
@@ -224,7 +237,7 @@ export async function planGenerate(
   const stageInput = await resolveStageInput(request);
   const { levels, selfCheck } = request;
   const inputs = distinctInputs(stageInput.pairs, { limit: request.limit, cluster: stageInput.cluster });
-  const calls = planGeneration(inputs, taskPrompt(stageInput.task, "generation"), {
+  const calls = planGeneration(inputs, request.prompt ?? taskPrompt(stageInput.task, "generation"), {
     levels,
     seed: request.seed,
   });

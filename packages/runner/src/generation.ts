@@ -12,7 +12,7 @@ import { renderForPair } from "./prompt-rendering.js";
 import { inputBlock, selfScorePrompt } from "./self-score-prompt.js";
 
 /** Usage stages of the generation setting. */
-const GENERATE_STAGE = "generate";
+export const GENERATE_STAGE = "generate";
 const SELF_SCORE_STAGE = "self-score";
 
 /**
@@ -75,7 +75,7 @@ export interface GenerationCall {
 }
 
 /** The seed sent with a generation call: drawn from the run's seed, the input and the level. */
-function generationSeed(seed: number, inputId: string, level: number): number {
+export function generationSeed(seed: number, inputId: string, level: number): number {
   return createRandom(seed, `generate/${inputId}/${level}`).nextInt(2 ** 31 - 1);
 }
 

@@ -51,6 +51,7 @@ export {
   ValidateRequestSchema,
   ValidationDatasetSchema,
   validate,
+  validationDatasetOf,
   type ValidateRequest,
   type ValidateResult,
   type ValidationDataset,
@@ -86,7 +87,22 @@ export {
 export { ScoringSchema, type Scoring } from "./stage-request.js";
 
 // Studies (profilekit.config.ts)
-export { ConfigSchema, defineConfig, parseConfig, type Config, type ConfigInput } from "./study-config.js";
+export {
+  ConfigSchema,
+  configSchema,
+  defineConfig,
+  parseConfig,
+  type Config,
+  type ConfigInput,
+} from "./study-config.js";
+export type {
+  AddedStageOutcome,
+  StudyCommonFields,
+  StudyModelRole,
+  StudyStage,
+  StudyStageContext,
+  StudyStageResult,
+} from "./study-stage.js";
 export {
   estimateStudy,
   runStudy,

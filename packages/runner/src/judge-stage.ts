@@ -1,4 +1,8 @@
-import { JudgeAgreementSchema as AgreementStatisticsSchema, ProfileSchema } from "@profilekit/core";
+import {
+  JudgeAgreementSchema as AgreementStatisticsSchema,
+  type GroupCounts,
+  ProfileSchema,
+} from "@profilekit/core";
 import type { SkipReport } from "@profilekit/data";
 import type { BatchQueue, UsageReport } from "@profilekit/llm";
 import { JudgeAgreementSchema } from "@profilekit/spec";
@@ -61,6 +65,8 @@ export interface JudgeResult {
   /** profile.json as written: the profile of the model's labels, with `agreement`. */
   readonly profile: JudgeProfile;
   readonly judgements: readonly Judgement[];
+  /** The profile's counts per cluster (groups.json), for paired comparisons with other profiles. */
+  readonly groupCounts: GroupCounts;
   readonly counts: JudgeCounts;
   /** The files written into `out`, manifest.json (written last) included; empty without `out`. */
   readonly files: readonly string[];
@@ -167,6 +173,7 @@ function judgeOnce(
       return {
         profile,
         judgements,
+        groupCounts: analysis.groupCounts,
         counts,
         files: [...folder.files],
         manifest,

@@ -149,6 +149,10 @@ export interface StageClients {
   readonly extraction: Extraction | undefined;
   /** What the extractor read, for evidence.jsonl. */
   readonly evidence: EvidenceLog | undefined;
+  /** Every call of the stage's clients so far (its model's, the extractor's, and those `open` made). */
+  usage(): UsageReport;
+  /** Another model on the same tracker and guard (a stage's second model, such as an evaluator); closed with the rest. */
+  open(spec: z.output<typeof ModelSpecSchema>): ModelClient;
   close(): Promise<void>;
 }
 
@@ -188,13 +192,25 @@ export function openStageClients(
     void client.close();
     throw error;
   }
+  const opened: ModelClient[] = [];
   return {
     client,
     extraction,
     evidence,
+    usage: () => usage.report(),
+    open(spec) {
+      const other = openModelClient(spec, request.cache, {
+        usage,
+        providers: request.providers,
+        onEvent: guard.onEvent,
+      });
+      opened.push(other);
+      return other;
+    },
     async close() {
       await client.close();
       await extraction?.client.close();
+      for (const other of opened) await other.close();
     },
   };
 }

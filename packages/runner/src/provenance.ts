@@ -31,8 +31,8 @@ export function packageVersions(names: readonly string[]): Record<string, string
 export const ProvenanceSchema = z.strictObject({
   /** The command that ran the stage: analyze, judge, generate, run (default: the stage's own name). */
   command: z.string().min(1).optional(),
-  /** Under `run`: the setting this stage is (human, evaluation, generation). */
-  setting: z.enum(["human", "evaluation", "generation"]).optional(),
+  /** Under `run`: the setting this stage is (human, evaluation, generation, or a registered stage's). */
+  setting: z.string().min(1).optional(),
   /** Under `run`: the hash of everything that changes the stage's result; a later run resumes by it. */
   configHash: z.string().min(1).optional(),
   /** How manifest.json names the input (default: the path given, or "(pairs given in code)"). */

@@ -38,6 +38,13 @@ import { finishedRunFolder, foundStageFolder, readRunJson } from "./run-folder/r
 import { RunFolderWriter } from "./run-folder/writer.js";
 import { selfScorePrompt } from "./self-score-prompt.js";
 import type { Config } from "./study-config.js";
+import type {
+  AddedStageOutcome,
+  StudyCommonFields,
+  StudyModelRole,
+  StudyStage,
+  StudyStageContext,
+} from "./study-stage.js";
 import { clusterLevelOf } from "./stage-request.js";
 import { sumUsage } from "./usage-sum.js";
 
@@ -68,6 +75,8 @@ export interface StageOutcome {
 export interface StudyOutcome {
   readonly outDir: string;
   readonly stages: readonly StageOutcome[];
+  /** The registered stages the config ran (after the built-in settings and the alignment). */
+  readonly added: readonly AddedStageOutcome[];
   readonly alignment: AlignmentFile | undefined;
   readonly plugins: readonly LoadedPlugin[];
 }
@@ -81,15 +90,18 @@ export interface StudyOptions {
   readonly providers?: ProviderRegistry;
   /** Versions of the app that runs the study, for the manifests. */
   readonly versions?: Readonly<Record<string, string>>;
-  readonly onStage?: (setting: ProfileRole, status: "running" | "resumed" | "found") => void;
+  /** A setting (a built-in one, or a registered stage's) starts, is skipped as finished, or is found. */
+  readonly onStage?: (setting: string, status: "running" | "resumed" | "found") => void;
   /**
    * `step` names what is counted ("pairs", "pairs judged", "responses", "pairs profiled"); in
    * batch wait mode, "batch" tells the batches' progress.
    */
-  readonly onProgress?: (setting: ProfileRole | "batch", event: Parameters<StageProgress>[0]) => void;
+  readonly onProgress?: (setting: string, event: Parameters<StageProgress>[0]) => void;
   readonly signal?: AbortSignal;
   /** Batch mode for every stage, over the config's `batch`. */
   readonly batch?: BatchMode;
+  /** Stages registered beside the built-in settings (refine's `improvement`); see StudyStage. */
+  readonly stages?: readonly StudyStage[];
 }
 
 /** What the study reads of a model setting's manifest.json (written by it, or by `judge` or `generate`). */
@@ -305,9 +317,14 @@ async function resolveStudy(study: StudyConfig, options: StudyOptions) {
   if (evaluation !== undefined) requireTaskPrompt(task, "judge", "evaluation", file);
   if (generation !== undefined) requireTaskPrompt(task, "generation", "generation", file);
   const extractor = config.models.extractor ? modelOf(config.models.extractor, config) : undefined;
+  const added = addedStagesOf(config, options.stages ?? []);
+  const uses = (role: StudyModelRole) =>
+    added.some(({ stage, settings }) => stage.models(settings).includes(role));
   // ConfigSchema refuses settings.evaluation without models.judge, and generation without a generator.
-  const judgeModel = evaluation !== undefined ? modelOf(config.models.judge!, config) : undefined;
-  const generator = generation !== undefined ? modelOf(config.models.generator!, config) : undefined;
+  const judgeModel =
+    evaluation !== undefined || uses("judge") ? modelOf(config.models.judge!, config) : undefined;
+  const generator =
+    generation !== undefined || uses("generator") ? modelOf(config.models.generator!, config) : undefined;
   const endpoints = checkModels({ extractor, judge: judgeModel, generator }, providers, file);
   const outDir = resolve(dir, config.out ?? join("runs", task.id));
   const dataPath = resolve(dir, config.data.path);
@@ -341,7 +358,7 @@ async function resolveStudy(study: StudyConfig, options: StudyOptions) {
     pairSet ??= readPairSet(dataPath, { ...read, seed: scoring.seed }, config.data.path);
     return pairSet;
   };
-  const common = {
+  const common: StudyCommonFields = {
     cluster,
     factors: factors.map(({ plugin }) => plugin),
     factorOptions: Object.fromEntries(factors.map(({ plugin, options: o }) => [plugin.id, o])),
@@ -361,8 +378,33 @@ async function resolveStudy(study: StudyConfig, options: StudyOptions) {
     input: config.data.path,
     versions: { ...options.versions },
   });
-  const progress = (setting: ProfileRole) => (event: Parameters<StageProgress>[0]) =>
+  const progress = (setting: string) => (event: Parameters<StageProgress>[0]) =>
     options.onProgress?.(setting, event);
+  /** What a registered stage gets; `configHash` is its resume key (the empty string for a dry run). */
+  const contextOf = <S>(setting: string, settings: S, configHash: string): StudyStageContext<S> => ({
+    settings,
+    config,
+    configDir: dir,
+    outDir,
+    dir: join(outDir, setting),
+    task,
+    models: {
+      ...(judgeModel ? { judge: judgeModel } : {}),
+      ...(generator ? { generator } : {}),
+      ...(extractor ? { extractor } : {}),
+    },
+    pairs,
+    common,
+    alignmentReplicates,
+    provenance: {
+      command: "run",
+      setting,
+      configHash,
+      input: config.data.path,
+      versions: { ...options.versions },
+    },
+    onProgress: progress(setting),
+  });
 
   return {
     config,
@@ -390,7 +432,46 @@ async function resolveStudy(study: StudyConfig, options: StudyOptions) {
     common,
     provenance,
     progress,
+    added,
+    contextOf,
   };
+}
+
+/** The registered stages whose settings the config holds, in the order registered. */
+function addedStagesOf(config: Config, stages: readonly StudyStage[]) {
+  const settings = config.settings as Record<string, unknown>;
+  return stages.flatMap((stage) =>
+    settings[stage.setting] === undefined ? [] : [{ stage, settings: settings[stage.setting] }],
+  );
+}
+
+/** What the study reads of a registered stage's manifest.json when it resumes it. */
+const AddedManifestSchema = z.looseObject({
+  configHash: z.string().optional(),
+  usage: UsageReportSchema.optional(),
+});
+
+/**
+ * A registered stage: skipped when its folder's manifest.json carries the same configHash (the
+ * study's inputs, and what the stage says changes its result), otherwise run now.
+ */
+async function settleAdded(
+  stage: StudyStage,
+  context: StudyStageContext<unknown>,
+  options: StudyOptions,
+): Promise<AddedStageOutcome> {
+  const configHash = context.provenance.configHash!;
+  const manifestFile = join(context.dir, "manifest.json");
+  const found = options.force ? undefined : await readRunJson(manifestFile, AddedManifestSchema);
+  const base = { setting: stage.setting, folder: stage.setting, configHash };
+  if (found?.configHash === configHash) {
+    options.onStage?.(stage.setting, "resumed");
+    return { ...base, status: "resumed", ...(found.usage ? { usage: found.usage } : {}) };
+  }
+  options.onStage?.(stage.setting, "running");
+  await rm(manifestFile, { force: true });
+  const result = await stage.run(context);
+  return { ...base, status: "ran", ...(result.usage ? { usage: result.usage } : {}) };
 }
 
 export async function runStudy(study: StudyConfig, options: StudyOptions = {}): Promise<StudyOutcome> {
@@ -439,7 +520,7 @@ async function runStudyRound(
   const stages: StageOutcome[] = [];
   // The first stage that fails stops the study: it is recorded as failed, published nothing, and
   // runs again next time; the stages that finished before it resume.
-  let failed: { readonly setting: ProfileRole; readonly error: unknown } | undefined;
+  let failed: { readonly setting: string; readonly error: unknown } | undefined;
   const attempt = async (setting: ProfileRole, run: () => Promise<StageOutcome>) => {
     if (failed !== undefined) return;
     try {
@@ -575,6 +656,21 @@ async function runStudyRound(
     replicates: alignmentReplicates,
     seed: scoring.seed,
   });
+  const added: AddedStageOutcome[] = [];
+  for (const { stage, settings } of resolved.added) {
+    if (failed !== undefined) break;
+    try {
+      const hashContext = resolved.contextOf(stage.setting, settings, "");
+      const configHash = canonicalHash({
+        setting: stage.setting,
+        ...inputs,
+        stage: stage.hashInputs(hashContext),
+      });
+      added.push(await settleAdded(stage, resolved.contextOf(stage.setting, settings, configHash), options));
+    } catch (error) {
+      failed = { setting: stage.setting, error };
+    }
+  }
   const top = await RunFolderWriter.open(outDir);
   await top.json("manifest.json", {
     schemaVersion: runFolderSchemaVersion,
@@ -615,8 +711,12 @@ async function runStudyRound(
       ...(alignment
         ? [["alignment", { folder: "alignment", comparisons: alignment.comparisons.length }]]
         : []),
+      ...added.map((stage) => [
+        stage.setting,
+        { folder: stage.folder, status: "run", configHash: stage.configHash },
+      ]),
     ]),
-    usage: usageOf(stages),
+    usage: usageOf([...stages, ...added]),
     versions: {
       ...options.versions,
       ...packageVersions([
@@ -630,7 +730,7 @@ async function runStudyRound(
     node: process.versions.node,
   });
   if (failed) throw failed.error;
-  return { outDir, stages, alignment, plugins };
+  return { outDir, stages, added, alignment, plugins };
 }
 
 /** A failed stage as the study's manifest.json records it. */
@@ -658,6 +758,8 @@ export async function estimateStudy(study: StudyConfig, options: StudyOptions = 
     common,
     cache,
     providers,
+    added,
+    contextOf,
   } = await resolveStudy(study, options);
   const plans: CallPlan[] = [];
   if (config.settings.human) plans.push(...(await planAnalyze({ ...common, pairs: dataPath, read })).plans);
@@ -687,6 +789,8 @@ export async function estimateStudy(study: StudyConfig, options: StudyOptions = 
       ).plans,
     );
   }
+  for (const { stage, settings } of added)
+    plans.push(...(await stage.plan(contextOf(stage.setting, settings, ""))));
   return priceCallPlans(plans, cache, providers);
 }
 
@@ -719,7 +823,7 @@ async function alignStages(
  * manifest.json's usage: each stage's report (from when it ran), and the sums over every
  * stage and model: calls, tokens and cost (null when a model had no price).
  */
-function usageOf(stages: readonly StageOutcome[]) {
+function usageOf(stages: readonly { readonly setting: string; readonly usage?: UsageReport | undefined }[]) {
   const reports = stages.flatMap((stage) => (stage.usage ? [[stage.setting, stage.usage] as const] : []));
   const summed = sumUsage(reports.map(([, report]) => report));
   return { byStage: Object.fromEntries(reports), ...summed, costUsd: summed.total.costUsd };

@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { readFile } from "node:fs/promises";
 import { readValidationItems } from "@profilekit/data";
 import { type BatchQueue, type ExtractionStats, type UsageReport, UsageTracker } from "@profilekit/llm";
@@ -68,6 +69,25 @@ export const ValidationDatasetSchema = z.union([
   }),
 ]);
 export type ValidationDataset = z.input<typeof ValidationDatasetSchema>;
+
+/**
+ * A dataset named on a command line: a bundled one by its name, or a file of validation items,
+ * read with `mappings` (a bundled dataset's table, or a JSON file of mappings), named after the
+ * file. A file without mappings fails with `missing_argument`.
+ */
+export function validationDatasetOf(nameOrFile: string, mappings: string | undefined): ValidationDataset {
+  if ((bundledValidationNames as readonly string[]).includes(nameOrFile))
+    return nameOrFile as ValidationDataset;
+  if (mappings === undefined) {
+    throw new ProfilekitError("missing_argument", `--dataset ${nameOrFile} needs --mappings`, {
+      hint: `say which labels its items carry: --mappings ${bundledValidationNames.join("|")} or a JSON file of mappings`,
+    });
+  }
+  const name = basename(nameOrFile)
+    .replace(/(\.gz)?$/, "")
+    .replace(/\.[^.]+$/, "");
+  return { name, items: nameOrFile, mappings };
+}
 
 /** What `validate` is asked. */
 export const ValidateRequestSchema = z.strictObject({

@@ -95,6 +95,17 @@ export const errorCatalog = {
   unknown_pair: { exit: 2, meaning: "A run file names a pair that labels.jsonl does not list." },
   duplicate_manifestation: { exit: 2, meaning: "A run file measures one factor on one pair twice." },
   variant_mismatch: { exit: 2, meaning: "Profiles compared were scored with different Kendall variants." },
+  // Improvement (refine, `profilekit improve`)
+  missing_group_counts: {
+    exit: 2,
+    meaning: "A profile has no groups.json beside it, and a paired comparison needs its counts per cluster.",
+  },
+  invalid_split: { exit: 2, meaning: "Too few inputs to split into training and held-out inputs." },
+  improvement_mismatch: {
+    exit: 2,
+    meaning:
+      "A tuned model's check would not be measured like its baseline (levels, seed, factors, extractor, inputs).",
+  },
   // Statistics (library calls with bad arguments)
   invalid_options: { exit: 2, meaning: "Options of a statistic are out of range." },
   invalid_columns: { exit: 2, meaning: "Columns of a batch have different lengths." },

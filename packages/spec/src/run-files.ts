@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CritiqueSchema } from "./improvement-files.js";
 import { LabelSchema } from "./pair.js";
 
 // The files of a run folder, one schema each. A run folder is a versioned log: its manifest.json
@@ -54,11 +55,23 @@ export const JudgementRecordSchema = z.object({
 export type JudgementRecord = z.infer<typeof JudgementRecordSchema>;
 
 /**
+ * One line of self-data's judgements.jsonl: the evaluator's verdicts on two samples of one input,
+ * in both orders, as judgements.jsonl has them, without a human label (there is none); `levels`
+ * records what the samples were written for, which is never used as a label.
+ */
+export const SampleJudgementSchema = JudgementRecordSchema.omit({ human: true }).extend({
+  samples: z.object({ a: z.number().int().positive(), b: z.number().int().positive() }),
+  levels: z.object({ a: z.number().int().positive(), b: z.number().int().positive() }),
+});
+export type SampleJudgement = z.infer<typeof SampleJudgementSchema>;
+
+/**
  * What became of a generated response: `kept`; `failed` (no text: the call failed or the text
  * was empty); dropped by the self-check as `off-target` (its self-score is more than delta away
- * from its level) or `unscored` (the self-score call failed, so the response could not be checked).
+ * from its level) or `unscored` (the self-score call failed, so the response could not be checked);
+ * `revised`: a draft of the feedback loop that a later round replaced.
  */
-export const ResponseStatusSchema = z.enum(["kept", "failed", "off-target", "unscored"]);
+export const ResponseStatusSchema = z.enum(["kept", "failed", "off-target", "unscored", "revised"]);
 export type ResponseStatus = z.infer<typeof ResponseStatusSchema>;
 
 /** One line of responses.jsonl: a response the generator wrote for an input at a quality level. */
@@ -71,6 +84,13 @@ export const ResponseRecordSchema = z.object({
   status: ResponseStatusSchema,
   /** With a self-check: the model's score of its own response; null when it gave none. */
   selfScore: z.number().int().nullable().optional(),
+  /** The feedback loop's round: 0 for the first draft, then one per revision. */
+  round: z.number().int().nonnegative().optional(),
+  /** The feedback loop's evaluator on this text; null when its call failed. */
+  critique: CritiqueSchema.nullable().optional(),
+  /** self-data: which of the input's samples (1..N), and the temperature it was drawn at. */
+  sample: z.number().int().positive().optional(),
+  temperature: z.number().nonnegative().optional(),
   error: z.string().optional(),
 });
 export type ResponseRecord = z.infer<typeof ResponseRecordSchema>;
@@ -207,6 +227,13 @@ export const StudyManifestSchema = z.looseObject({
     evaluation: StudySettingSchema.optional(),
     generation: StudySettingSchema.optional(),
     alignment: z.looseObject({ folder: z.string(), comparisons: count }).optional(),
+    /** refine's `improvement` setting, registered by the CLI beside the built-in ones. */
+    improvement: z
+      .union([
+        z.looseObject({ folder: z.string(), status: z.literal("run"), configHash: z.string() }),
+        FailedStudyStageSchema,
+      ])
+      .optional(),
   }),
   usage: z.looseObject({ byStage: z.record(z.string(), z.unknown()) }),
   versions: z.record(z.string(), z.string()),

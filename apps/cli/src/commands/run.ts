@@ -1,5 +1,6 @@
 import { join, relative } from "node:path";
 import { formatDryRun, renderStudy, renderStudyFooter, writeReport } from "@profilekit/report";
+import { improvementStage } from "@profilekit/refine";
 import { estimateStudy, findConfigFile, loadConfig, runStudy } from "@profilekit/runner";
 import { Command } from "commander";
 import { modelRunExitCodes } from "../error-report.js";
@@ -54,9 +55,10 @@ export function runCommand(io: CliIo): Command {
     .addHelpText("after", help)
     .action(async (flags: RunFlags) => {
       const file = await findConfigFile(flags.config, process.cwd());
-      const loaded = await loadConfig(file);
+      const stages = [improvementStage];
+      const loaded = await loadConfig(file, { stages });
       if (flags.dryRun) {
-        const dryRun = await estimateStudy(loaded, { versions: cliVersions });
+        const dryRun = await estimateStudy(loaded, { versions: cliVersions, stages });
         io.stdout.write(`${formatDryRun(`dry run of ${relative(process.cwd(), file) || file}`, dryRun)}\n`);
         return;
       }
@@ -64,6 +66,7 @@ export function runCommand(io: CliIo): Command {
       const outcome = await runStudy(loaded, {
         ...(flags.force ? { force: true } : {}),
         ...batchOf(flags),
+        stages,
         versions: cliVersions,
         ...(io.signal ? { signal: io.signal } : {}),
         onStage: (setting, status) => {

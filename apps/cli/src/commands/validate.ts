@@ -1,4 +1,3 @@
-import { basename } from "node:path";
 import { defaultPermutations } from "@profilekit/core";
 import {
   bundledValidationNames,
@@ -6,10 +5,9 @@ import {
   qaFeedbackMappings,
   summevalMappings,
   type ValidateRequest,
-  type ValidationDataset,
   validate,
+  validationDatasetOf,
 } from "@profilekit/runner";
-import { ProfilekitError } from "@profilekit/spec";
 import { formatDryRun, formatUsage, renderValidation } from "@profilekit/report";
 import { Command } from "commander";
 import { modelRunExitCodes } from "../error-report.js";
@@ -42,13 +40,8 @@ ${qaFeedbackMappings.map(describe).join("\n")}
  and a positive figure always means agreement. (proxy): a factor that needs no model
  standing in under its own name; it measures something else (docs/validation.md).
 
-How to read it: summary-level Spearman (Kendall tau_b beside it) ranks one article's summaries
-as the experts do (1) or no better than chance (0), averaged over articles. Item-level: Kendall
-tau_b over all answers, and the AUC, the chance that an answer with such a span scores higher
-than one without (0.5 is chance). 95% CIs resample articles or questions (none below 6). The
-subsets are small (20 articles, 100 questions); the reference figures (G-Eval, UniEval) are on
-all of SummEval, context rather than a target. Numbers from a test model mean nothing.
-Caveats per mapping: docs/validation.md.
+How to read the figures (summary-level Spearman, item-level tau_b and AUC, their intervals, the
+reference figures) and the caveats per mapping: docs/validation.md.
 
 Examples:
   $ profilekit validate                               # the rule factors' proxies, no model
@@ -90,27 +83,8 @@ export function validateCommand(io: CliIo): Command {
   return command.addHelpText("after", guide).action((flags: ValidateFlags) => runValidate(io, flags));
 }
 
-function datasetsOf(flags: ValidateFlags): ValidationDataset[] | undefined {
-  if (flags.dataset === undefined) return undefined;
-  return flags.dataset.map((name) => {
-    if ((bundledValidationNames as readonly string[]).includes(name)) return name as ValidationDataset;
-    if (flags.mappings === undefined) {
-      throw new ProfilekitError("missing_argument", `--dataset ${name} needs --mappings`, {
-        hint: `say which labels its items carry: --mappings ${bundledValidationNames.join("|")} or a JSON file of mappings`,
-      });
-    }
-    return {
-      name: basename(name)
-        .replace(/(\.gz)?$/, "")
-        .replace(/\.[^.]+$/, ""),
-      items: name,
-      mappings: flags.mappings,
-    };
-  });
-}
-
 async function runValidate(io: CliIo, flags: ValidateFlags): Promise<void> {
-  const datasets = datasetsOf(flags);
+  const datasets = flags.dataset?.map((name) => validationDatasetOf(name, flags.mappings));
   const request: ValidateRequest = {
     ...(datasets === undefined ? {} : { datasets }),
     ...factorStageFieldsOf(flags, io),

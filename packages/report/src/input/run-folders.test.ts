@@ -45,7 +45,12 @@ describe("readRunFolders", () => {
     );
     expect(input.sources.map((s) => s.label)).toEqual(["human", "evaluation", "generation", "improved"]);
     expect(input.improvements).toHaveLength(1);
-    expect(input.improvements[0]!.revision?.factors.length).toBeGreaterThan(0);
+    const [improvement] = input.improvements;
+    expect(improvement!.improvement.method).toBe("feedback");
+    expect(improvement!.revision?.revision.responses).toBeGreaterThan(0);
+    expect(improvement!.usage?.total.calls).toBeGreaterThan(0);
+    // The improved source is the generation after the method (after/); the one before it stays out.
+    expect(input.sources.at(-1)!.folder).toBe("improve/after");
   });
 
   it("refuses a folder that is not a run folder, and one that does not exist, with a code and a hint", async () => {

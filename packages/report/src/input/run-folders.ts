@@ -12,7 +12,14 @@ import {
   type RunFolder,
   readRunJson,
 } from "@profilekit/runner";
-import { ProfilekitError } from "@profilekit/spec";
+import { UsageReportSchema, type UsageReport } from "@profilekit/llm";
+import {
+  type ImprovementFile,
+  ImprovementFileSchema,
+  ProfilekitError,
+  type RevisionSummary,
+  RevisionSummarySchema,
+} from "@profilekit/spec";
 import { z } from "zod";
 import {
   type ReportStudyManifest,
@@ -22,7 +29,6 @@ import {
   type SourceProfile,
   SourceProfileSchema,
 } from "./file-schemas.js";
-import { type ImprovementFile, ImprovementFileSchema } from "./improvement-file.js";
 import { findPairTexts, type PairTexts, type TextSource } from "./pair-texts.js";
 
 // The report's input: run folders read through @profilekit/runner's reader (openRunFolder and
@@ -53,11 +59,17 @@ export interface AlignmentInput {
   readonly alignment: AlignmentFile;
 }
 
+/** revision-profile.json: the profile of every (final, first draft) pair, and what the loop did. */
+export const RevisionFileSchema = ProfileSchema.extend({ revision: RevisionSummarySchema });
+type RevisionFile = Profile & { readonly revision: RevisionSummary };
+
 export interface ImprovementInput {
   readonly folder: string;
   readonly improvement: ImprovementFile;
-  /** revision-profile.json: every (final, first draft) pair labelled "final preferred". */
-  readonly revision: Profile | undefined;
+  /** revision-profile.json: every (final, first draft) pair labelled "final preferred" (feedback). */
+  readonly revision: RevisionFile | undefined;
+  /** What the run spent, from its manifest.json. */
+  readonly usage: UsageReport | undefined;
 }
 
 export interface StudyInput {
@@ -108,16 +120,24 @@ interface StageFolder extends TextSource {
 interface Collected {
   stages: StageFolder[];
   alignments: { dir: string; alignment: AlignmentFile }[];
-  improvements: { dir: string; improvement: ImprovementFile; revision: Profile | undefined }[];
+  improvements: {
+    dir: string;
+    improvement: ImprovementFile;
+    revision: RevisionFile | undefined;
+    usage: UsageReport | undefined;
+  }[];
   studies: { dir: string; manifest: ReportStudyManifest }[];
   seen: Set<string>;
 }
 
-/** The folders a study's manifest.json names, in this order. */
-const studyFolders = ["human", "evaluation", "generation", "alignment"] as const;
+/** The folders a study's manifest.json names, in this order (improvement: refine's setting). */
+const studyFolders = ["human", "evaluation", "generation", "alignment", "improvement"] as const;
 
 /** Only what tells a study's manifest.json from a stage's. */
 const ManifestKindSchema = z.looseObject({ stages: z.unknown().optional() });
+
+/** What the report reads of an improvement run's manifest.json. */
+const ImprovementManifestSchema = z.looseObject({ usage: UsageReportSchema.optional() });
 
 /** A stage folder through the runner's reader, with the blocks the report shows checked too. */
 async function openStage(dir: string, study: TextSource["study"], improved: ImprovementFile | undefined) {
@@ -154,11 +174,22 @@ async function collect(dir: string, into: Collected, study?: TextSource["study"]
   if (alignment !== undefined) into.alignments.push({ dir, alignment });
   const improvement = await readRunJson(join(dir, "improvement.json"), ImprovementFileSchema);
   if (improvement !== undefined) {
-    const revision = await readRunJson(join(dir, "revision-profile.json"), ProfileSchema);
-    into.improvements.push({ dir, improvement, revision });
+    const revision = await readRunJson(join(dir, "revision-profile.json"), RevisionFileSchema);
+    const manifest = await readRunJson(join(dir, "manifest.json"), ImprovementManifestSchema);
+    into.improvements.push({ dir, improvement, revision, usage: manifest?.usage });
+    // The generation after the method is the `improved` source; the one before it is compared in
+    // improvement.json (and may be another run's).
+    const after = resolve(dir, improvement.folders.after);
+    if (await exists(join(after, "profile.json"))) {
+      const real = await realpath(after);
+      if (!into.seen.has(real)) {
+        into.seen.add(real);
+        into.stages.push(await openStage(after, study, improvement));
+      }
+    }
   }
   const isStage = !isStudy && (await exists(join(dir, "profile.json")));
-  if (isStage) into.stages.push(await openStage(dir, study, improvement));
+  if (isStage) into.stages.push(await openStage(dir, study, undefined));
   if (!isStudy && !isStage && alignment === undefined && improvement === undefined) {
     throw new ProfilekitError(
       "invalid_run_folder",
@@ -231,10 +262,11 @@ export async function readRunFolders(
         ),
     })),
     alignments: into.alignments.map(({ dir, alignment }) => ({ folder: display(dir), alignment })),
-    improvements: into.improvements.map(({ dir, improvement, revision }) => ({
+    improvements: into.improvements.map(({ dir, improvement, revision, usage }) => ({
       folder: display(dir),
       improvement,
       revision,
+      usage,
     })),
     studies: into.studies.map(({ dir, manifest }) => ({ folder: display(dir), manifest })),
   };

@@ -122,13 +122,21 @@ export function renderGenerationSummary(
  * A study's results as `profilekit run` prints them: each setting's profile table (and usage,
  * when it called a model) under a heading with its status and model, then the alignment.
  */
-export function renderStudy(outcome: Pick<StudyOutcome, "stages" | "alignment">): string {
+export function renderStudy(
+  outcome: Pick<StudyOutcome, "stages" | "alignment"> & Partial<Pick<StudyOutcome, "added">>,
+): string {
   const parts = outcome.stages.map((stage) => {
     const model = stage.model ? `, ${stage.model}` : "";
     const table = `== ${stage.setting} (${stage.status}${model}) ==\n${renderProfileTable(stage.profile)}\n\n`;
     return stage.usage ? `${table}${formatUsage(stage.usage)}\n\n` : table;
   });
   if (outcome.alignment) parts.push(`== alignment ==\n${renderAlignment(outcome.alignment)}\n`);
+  for (const stage of outcome.added ?? []) {
+    const usage = stage.usage ? `${formatUsage(stage.usage)}\n` : "";
+    parts.push(
+      `\n== ${stage.setting} (${stage.status}) ==\nin ${stage.folder}/ (report.html shows it)\n${usage}`,
+    );
+  }
   return parts.join("");
 }
 
@@ -138,7 +146,7 @@ export function renderStudy(outcome: Pick<StudyOutcome, "stages" | "alignment">)
  * when there is none.
  */
 export function renderStudyFooter(
-  outcome: Pick<StudyOutcome, "stages" | "alignment" | "plugins">,
+  outcome: Pick<StudyOutcome, "stages" | "alignment" | "plugins"> & Partial<Pick<StudyOutcome, "added">>,
   shownDir: string,
   reportWritten: boolean,
 ): string {
@@ -153,6 +161,7 @@ export function renderStudyFooter(
   const written = [
     ...outcome.stages.filter((stage) => stage.status === "ran").map((stage) => `${stage.folder}/`),
     ...(outcome.alignment ? ["alignment/"] : []),
+    ...(outcome.added ?? []).filter((stage) => stage.status === "ran").map((stage) => `${stage.folder}/`),
     "manifest.json",
     ...(reportWritten ? ["report.html", "report.md"] : []),
   ];

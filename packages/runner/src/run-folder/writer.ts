@@ -167,6 +167,13 @@ export class RunFolderWriter {
     this.#written.push(name);
   }
 
+  /** A text file, as given (a config stanza for another tool, say). */
+  async text(name: string, content: string): Promise<void> {
+    if (this.dir === undefined) return;
+    await writeFileAtomic(join(this.dir, name), content);
+    this.#written.push(name);
+  }
+
   /** After a failure: removes the folder again when this writer created it and it is still empty. */
   async abandon(): Promise<void> {
     if (this.dir === undefined || !this.#created) return;

@@ -1,0 +1,195 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readPairs, writeJsonl } from "@profilekit/data";
+import { createFakeModel } from "@profilekit/llm/testing";
+import type { Pair } from "@profilekit/spec";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mockServers } from "./testing/model-stage-run.js";
+import { runCli } from "./testing/run-cli.js";
+import { readJson } from "./testing/run-output.js";
+
+// `profilekit improve` and `settings.improvement` in `profilekit run`: the command is a thin
+// adapter over @profilekit/refine (whose own tests check every artifact); here, that the flags
+// reach it, the output is printed, a dry run calls nothing, and a study runs and resumes it.
+
+process.env.OPENAI_API_KEY ??= "fake-key-for-the-mock-server";
+const serve = mockServers();
+let work: string;
+let file: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "profilekit-improve-cli-"));
+  const pairs: Pair[] = [];
+  const seen = new Map<string, number>();
+  for await (const pair of readPairs(
+    fileURLToPath(new URL("../../../data/summeval-subset.jsonl.gz", import.meta.url)),
+  )) {
+    const n = seen.get(pair.source!) ?? 0;
+    if (n === 0 && seen.size === 7) break;
+    seen.set(pair.source!, n + 1);
+    if (n < 2) pairs.push(pair);
+  }
+  file = join(work, "pairs.jsonl");
+  await writeJsonl(file, pairs);
+});
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+const common = (baseURL: string, cache: string) => [
+  "--base-url",
+  baseURL,
+  "--cache-path",
+  cache,
+  "--factors",
+  "length,novelty",
+  "--bootstrap",
+  "20",
+  "--permutations",
+  "0",
+];
+
+describe("profilekit improve", () => {
+  it("runs a method from the flags, prints the before/after summary and says what it wrote", async () => {
+    const server = await serve(createFakeModel());
+    const cache = join(work, "cache-1.db");
+    const human = await runCli([
+      "analyze",
+      file,
+      "--factors",
+      "length,novelty",
+      "--bootstrap",
+      "20",
+      "--permutations",
+      "0",
+      "--out",
+      join(work, "human"),
+    ]);
+    expect(human.code).toBe(0);
+    const out = join(work, "feedback");
+    const run = await runCli([
+      "improve",
+      file,
+      "--method",
+      "feedback",
+      "--model",
+      "openai:test-model",
+      "--human",
+      join(work, "human"),
+      "--levels",
+      "3",
+      "--rounds",
+      "1",
+      ...common(server.openaiBaseURL, cache),
+      "--out",
+      out,
+    ]);
+    expect(run.stderr).not.toMatch(/error/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^improve --method feedback: openai:test-model, evaluator openai:test-model \(the generator itself/,
+    );
+    expect(run.stdout).toMatch(/Kendall tau_b .* \[/);
+    expect(run.stdout).toMatch(/^revision: \d+ of 21 responses revised/m);
+    expect(run.stderr).toContain(
+      `wrote before/, after/, improvement.json, revision-profile.json, manifest.json to ${out}`,
+    );
+    const improvement = (await readJson(join(out, "improvement.json"))) as {
+      method: string;
+      levels: number;
+      factorsCompared: string[];
+    };
+    expect(improvement).toMatchObject({
+      method: "feedback",
+      levels: 3,
+      factorsCompared: ["length", "novelty"],
+    });
+    // --rounds 1: one critique per draft, at most one revision.
+    expect(server.log.filter((r) => r.responseSchema?.name === "critique")).toHaveLength(21);
+  });
+
+  it("prices a dry run and calls nothing; a method it does not know is a usage error", async () => {
+    const server = await serve(createFakeModel());
+    const args = [
+      "improve",
+      file,
+      "--model",
+      "openai:gpt-4o-mini",
+      "--human",
+      join(work, "human"),
+      "--levels",
+      "3",
+    ];
+    const dry = await runCli([
+      ...args,
+      "--method",
+      "self-data",
+      "--dry-run",
+      ...common(server.openaiBaseURL, join(work, "dry.db")),
+    ]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/^dry run: improve --method self-data, 7 inputs/);
+    expect(dry.stdout).toMatch(/sample/);
+    expect(server.stats.requests).toBe(0);
+    const bad = await runCli([
+      ...args,
+      "--method",
+      "polish",
+      ...common(server.openaiBaseURL, join(work, "dry.db")),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/error\[invalid_option\]: invalid improve request: method/);
+  });
+});
+
+describe("settings.improvement in profilekit run", () => {
+  it("runs improve after the human setting into improvement/, records it, and resumes it", async () => {
+    const server = await serve(createFakeModel());
+    const config = join(work, "profilekit.config.json");
+    await writeFile(
+      config,
+      JSON.stringify({
+        task: "summarization",
+        data: { path: "./pairs.jsonl" },
+        factors: ["length", "novelty"],
+        models: { generator: "openai:test-model", defaults: { baseURL: server.openaiBaseURL } },
+        settings: { human: true, improvement: { method: "guided", levels: 3 } },
+        scoring: { bootstrap: 20, permutations: 0, alignmentReplicates: 100 },
+        out: "study",
+        cache: "cache.db",
+        report: false,
+      }),
+    );
+    const first = await runCli(["run", "--config", config]);
+    expect(first.stderr).not.toMatch(/error/);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain("== improvement (ran) ==");
+    expect(first.stderr).toContain("improvement/");
+    const manifest = (await readJson(join(work, "study", "manifest.json"))) as {
+      stages: Record<string, { status: string }>;
+    };
+    expect(manifest.stages.improvement).toMatchObject({ folder: "improvement", status: "run" });
+    const improvement = await readFile(join(work, "study", "improvement", "improvement.json"), "utf8");
+    expect(JSON.parse(improvement)).toMatchObject({ method: "guided", levels: 3 });
+
+    const requests = server.stats.requests;
+    const second = await runCli(["run", "--config", config]);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain("improvement: finished earlier for the same config and data; skipped");
+    expect(server.stats.requests).toBe(requests);
+
+    // A setting it needs, missing: the config error names the field.
+    await writeFile(
+      config,
+      JSON.stringify({
+        task: "summarization",
+        data: { path: "./pairs.jsonl" },
+        settings: { human: false, improvement: { method: "guided" } },
+      }),
+    );
+    const bad = await runCli(["run", "--config", config]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/models\.generator: settings\.improvement needs a generator model/);
+    expect(bad.stderr).toMatch(/settings\.human: settings\.improvement reads the human setting's folder/);
+  });
+});
