@@ -19,6 +19,8 @@ import {
   clearCache,
   promptVersionFactors,
   promptVersionNamesFactor,
+  describeCacheStats,
+  describeClear,
   describeRepair,
   repairCache,
 } from "./cache-maintenance.js";
@@ -209,5 +211,27 @@ describe("repairCache", () => {
     expect(report("healthy", 3)).toBe("c.db is healthy (3 entries); nothing to repair");
     expect(report("repaired", 7)).toMatch(/^repaired c\.db: kept the 7 entries .*now c\.db\.damaged-1 /);
     expect(report("recreated")).toMatch(/^recreated c\.db empty: .*now c\.db\.damaged-1; the next run asks/);
+  });
+});
+
+describe("describeCacheStats and describeClear", () => {
+  it("print entries and megabytes per model, and what a clear removed under which filters", () => {
+    const stats = {
+      path: "c.db",
+      entries: 3,
+      unchecked: 1,
+      bytes: 3 * 1024 * 1024,
+      byModel: [{ model: "openai:m", entries: 3, unchecked: 1, payloadBytes: (1024 * 1024) / 2 }],
+    };
+    expect(describeCacheStats(stats).split("\n")).toEqual([
+      "c.db: 3 entries, 3.0 MB on disk",
+      "  openai:m  3 entries, 0.5 MB",
+      expect.stringMatching(/^1 entries were written by profilekit 0\.1 without a check/),
+    ]);
+    expect(describeCacheStats({ ...stats, unchecked: 0 }).split("\n")).toHaveLength(2);
+    expect(describeClear("c.db", 2, {})).toBe("removed 2 cached responses from c.db");
+    expect(describeClear("c.db", 1, { model: "openai:m", factor: "fluency", invalid: true })).toBe(
+      "removed 1 cached responses (model openai:m, factor fluency, not known to be good) from c.db",
+    );
   });
 });

@@ -235,3 +235,28 @@ export function describeRepair(report: RepairReport): string {
       return `recreated ${report.path} empty: nothing could be read from the damaged file, now ${report.damagedCopy}; the next run asks the models again`;
   }
 }
+
+const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** What `profilekit cache stats` prints: entries and size, per model, and the unchecked entries. */
+export function describeCacheStats(stats: CacheStats): string {
+  const lines = [`${stats.path}: ${stats.entries} entries, ${megabytes(stats.bytes)} on disk`];
+  for (const row of stats.byModel)
+    lines.push(`  ${row.model}  ${row.entries} entries, ${megabytes(row.payloadBytes)}`);
+  if (stats.unchecked > 0) {
+    lines.push(
+      `${stats.unchecked} entries were written by profilekit 0.1 without a check; runs re-check them as they read them, \`profilekit cache clear --invalid\` removes them now`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** What `profilekit cache clear` prints: how many responses went, and which the filter selected. */
+export function describeClear(path: string, removed: number, filter: CacheFilter): string {
+  const selected = [
+    filter.model === undefined ? undefined : `model ${filter.model}`,
+    filter.factor === undefined ? undefined : `factor ${filter.factor}`,
+    filter.invalid ? "not known to be good" : undefined,
+  ].filter((part) => part !== undefined);
+  return `removed ${removed} cached responses${selected.length > 0 ? ` (${selected.join(", ")})` : ""} from ${path}`;
+}

@@ -23,6 +23,8 @@ export {
 export {
   cacheStats,
   clearCache,
+  describeCacheStats,
+  describeClear,
   describeRepair,
   promptVersionFactors,
   promptVersionNamesFactor,

@@ -15,7 +15,13 @@ export { type ReadRunFoldersOptions, type ReportInput, readRunFolders } from "./
 export { renderAlignment } from "./text/alignment-summary.js";
 export { renderBatchReport, renderBatchRound } from "./text/batch-summary.js";
 export { renderProfileTable } from "./text/profile-table.js";
-export { formatDryRun, formatEstimate, formatExtraction, formatUsage } from "./text/usage-summary.js";
+export {
+  formatDryRun,
+  formatEstimate,
+  formatExtraction,
+  formatSkippedFactors,
+  formatUsage,
+} from "./text/usage-summary.js";
 export {
   renderGenerationSummary,
   renderJudgeSummary,

@@ -25,14 +25,10 @@ Examples:
   # profiles whose files do not say where their labels came from
   $ profilekit align h.json e.json g.json --roles human,evaluation,generation
 
-Roles: the gap needs to know which profile is the model judging (evaluation) and which the
-model writing (generation). --roles says so; otherwise it is read from the files: a
-"setting" field in profile.json or manifest.json, an "agreement" block (written by judge),
-a "generation" block (written by generate), or the command in manifest.json (analyze,
-judge, generate). Use "auto" in --roles to leave one profile to detection.
-
-Output (in --out DIR): alignment.json, the first comparison at the top level (core's
-AlignmentSchema) and every comparison under "comparisons".
+Roles (evaluation: the model judging; generation: the model writing) are read from the files
+(judge's "agreement", generate's "generation", manifest.json's command) unless --roles gives
+them; "auto" leaves one to detection. Intervals are paired when the profiles' groups.json
+share clusters. Output (--out DIR): alignment.json (docs/methodology.md §10).
 
 Exit codes: 0 ok, 2 bad usage or bad input (a missing or invalid profile, different variants).`;
 

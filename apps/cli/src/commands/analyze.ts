@@ -1,5 +1,11 @@
 import { formatSkipReport } from "@profilekit/data";
-import { formatDryRun, formatExtraction, formatUsage, renderProfileTable } from "@profilekit/report";
+import {
+  formatDryRun,
+  formatExtraction,
+  formatSkippedFactors,
+  formatUsage,
+  renderProfileTable,
+} from "@profilekit/report";
 import {
   type AnalyzeRequest,
   analyze,
@@ -180,13 +186,7 @@ async function analyzeFile(io: CliIo, file: string, flags: AnalyzeFlags): Promis
     onProgress: ({ done, total }) => progress.update(done, total),
   });
   progress.done();
-  if (result.skippedFactors.length > 0) {
-    io.stderr.write(
-      `skipping ${result.skippedFactors.join(", ")}: measured by a language model, and none is configured. ` +
-        "Add --extractor openai:gpt-4o-mini (or anthropic:claude-sonnet-4-5; for a local server set " +
-        "OPENAI_BASE_URL=http://127.0.0.1:8000/v1 and use --extractor openai:<model>).\n",
-    );
-  }
+  io.stderr.write(formatSkippedFactors(result.skippedFactors));
   if (flags.quiet) return;
   io.stdout.write(`${renderProfileTable(result.profile)}\n`);
   if (result.extraction && result.usage) {

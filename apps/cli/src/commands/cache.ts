@@ -4,13 +4,13 @@ import {
   cacheStats,
   clearCache,
   DEFAULT_CACHE_PATH,
+  describeCacheStats,
+  describeClear,
   describeRepair,
   repairCache,
 } from "@profilekit/llm";
 import { Command } from "commander";
 import type { CliIo } from "../io.js";
-
-const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** `profilekit cache stats|clear|repair`: what the model-response cache holds, clearing it, mending it. */
 export function cacheCommand(io: CliIo): Command {
@@ -33,19 +33,7 @@ export function cacheCommand(io: CliIo): Command {
         return;
       }
       const stats = cacheStats(flags.cachePath);
-      if (flags.json) {
-        io.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
-        return;
-      }
-      io.stdout.write(`${stats.path}: ${stats.entries} entries, ${megabytes(stats.bytes)} on disk\n`);
-      for (const row of stats.byModel) {
-        io.stdout.write(`  ${row.model}  ${row.entries} entries, ${megabytes(row.payloadBytes)}\n`);
-      }
-      if (stats.unchecked > 0) {
-        io.stdout.write(
-          `${stats.unchecked} entries were written by profilekit 0.1 without a check; runs re-check them as they read them, \`profilekit cache clear --invalid\` removes them now\n`,
-        );
-      }
+      io.stdout.write(`${flags.json ? JSON.stringify(stats, null, 2) : describeCacheStats(stats)}\n`);
     });
   cache
     .command("clear")
@@ -74,15 +62,7 @@ export function cacheCommand(io: CliIo): Command {
         ...(flags.factor === undefined ? {} : { factor: flags.factor }),
         ...(flags.invalid ? { invalid: true } : {}),
       };
-      const removed = clearCache(flags.cachePath, filter);
-      const selected = [
-        flags.model === undefined ? undefined : `model ${flags.model}`,
-        flags.factor === undefined ? undefined : `factor ${flags.factor}`,
-        flags.invalid ? "not known to be good" : undefined,
-      ].filter((part) => part !== undefined);
-      io.stdout.write(
-        `removed ${removed} cached responses${selected.length > 0 ? ` (${selected.join(", ")})` : ""} from ${flags.cachePath}\n`,
-      );
+      io.stdout.write(`${describeClear(flags.cachePath, clearCache(flags.cachePath, filter), filter)}\n`);
     });
   cache
     .command("repair")

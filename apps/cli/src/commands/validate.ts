@@ -8,7 +8,7 @@ import {
   validate,
   validationDatasetOf,
 } from "@profilekit/runner";
-import { formatDryRun, formatUsage, renderValidation } from "@profilekit/report";
+import { formatDryRun, formatSkippedFactors, formatUsage, renderValidation } from "@profilekit/report";
 import { Command } from "commander";
 import { modelRunExitCodes } from "../error-report.js";
 import type { CliIo } from "../io.js";
@@ -101,11 +101,7 @@ async function runValidate(io: CliIo, flags: ValidateFlags): Promise<void> {
   const { onProgress, progress } = stageProgress(io, flags);
   const result = await validate({ ...request, onProgress });
   progress.done();
-  if (result.skippedFactors.length > 0) {
-    io.stderr.write(
-      `skipping ${result.skippedFactors.join(", ")}: measured by a language model; add --extractor to validate them\n`,
-    );
-  }
+  io.stderr.write(formatSkippedFactors(result.skippedFactors));
   if (flags.quiet) return;
   io.stdout.write(`${renderValidation(result.validation)}\n`);
   if (result.usage) io.stdout.write(`\n${formatUsage(result.usage)}\n`);

@@ -6,7 +6,7 @@ import {
   UsageReportSchema,
 } from "@profilekit/llm";
 import { describe, expect, it } from "vitest";
-import { formatEstimate, formatExtraction, formatUsage } from "./usage-summary.js";
+import { formatEstimate, formatExtraction, formatSkippedFactors, formatUsage } from "./usage-summary.js";
 
 const totals = (calls: number, costUsd: number | null) => ({
   calls,
@@ -141,5 +141,17 @@ describe("formatExtraction", () => {
         }),
       ),
     ).toBe("extraction (per-factor): 12 calls, 4 from the cache, 1 failed; 3 sources cut to 800 chars");
+  });
+});
+
+describe("formatSkippedFactors", () => {
+  it("names the factors left out and how to measure them, or says nothing", () => {
+    expect(formatSkippedFactors([])).toBe("");
+    const line = formatSkippedFactors(["fluency", "helpfulness"]);
+    expect(line).toMatch(
+      /^skipping fluency, helpfulness: measured by a language model, and none is configured\. /,
+    );
+    expect(line).toContain("--extractor openai:gpt-4o-mini");
+    expect(line.endsWith("\n")).toBe(true);
   });
 });

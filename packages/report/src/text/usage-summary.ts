@@ -59,3 +59,16 @@ export function formatExtraction(stats: ExtractionStats): string {
     ...(consistency.length > 0 ? [`position consistency: ${consistency.join(", ")}`] : []),
   ].join("\n");
 }
+
+/**
+ * The line a command prints when it left model-extracted factors out for want of an extractor
+ * (empty when it left none out): which, and how to measure them.
+ */
+export function formatSkippedFactors(factors: readonly string[]): string {
+  if (factors.length === 0) return "";
+  return (
+    `skipping ${factors.join(", ")}: measured by a language model, and none is configured. ` +
+    "Add --extractor openai:gpt-4o-mini (or anthropic:claude-sonnet-4-5; for a local server set " +
+    "OPENAI_BASE_URL=http://127.0.0.1:8000/v1 and use --extractor openai:<model>).\n"
+  );
+}
