@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type CacheKeyParts, cacheKey, canonicalJson } from "./cache-key.js";
+import { type CacheKeyParts, cacheKey } from "./cache-key.js";
 
 const base: CacheKeyParts = {
   provider: "openai",
@@ -15,32 +14,6 @@ const base: CacheKeyParts = {
   promptVersion: "fluency@1",
   sampleIndex: 0,
 };
-
-describe("canonicalJson", () => {
-  it("sorts keys at every depth and keeps array order", () => {
-    expect(canonicalJson({ b: 1, a: { d: 2, c: [3, { f: 1, e: 2 }] } })).toBe(
-      '{"a":{"c":[3,{"e":2,"f":1}],"d":2},"b":1}',
-    );
-  });
-
-  it("drops undefined members but keeps null", () => {
-    expect(canonicalJson({ a: undefined, b: null, c: [undefined] })).toBe('{"b":null,"c":[null]}');
-  });
-
-  it("gives the same bytes whatever the key insertion order", () => {
-    fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (record) => {
-        const reversed = Object.fromEntries(Object.entries(record).reverse());
-        expect(canonicalJson(reversed)).toBe(canonicalJson(record));
-        expect(JSON.parse(canonicalJson(record))).toEqual(JSON.parse(JSON.stringify(record)));
-      }),
-    );
-  });
-
-  it("refuses numbers JSON cannot hold", () => {
-    expect(() => canonicalJson({ t: Number.NaN })).toThrow(TypeError);
-  });
-});
 
 describe("cacheKey", () => {
   it("is the sha256 of the canonical JSON with the format version", () => {

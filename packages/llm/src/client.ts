@@ -6,6 +6,7 @@ import {
   type ModelResponse,
   ProfilekitError,
   type TokenUsage,
+  canonicalJson,
 } from "@profilekit/spec";
 import type { z } from "zod";
 import { type AnswerCheck, AnswerCache } from "./answer-cache.js";
@@ -13,7 +14,7 @@ import type { BatchQueue } from "./batch/queue.js";
 import { retrying } from "./attempts.js";
 import { budgeted } from "./budget.js";
 import { type CacheCheck, DEFAULT_CACHE_PATH, ResponseCache } from "./cache.js";
-import { cacheKey, canonicalJson } from "./cache-key.js";
+import { cacheKey } from "./cache-key.js";
 import {
   BudgetExceededError,
   type FailureCause,

@@ -1,6 +1,6 @@
 import type { ChatMessage } from "@profilekit/spec";
 import { z } from "zod";
-import { canonicalJson } from "./cache-key.js";
+import { canonicalJson } from "@profilekit/spec";
 
 /**
  * A rough token count: characters / 4, rounded up. It is the usual rule of

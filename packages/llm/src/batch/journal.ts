@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { BatchState, ModelResponse, TokenUsage } from "@profilekit/spec";
 import { z } from "zod";
-import { canonicalJson } from "../cache-key.js";
+import { canonicalJson } from "@profilekit/spec";
 import { type CacheCheck, CacheCheckSchema, type CacheEntryLabels, ResponseCache } from "../cache.js";
 
 /**
