@@ -5,11 +5,10 @@ import {
   type ProfileAttribution,
   type RegressionPair,
 } from "@profilekit/core";
-import { join } from "node:path";
-import { LabelRecordSchema, ManifestationSchema, ProfilekitError } from "@profilekit/spec";
+import { ProfilekitError } from "@profilekit/spec";
 import { z } from "zod";
 import type { AnalyzedBatch } from "./analysis-batch.js";
-import { runRecords } from "./run-folder/line-files.js";
+import { readRunPairs } from "./run-folder/run-pairs.js";
 
 /**
  * "Beyond PROFILE": the figures reported beside the marginal tau of every factor.
@@ -216,58 +215,13 @@ export async function computeAttribution(runDir: string, options: AttributionOpt
 }
 
 /** Reads a run folder's labels and manifestations into attribution inputs, checking them line by line. */
-export async function readAttributionInputs(runDir: string, maxPairs: number): Promise<AttributionInputs> {
+async function readAttributionInputs(runDir: string, maxPairs: number): Promise<AttributionInputs> {
   const inputs = new AttributionInputs(maxPairs);
-  const labelsFile = join(runDir, "labels.jsonl");
-  const index = new Map<string, number>();
-  for await (const { line, record } of runRecords(labelsFile, LabelRecordSchema)) {
-    if (index.has(record.pairId)) {
-      throw new ProfilekitError(
-        "duplicate_pair_id",
-        `${labelsFile}:${line} labels pair "${record.pairId}" a second time`,
-        {
-          location: { file: labelsFile, line, pairId: record.pairId },
-          hint: "labels.jsonl holds one line per pair; re-create the run folder rather than editing it",
-        },
-      );
-    }
-    index.set(record.pairId, index.size);
-    inputs.addPair(record);
-  }
-  if (inputs.overCap) return inputs;
-  const file = join(runDir, "manifestations.jsonl");
-  const measured = new Map<string, Uint8Array>();
-  for await (const { line, record } of runRecords(file, ManifestationSchema)) {
-    const location = { file, line, pairId: record.pairId, factor: record.factor };
-    const i = index.get(record.pairId);
-    if (i === undefined) {
-      throw new ProfilekitError(
-        "unknown_pair",
-        `${file}:${line} measures "${record.factor}" on pair "${record.pairId}", which labels.jsonl does not list`,
-        {
-          location,
-          hint: "labels.jsonl and manifestations.jsonl come from the same run; re-create the run folder",
-        },
-      );
-    }
-    let seen = measured.get(record.factor);
-    if (seen === undefined) {
-      seen = new Uint8Array(index.size);
-      measured.set(record.factor, seen);
-    }
-    if (seen[i] === 1) {
-      throw new ProfilekitError(
-        "duplicate_manifestation",
-        `${file}:${line} measures "${record.factor}" on pair "${record.pairId}" a second time`,
-        {
-          location,
-          hint: "manifestations.jsonl holds one line per pair and factor; re-create the run folder",
-        },
-      );
-    }
-    seen[i] = 1;
-    inputs.addManifestation(record, inputs.pairs[i]!.id);
-  }
+  await readRunPairs(runDir, {
+    pair: (record) => inputs.addPair(record),
+    readManifestations: () => !inputs.overCap,
+    manifestation: (record, i) => inputs.addManifestation(record, inputs.pairs[i]!.id),
+  });
   return inputs;
 }
 

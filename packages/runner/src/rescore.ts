@@ -6,10 +6,10 @@ import {
   ProfileAccumulator,
   ProfileSchema,
 } from "@profilekit/core";
-import { LabelRecordSchema, ManifestationSchema, ProfilekitError, type Sign } from "@profilekit/spec";
+import { ProfilekitError, type Sign } from "@profilekit/spec";
 import { z } from "zod";
-import { attributionDefaults, attributionOf, readAttributionInputs } from "./attribution.js";
-import { runRecords } from "./run-folder/line-files.js";
+import { AttributionInputs, attributionDefaults, attributionOf } from "./attribution.js";
+import { readRunPairs } from "./run-folder/run-pairs.js";
 import { readRunJson } from "./run-folder/reader.js";
 import { RunFolderWriter } from "./run-folder/writer.js";
 import { parseRequest, ScoringSchema } from "./stage-request.js";
@@ -59,56 +59,38 @@ export async function rescore(
   input: RescoreRequest,
 ): Promise<{ profile: Profile & Record<string, unknown>; files: string[] }> {
   const request = parseRequest(RescoreRequestSchema, input, "rescore");
-  const labelsFile = join(request.run, "labels.jsonl");
-  const index = new Map<string, number>();
   const labels: ("a" | "b" | "tie")[] = [];
   const groups: string[] = [];
-  for await (const { line, record } of runRecords(labelsFile, LabelRecordSchema)) {
-    if (index.has(record.pairId)) {
-      throw new ProfilekitError(
-        "duplicate_pair_id",
-        `${labelsFile}:${line} labels pair "${record.pairId}" a second time`,
-        {
-          location: { file: labelsFile, line, pairId: record.pairId },
-          hint: "labels.jsonl holds one line per pair; re-create the run folder rather than editing it",
-        },
-      );
-    }
-    index.set(record.pairId, labels.length);
-    labels.push(record.label);
-    groups.push(record.group ?? `pair:${record.pairId}`);
-  }
-  if (labels.length === 0) {
+  const factors = new Map<string, Int8Array>();
+  // Attribution reads the same lines: they are read once, for both.
+  const { attribution } = request;
+  const inputs = attribution === false ? undefined : new AttributionInputs(attribution.maxPairs);
+  const pairs = await readRunPairs(request.run, {
+    pair(record) {
+      labels.push(record.label);
+      groups.push(record.group ?? `pair:${record.pairId}`);
+      inputs?.addPair(record);
+    },
+    manifestation(record, at) {
+      let signs = factors.get(record.factor);
+      if (!signs) {
+        signs = new Int8Array(labels.length).fill(absent);
+        factors.set(record.factor, signs);
+      }
+      signs[at] = record.sign === null ? absent : record.sign;
+      inputs?.addManifestation(record, inputs.pairs[at]?.id);
+    },
+  });
+  if (pairs === 0) {
+    const labelsFile = join(request.run, "labels.jsonl");
     throw new ProfilekitError("empty_input", `${labelsFile} holds no pair`, {
       location: { file: labelsFile },
       hint: "give a run folder written by `profilekit analyze`, `judge` or `generate`",
     });
   }
-
-  const manifestationsFile = join(request.run, "manifestations.jsonl");
-  const factors = new Map<string, Int8Array>();
-  for await (const { line, record } of runRecords(manifestationsFile, ManifestationSchema)) {
-    const at = index.get(record.pairId);
-    if (at === undefined) {
-      throw new ProfilekitError(
-        "unknown_pair",
-        `${manifestationsFile}:${line} measures "${record.factor}" on pair "${record.pairId}", which labels.jsonl does not list`,
-        {
-          location: { file: manifestationsFile, line, pairId: record.pairId },
-          hint: "re-create the run folder",
-        },
-      );
-    }
-    let signs = factors.get(record.factor);
-    if (!signs) {
-      signs = new Int8Array(labels.length).fill(absent);
-      factors.set(record.factor, signs);
-    }
-    signs[at] = record.sign === null ? absent : record.sign;
-  }
-
-  // The folder's own profile.json, when it has a readable one, lends the blocks scores do not make.
-  const existingProfile = await readRunJson(join(request.run, "profile.json"), z.looseObject({})).catch(
+  // The folder's own profile.json, when it has a readable one, names the clusters' level and lends
+  // the blocks scores do not make.
+  const existing = await readRunJson(join(request.run, "profile.json"), z.looseObject({})).catch(
     () => undefined,
   );
   const ids = [...factors.keys()];
@@ -129,22 +111,16 @@ export async function rescore(
     seed: request.seed,
   };
   // The clusters are labels.jsonl's groups; the folder's profile.json names their level.
-  const clusterLevel =
-    typeof existingProfile?.clusterLevel === "string" ? existingProfile.clusterLevel : undefined;
+  const clusterLevel = typeof existing?.clusterLevel === "string" ? existing.clusterLevel : undefined;
   const profile: Profile = computeProfile(accumulator, {
     ...scoring,
     ...(clusterLevel ? { clusterLevel } : {}),
   });
-  // The folder's own profile.json, when it has a readable one, lends the blocks scores do not make.
-  const existing = await readRunJson(join(request.run, "profile.json"), z.looseObject({})).catch(
-    () => undefined,
-  );
   const carried = Object.fromEntries(Object.entries(existing ?? {}).filter(([key]) => !recomputed.has(key)));
-  const { attribution } = request;
   const computed =
-    attribution === false || profile.pairs > attribution.maxPairs
+    attribution === false || inputs === undefined || inputs.overCap
       ? undefined
-      : attributionOf(await readAttributionInputs(request.run, attribution.maxPairs), {
+      : attributionOf(inputs, {
           seed: scoring.seed,
           bootstrap: Math.min(attribution.bootstrap, scoring.bootstrap),
           maxPairs: attribution.maxPairs,
