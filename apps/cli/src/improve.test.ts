@@ -142,6 +142,60 @@ describe("profilekit improve", () => {
   });
 });
 
+describe("profilekit improve --batch submit", () => {
+  it("exits 0 after each round with what it submitted, and finishes after the last collect", async () => {
+    const server = await serve(createFakeModel(), { batches: { pollsToEnd: 0 } });
+    const cache = join(work, "cache-batch.db");
+    const out = join(work, "guided-batch");
+    const improve = () =>
+      runCli([
+        "improve",
+        file,
+        "--method",
+        "guided",
+        "--model",
+        "openai:test-model",
+        "--human",
+        join(work, "human"),
+        "--levels",
+        "3",
+        ...common(server.openaiBaseURL, cache),
+        "--out",
+        out,
+        "--batch",
+        "submit",
+      ]);
+    const collect = async () => {
+      const collected = await runCli(["batch", "collect", "--cache-path", cache]);
+      expect(collected.code).toBe(0);
+    };
+    // The plain generation, then the guided one (the factors need no model).
+    const first = await improve();
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^improve: 20 calls submitted in 1 batch, about /);
+    expect(first.stdout).toContain("1 canary call made synchronously first");
+    expect(first.stdout).toContain("1 more round of dependent calls after this one");
+    expect(server.stats.requests).toBe(1);
+    await collect();
+    const second = await improve();
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^improve: 20 calls submitted in 1 batch/);
+    expect(second.stdout).toContain("This is the last round");
+    await collect();
+    const requests = server.stats.requests;
+    const last = await improve();
+    expect(last.stderr).not.toMatch(/error/);
+    expect(last.code).toBe(0);
+    expect(last.stdout).toMatch(/^improve --method guided: openai:test-model/);
+    expect(server.stats.requests).toBe(requests);
+    expect(server.batches.stats.created).toBe(2);
+    expect(JSON.parse(await readFile(join(out, "improvement.json"), "utf8"))).toMatchObject({
+      method: "guided",
+      levels: 3,
+    });
+  });
+});
+
 describe("settings.improvement in profilekit run", () => {
   it("runs improve after the human setting into improvement/, records it, and resumes it", async () => {
     const server = await serve(createFakeModel());
@@ -177,6 +231,46 @@ describe("settings.improvement in profilekit run", () => {
     expect(second.code).toBe(0);
     expect(second.stderr).toContain("improvement: finished earlier for the same config and data; skipped");
     expect(server.stats.requests).toBe(requests);
+
+    // In batch mode, the improvement's rounds go in the study's batches, and end in the same bytes.
+    const batchServer = await serve(createFakeModel(), { batches: { pollsToEnd: 0 } });
+    const study = (out: string, cache: string) =>
+      JSON.stringify({
+        task: "summarization",
+        data: { path: "./pairs.jsonl" },
+        factors: ["length", "novelty"],
+        models: { generator: "openai:test-model", defaults: { baseURL: batchServer.openaiBaseURL } },
+        settings: { human: true, improvement: { method: "guided", levels: 3 } },
+        scoring: { bootstrap: 20, permutations: 0, alignmentReplicates: 100 },
+        out,
+        cache,
+        report: false,
+      });
+    const batchConfig = join(work, "batch.config.json");
+    await writeFile(batchConfig, study("study-batch", "batch.db"));
+    const rounds: string[] = [];
+    for (;;) {
+      const run = await runCli(["run", "--config", batchConfig, "--batch", "submit"]);
+      expect(run.stderr).not.toMatch(/error/);
+      expect(run.code).toBe(0);
+      if (!run.stdout.startsWith("run: ")) break;
+      rounds.push(run.stdout.split("\n")[0]!);
+      expect(run.stdout).toContain(rounds.length === 1 ? "1 more round" : "This is the last round");
+      expect((await runCli(["batch", "collect", "--cache-path", join(work, "batch.db")])).code).toBe(0);
+      expect(rounds.length).toBeLessThan(4);
+    }
+    expect(rounds).toEqual([
+      expect.stringMatching(/^run: 20 calls submitted in 1 batch/),
+      expect.stringMatching(/^run: 20 calls submitted in 1 batch/),
+    ]);
+    await writeFile(batchConfig, study("study-sync", "sync.db"));
+    expect((await runCli(["run", "--config", batchConfig])).code).toBe(0);
+    const [batched, sync] = await Promise.all(
+      ["study-batch", "study-sync"].map((dir) =>
+        readFile(join(work, dir, "improvement", "improvement.json"), "utf8"),
+      ),
+    );
+    expect(batched).toBe(sync);
 
     // A setting it needs, missing: the config error names the field.
     await writeFile(

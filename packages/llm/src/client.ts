@@ -25,7 +25,7 @@ import {
 import { approxInputTokens, type EstimateReport } from "./estimate.js";
 import { failureSummary } from "./failures.js";
 import { InFlightCalls } from "./in-flight.js";
-import { instanceOf, PLACEHOLDER_CHOICES } from "./json-schema-instance.js";
+import { instanceOf, plannedChoices } from "./json-schema-instance.js";
 import { costOf, findPrice, type ModelPrice, type PriceOverrides, priceTable } from "./prices.js";
 import { createLanguageModel, type ProviderRegistry } from "./providers/registry.js";
 import { redactSecrets } from "./redact.js";
@@ -136,6 +136,8 @@ export type EstimateRequest = CallOptions | GenerateObjectOptions<z.ZodType>;
 export type ModelEvent =
   | { readonly type: "cache-hit"; readonly model: string; readonly stage: string }
   | { readonly type: "merged"; readonly model: string; readonly stage: string }
+  /** Left to a batch (queued this round, or out in an open one): the caller got no answer yet. */
+  | { readonly type: "deferred"; readonly model: string; readonly stage: string }
   | {
       readonly type: "response";
       readonly model: string;
@@ -405,6 +407,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       },
     });
     if (route === "defer") {
+      emit({ type: "deferred", model: modelName, stage });
       return { ok: false, code: "deferred", error: `left to a batch of ${modelName}; no answer yet` };
     }
     if (route === "simulate") return placeholderOf(call);
@@ -419,11 +422,19 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     return `${modelName}\u0000${call.options.promptVersion}\u0000${canonicalJson(schema)}`;
   }
 
-  /** A planned round's answer: a placeholder that fits the schema (as dry runs plan), or a text. */
+  /**
+   * A planned round's answer: a placeholder that fits the schema (as dry runs plan), or a text of
+   * its own (two planned texts alike would share the calls made on them, and hide a round).
+   */
   function placeholderOf<T>(call: AnswerCall<T>): GenerateResult<T> {
     const usage = { inputTokens: 0, outputTokens: 0 };
-    if (!call.accept) return { ok: true, value: "A planned answer." as T, cached: false, usage };
-    const placeholder = instanceOf(jsonSchemaOf(call.accept.schema, call.accept.name), PLACEHOLDER_CHOICES);
+    if (!call.accept) {
+      return { ok: true, value: `A planned answer (${call.key.slice(0, 16)}).` as T, cached: false, usage };
+    }
+    const placeholder = instanceOf(
+      jsonSchemaOf(call.accept.schema, call.accept.name),
+      plannedChoices(call.key),
+    );
     const parsed = call.accept.schema.safeParse(placeholder);
     return parsed.success
       ? { ok: true, value: parsed.data as T, cached: false, usage }

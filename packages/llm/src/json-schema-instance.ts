@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * Builds an instance of a JSON schema, as sent to a provider: the keywords zod's
  * `z.toJSONSchema` writes for plain objects, arrays, strings, numbers, booleans, enums,
@@ -14,8 +16,10 @@ export interface Choices {
   number(min: number, max: number): number;
   boolean(): boolean;
   string(): string;
-  /** Which of `count` options (enum values, anyOf branches, type alternatives). */
+  /** Which of `count` options (anyOf branches, type alternatives). */
   option(count: number): number;
+  /** Which of an enum's `count` values. */
+  enumValue(count: number): number;
   /** Whether to include a property the schema does not require. */
   includeOptional(): boolean;
 }
@@ -25,7 +29,7 @@ const SAFE = Number.MAX_SAFE_INTEGER;
 export function instanceOf(schema: JsonSchemaNode, choices: Choices, root: JsonSchemaNode = schema): unknown {
   const node = resolve(schema, root);
   if (node.const !== undefined) return node.const;
-  if (Array.isArray(node.enum)) return node.enum[choices.option(node.enum.length)];
+  if (Array.isArray(node.enum)) return node.enum[choices.enumValue(node.enum.length)];
   const branches = node.anyOf ?? node.oneOf;
   if (Array.isArray(branches)) return instanceOf(branches[choices.option(branches.length)], choices, root);
   if (Array.isArray(node.allOf) && node.allOf.length === 1) return instanceOf(node.allOf[0], choices, root);
@@ -95,5 +99,20 @@ export const PLACEHOLDER_CHOICES: Choices = {
   boolean: () => false,
   string: () => "…",
   option: () => 0,
+  enumValue: () => 0,
   includeOptional: () => false,
 };
+
+/**
+ * The choices of a planned round's answer to the call with cache key `key`: the placeholder
+ * choices, but each enum's value drawn from the key, so planned answers differ between calls as
+ * real ones do (the planned verdicts of a pair's two orders agree only sometimes, and the calls
+ * made on the pairs that agree are planned too).
+ */
+export function plannedChoices(key: string): Choices {
+  let drawn = 0;
+  return {
+    ...PLACEHOLDER_CHOICES,
+    enumValue: (count) => createHash("sha256").update(`${key}/${drawn++}`).digest().readUInt32BE(0) % count,
+  };
+}

@@ -1,6 +1,6 @@
 import { join, relative, resolve } from "node:path";
-import type { UsageReport } from "@profilekit/llm";
-import { type ModelSpec, PairSet, type StageProgress } from "@profilekit/runner";
+import type { BatchQueue, UsageReport } from "@profilekit/llm";
+import { type ModelSpec, PairSet, planningRequest, type StageProgress } from "@profilekit/runner";
 import {
   distinctInputs,
   type GenerationInput,
@@ -34,6 +34,8 @@ interface ImproveContextOf<Human> {
   spent(part: string, usage: UsageReport): void;
   /** Each part's usage, in the order they ran. */
   readonly usage: ReadonlyMap<string, UsageReport>;
+  /** In batch mode, the round's queue: every part's calls go to it. */
+  readonly batch: BatchQueue | undefined;
 }
 
 /** What a run's methods get. */
@@ -48,6 +50,7 @@ function stageFields(
   part: string,
   pairs: readonly Pair[],
   budget: RunBudget,
+  batch: BatchQueue | undefined,
 ) {
   const { onProgress } = request;
   const progress: StageProgress | undefined = onProgress
@@ -70,6 +73,7 @@ function stageFields(
     ...(request.providers ? { providers: request.providers } : {}),
     ...(request.registry ? { registry: request.registry } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
+    ...(batch ? { batch } : {}),
     ...(request.out === undefined ? {} : { out: join(request.out, part) }),
     ...(progress ? { onProgress: progress } : {}),
     provenance: { command: "improve", input: input.name, versions: request.provenance.versions },
@@ -111,6 +115,30 @@ async function resolveWith<Human extends HumanReference | undefined>(
     factors: request.factors ?? human!.profile.factors.map((f) => f.factor),
   });
   const inputs = distinctInputs(stageInput.pairs, { limit: request.limit, cluster: stageInput.cluster });
+  return contextOf(request, human, stageInput, inputs, undefined);
+}
+
+/**
+ * The context of one run of the method in batch mode, on the round's queue: a fresh budget and
+ * usage (each round runs the method again from the start, answered from the cache up to where
+ * it stopped); a planned round writes nothing and tells no progress.
+ */
+export function inBatchRound(
+  context: ImproveContext,
+  queue: BatchQueue | undefined,
+  planning: boolean,
+): ImproveContext {
+  const request = planning ? planningRequest(context.request) : context.request;
+  return contextOf(request, context.human, context.input, context.inputs, queue);
+}
+
+function contextOf<Human extends HumanReference | undefined>(
+  request: ParsedImproveRequest,
+  human: Human,
+  stageInput: StageInput,
+  inputs: readonly GenerationInput[],
+  batch: BatchQueue | undefined,
+): ImproveContextOf<Human> {
   const self = request.evaluator === "self";
   const evaluator = { spec: self ? request.model : (request.evaluator as ModelSpec), self };
   const budget = new RunBudget([request.model, evaluator.spec, request.extractor]);
@@ -126,11 +154,13 @@ async function resolveWith<Human extends HumanReference | undefined>(
       request.out === undefined ? undefined : part === undefined ? request.out : join(request.out, part),
     shown: (path) =>
       request.out === undefined ? path : relative(resolve(request.out), resolve(path)) || ".",
-    stageRequest: (part, pairs = stageInput.pairs) => stageFields(request, stageInput, part, pairs, budget),
+    stageRequest: (part, pairs = stageInput.pairs) =>
+      stageFields(request, stageInput, part, pairs, budget, batch),
     spent(part, report) {
       usage.set(part, report);
       budget.add(report);
     },
     usage,
+    batch,
   };
 }

@@ -1,8 +1,14 @@
-import type { UsageReport } from "@profilekit/llm";
-import type { AlignmentFile } from "@profilekit/runner";
+import { type UsageReport, UsageTracker } from "@profilekit/llm";
+import {
+  type AlignmentFile,
+  BatchPendingError,
+  batchSettingsOf,
+  inBatchRounds,
+  sumUsage,
+} from "@profilekit/runner";
 import { RunFolderWriter } from "@profilekit/runner/stage-kit";
 import type { ExportSummary, ImprovementFile, ImproveMethod, SplitFile } from "@profilekit/spec";
-import { type ImproveContext, resolveImprove } from "./improve-context.js";
+import { type ImproveContext, inBatchRound, resolveImprove } from "./improve-context.js";
 import { improveManifest, mergeUsage } from "./improve-manifest.js";
 import type { ImproveRequest } from "./improve-request.js";
 import { runAfter } from "./methods/after.js";
@@ -58,9 +64,20 @@ const methods: Record<ImproveMethod, Method> = {
  * or not at all; improvement.json (or, for self-data, split.json, export/ and alignment.json) and,
  * last, manifest.json go at the top. Model calls are cached, retried and budgeted as in every
  * stage: a run cut off resumes from the cache.
+ *
+ * In batch mode (`batch`), each run of the method goes as far as the answers allow and leaves
+ * the rest to the round's batches (docs/scaling.md): the parts that do not depend on each other
+ * share a round, each dependent step (generation, then its extraction; a critique, then its
+ * revision; the samples, then their judgements) takes one.
  */
 export async function improve(input: ImproveRequest): Promise<ImproveResult> {
   const context = await resolveImprove(input);
+  return inBatchRounds(batchSettingsOf(context.request, "improve"), (queue, planning) =>
+    improveOnce(inBatchRound(context, queue, planning)),
+  );
+}
+
+async function improveOnce(context: ImproveContext): Promise<ImproveResult> {
   const top = await RunFolderWriter.open(context.folder());
   try {
     const outcome = await methods[context.request.method](context, top);
@@ -82,6 +99,20 @@ export async function improve(input: ImproveRequest): Promise<ImproveResult> {
     };
   } catch (error) {
     await top.abandon();
-    throw error;
+    throw pendingWithUsage(error, context);
   }
+}
+
+/**
+ * A part left calls to the round's batches: the round's synchronous calls are those of the parts
+ * that finished in it and of the pending ones (their canaries and fallbacks).
+ */
+function pendingWithUsage(error: unknown, context: ImproveContext): unknown {
+  if (!(error instanceof BatchPendingError) || error.round !== undefined || !context.batch) return error;
+  const { total, byModel } = sumUsage([...context.usage.values(), ...(error.usage ? [error.usage] : [])]);
+  return new BatchPendingError(undefined, context.batch.deferred, {
+    ...new UsageTracker().report(),
+    total,
+    byModel,
+  });
 }

@@ -62,6 +62,7 @@ async function requestOf(context: StudyStageContext<ImprovementSettings>): Promi
     out: context.dir,
     provenance: context.provenance,
     onProgress: context.onProgress,
+    ...(context.batch ? { batch: context.batch } : {}),
   };
 }
 

@@ -115,28 +115,6 @@ export class BatchPendingError extends ProfilekitError {
   }
 }
 
-/** A planned round reached the stage's last checkpoint with nothing left to batch. */
-export class PlannedRoundComplete extends Error {
-  override readonly name = "PlannedRoundComplete";
-}
-
-/**
- * A stage's checkpoint in batch mode, after a group of its calls: with calls left to the queue,
- * the stage ends here (BatchPendingError, carrying the usage of its synchronous calls), since what
- * follows depends on those answers; at the last checkpoint (`commit`, before the results are
- * written), a planned round ends (PlannedRoundComplete). Does nothing without a queue. A stage of
- * another package (refinement) calls this where the runner's stages call their StageGuard.
- */
-export function batchCheckpoint(
-  queue: BatchQueue | undefined,
-  at: "calls" | "commit",
-  usage?: UsageReport,
-): void {
-  if (!queue) return;
-  if (queue.deferred > 0) throw new BatchPendingError(undefined, queue.deferred, usage);
-  if (at === "commit" && queue.mode === "simulate") throw new PlannedRoundComplete();
-}
-
 /** What every stage's batch rounds need from its request. */
 export interface BatchSettings {
   readonly batch: BatchOption | undefined;
@@ -232,7 +210,6 @@ export async function plannedRounds(
       await run(planning);
       return rounds;
     } catch (error) {
-      if (error instanceof PlannedRoundComplete) return rounds;
       if (!(error instanceof BatchPendingError)) return null;
       planning = planning.nextRound();
     }

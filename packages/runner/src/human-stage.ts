@@ -199,7 +199,7 @@ async function analyzeOnce(
           }
         : {}),
       signal: guard.signal,
-      ...(extraction ? { beforeCommit: () => guard.check(usage.report(), "commit") } : {}),
+      ...(extraction ? { beforeCommit: () => guard.check(usage.report()) } : {}),
     });
     const stats = extraction?.extractor.stats();
     const profile = await folder.profile(

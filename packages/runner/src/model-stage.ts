@@ -203,6 +203,7 @@ export function openStageClients(
         usage,
         providers: request.providers,
         onEvent: guard.onEvent,
+        batch,
       });
       opened.push(other);
       return other;
@@ -239,7 +240,7 @@ export function profileStagePairs(
     ...(evidence ? { evidence } : {}),
     onProgress: (done) => request.onProgress?.({ step: "pairs profiled", done, total: pairs.length }),
     signal: stage.guard.signal,
-    beforeCommit: () => stage.guard.check(stage.clients.client.usage(), "commit"),
+    beforeCommit: () => stage.guard.check(stage.clients.client.usage()),
   });
 }
 

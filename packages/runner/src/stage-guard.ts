@@ -1,7 +1,7 @@
 import { type BatchQueue, describeFailures, type ModelEvent, type UsageReport } from "@profilekit/llm";
 import { ProfilekitError } from "@profilekit/spec";
 import { z } from "zod";
-import { batchCheckpoint } from "./batch-rounds.js";
+import { BatchPendingError } from "./batch-rounds.js";
 
 /** The share of a stage's model calls that may fail before the stage fails: 5% by default. */
 export const defaultMaxFailures = 0.05;
@@ -28,9 +28,10 @@ const hopelessAfter = 10;
  * the stage publishes nothing more, so a study runs it again. An interruption (the caller's
  * signal, Ctrl-C) becomes `interrupted`, saying what was kept.
  *
- * In batch mode (a BatchQueue), a checkpoint with calls left to the queue ends the stage there
- * (BatchPendingError): what depends on those answers waits for the next round, and nothing is
- * written. A planned round (a simulating queue) ends at the last checkpoint, before the results.
+ * In batch mode (a BatchQueue), a checkpoint after calls of this stage were left to the queue (or
+ * found out in an open batch) ends the stage there (BatchPendingError): what depends on those
+ * answers waits for the next round, and nothing is written. Only the stage's own calls count, so
+ * stages sharing one queue each go as far as their own answers allow in the same round.
  */
 export class StageGuard {
   readonly signal: AbortSignal;
@@ -42,6 +43,7 @@ export class StageGuard {
   #planned = 0;
   #answered = 0;
   #failed = 0;
+  #deferred = 0;
   #usage: (() => UsageReport) | undefined;
 
   constructor(stage: string, maxFailures: number, caller: AbortSignal | undefined, batch?: BatchQueue) {
@@ -65,6 +67,7 @@ export class StageGuard {
   /** For the clients' `onEvent`. */
   readonly onEvent = (event: ModelEvent): void => {
     if (event.type === "response" || event.type === "cache-hit") this.#answered++;
+    else if (event.type === "deferred") this.#deferred++;
     else if (event.type === "failure") {
       this.#failed++;
       this.#tripIfHopeless();
@@ -87,12 +90,14 @@ export class StageGuard {
   }
 
   /**
-   * At a checkpoint after a group of the stage's calls: ends a batch round with calls left to the
-   * queue; fails the stage when failures passed the share of the calls made. `commit`: the last
-   * checkpoint, before the stage's results are published.
+   * At a checkpoint after a group of the stage's calls: ends a batch round when calls of the stage
+   * were left to the queue (carrying the usage of its synchronous calls); fails the stage when
+   * failures passed the share of the calls made.
    */
-  check(usage: UsageReport, at: "calls" | "commit" = "calls"): void {
-    batchCheckpoint(this.#batch, at, this.#usage?.() ?? usage);
+  check(usage: UsageReport): void {
+    if (this.#batch && this.#deferred > 0) {
+      throw new BatchPendingError(undefined, this.#deferred, this.#usage?.() ?? usage);
+    }
     const { failures, calls } = usage.total;
     if (failures === 0 || failures <= this.#maxFailures * calls) return;
     throw this.#failure(

@@ -1,5 +1,5 @@
 import type { KendallVariant, PluginRegistry } from "@profilekit/core";
-import type { ProviderRegistry, UsageReport } from "@profilekit/llm";
+import type { BatchQueue, ProviderRegistry, UsageReport } from "@profilekit/llm";
 import type { ClusterLevel, FactorPlugin, TaskAdapter } from "@profilekit/spec";
 import type { z } from "zod";
 import type { CallPlan } from "./dry-run.js";
@@ -61,6 +61,12 @@ export interface StudyStageContext<S> {
   /** How the stage's manifest.json names the run (`run`, the setting, the config hash). */
   readonly provenance: Provenance;
   readonly onProgress: StageProgress;
+  /**
+   * In batch mode, the study's round: give it to the stage's requests as `batch`, so its calls go
+   * in the study's batches. A BatchPendingError without `round` from `run` leaves the stage
+   * pending: the study submits the round, and runs the stage again after the collect.
+   */
+  readonly batch?: BatchQueue;
 }
 
 /** What a registered stage reports back for the study's manifest.json. */

@@ -230,8 +230,10 @@ interface StageRun {
 /** One run of a study in batch mode: the round's queue, and the settings whose calls went to it. */
 interface StudyRound {
   readonly queue: BatchQueue | undefined;
-  /** Each pending setting, run again on a planning queue (to count the rounds ahead). */
-  readonly pending: Map<ProfileRole, (planning: BatchQueue) => Promise<unknown>>;
+  /** Each pending setting (built-in or registered), run again on a planning queue (to count the rounds ahead). */
+  readonly pending: Map<string, (planning: BatchQueue) => Promise<unknown>>;
+  /** Set when the round stopped before the registered stages: their rounds cannot be counted yet. */
+  stoppedBeforeAdded: boolean;
   /** What the pending settings' synchronous calls (canaries, fallbacks) used. */
   readonly usage: UsageReport[];
 }
@@ -381,7 +383,13 @@ async function resolveStudy(study: StudyConfig, options: StudyOptions) {
   const progress = (setting: string) => (event: Parameters<StageProgress>[0]) =>
     options.onProgress?.(setting, event);
   /** What a registered stage gets; `configHash` is its resume key (the empty string for a dry run). */
-  const contextOf = <S>(setting: string, settings: S, configHash: string): StudyStageContext<S> => ({
+  const contextOf = <S>(
+    setting: string,
+    settings: S,
+    configHash: string,
+    batch?: BatchQueue,
+  ): StudyStageContext<S> => ({
+    ...(batch ? { batch } : {}),
     settings,
     config,
     configDir: dir,
@@ -476,7 +484,13 @@ async function settleAdded(
 
 export async function runStudy(study: StudyConfig, options: StudyOptions = {}): Promise<StudyOutcome> {
   const resolved = await resolveStudy(study, options);
-  const pending = new Map<ProfileRole, (planning: BatchQueue) => Promise<unknown>>();
+  const round = (queue: BatchQueue | undefined): StudyRound => ({
+    queue,
+    pending: new Map(),
+    usage: [],
+    stoppedBeforeAdded: false,
+  });
+  let last = round(undefined);
   return inBatchRounds(
     {
       batch: options.batch ?? resolved.config.batch,
@@ -487,13 +501,15 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
       signal: options.signal,
     },
     (queue) => {
-      pending.clear();
-      return runStudyRound(resolved, options, { queue, pending, usage: [] });
+      last = round(queue);
+      return runStudyRound(resolved, options, last);
     },
-    // The rounds ahead: those of the pending setting that needs the most.
+    // The rounds ahead: those of the pending setting that needs the most (unknown while the
+    // registered stages, which run after the built-in ones, have not started).
     async (queue) => {
+      if (last.stoppedBeforeAdded) return null;
       let most = 0;
-      for (const plan of pending.values()) {
+      for (const plan of last.pending.values()) {
         const rounds = await plannedRounds(plan, queue);
         if (rounds === null) return null;
         most = Math.max(most, rounds);
@@ -647,11 +663,14 @@ async function runStudyRound(
   }
 
   // Settings whose calls went to batches: the study goes on once they are collected.
-  if (round.pending.size > 0 && failed === undefined) {
+  const stopIfPending = (beforeAdded: boolean) => {
+    if (round.pending.size === 0 || failed !== undefined) return;
+    round.stoppedBeforeAdded = beforeAdded && resolved.added.length > 0;
     const { total, byModel } = sumUsage(round.usage);
     const usage = { ...new UsageTracker().report(), total, byModel };
     throw new BatchPendingError(undefined, round.queue!.deferred, usage);
-  }
+  };
+  stopIfPending(true);
   const alignment = await alignStages(stages, outDir, {
     replicates: alignmentReplicates,
     seed: scoring.seed,
@@ -659,18 +678,27 @@ async function runStudyRound(
   const added: AddedStageOutcome[] = [];
   for (const { stage, settings } of resolved.added) {
     if (failed !== undefined) break;
+    const { setting } = stage;
+    let configHash = "";
     try {
-      const hashContext = resolved.contextOf(stage.setting, settings, "");
-      const configHash = canonicalHash({
-        setting: stage.setting,
-        ...inputs,
-        stage: stage.hashInputs(hashContext),
-      });
-      added.push(await settleAdded(stage, resolved.contextOf(stage.setting, settings, configHash), options));
+      const hashContext = resolved.contextOf(setting, settings, "");
+      configHash = canonicalHash({ setting, ...inputs, stage: stage.hashInputs(hashContext) });
+      added.push(
+        await settleAdded(stage, resolved.contextOf(setting, settings, configHash, round.queue), options),
+      );
     } catch (error) {
-      failed = { setting: stage.setting, error };
+      if (!(round.queue && error instanceof BatchPendingError && error.round === undefined)) {
+        failed = { setting, error };
+        continue;
+      }
+      // Its calls went to the round's queue: planned ahead on a planning queue.
+      if (error.usage) round.usage.push(error.usage);
+      round.pending.set(setting, (planning) =>
+        stage.run(resolved.contextOf(setting, settings, configHash, planning)),
+      );
     }
   }
+  stopIfPending(false);
   const top = await RunFolderWriter.open(outDir);
   await top.json("manifest.json", {
     schemaVersion: runFolderSchemaVersion,

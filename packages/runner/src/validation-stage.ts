@@ -363,7 +363,7 @@ async function validateOnce(
         mappings: mappings.length,
       });
     }
-    if (extraction) guard.check(usage.report(), "commit");
+    if (extraction) guard.check(usage.report());
     await evidence?.commit();
     const validation = ValidationFileSchema.parse({
       schemaVersion: runFolderSchemaVersion,

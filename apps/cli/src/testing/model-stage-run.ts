@@ -1,4 +1,9 @@
-import { type MockHandler, type MockServer, startMockServer } from "@profilekit/llm/testing";
+import {
+  type MockHandler,
+  type MockServer,
+  type MockServerOptions,
+  startMockServer,
+} from "@profilekit/llm/testing";
 import { afterEach } from "vitest";
 import { type CliRun, runCli } from "./run-cli.js";
 
@@ -6,13 +11,16 @@ import { type CliRun, runCli } from "./run-cli.js";
  * Starts mock model servers for the tests of a file, each closed after its test.
  * Call once at the top of a test file; it returns the function that starts one.
  */
-export function mockServers(): (handler: MockHandler) => Promise<MockServer> {
+export function mockServers(): (
+  handler: MockHandler,
+  options?: Omit<MockServerOptions, "handler">,
+) => Promise<MockServer> {
   const servers: MockServer[] = [];
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((server) => server.close()));
   });
-  return async (handler) => {
-    const server = await startMockServer({ handler });
+  return async (handler, options = {}) => {
+    const server = await startMockServer({ ...options, handler });
     servers.push(server);
     return server;
   };

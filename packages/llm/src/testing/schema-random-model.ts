@@ -50,6 +50,7 @@ function randomChoices(random: () => number, extraItems: number): Choices {
     boolean: () => random() < 0.5,
     string: () => pick(STRINGS),
     option: (count) => Math.floor(random() * count),
+    enumValue: (count) => Math.floor(random() * count),
     includeOptional: () => random() < 0.5,
   };
 }

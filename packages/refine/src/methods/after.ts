@@ -4,6 +4,7 @@ import { generate, judge, readProfileInput, readRunJson } from "@profilekit/runn
 import { ProfilekitError, SplitFileSchema, StageManifestSchema } from "@profilekit/spec";
 import { z } from "zod";
 import type { ImproveContext } from "../improve-context.js";
+import { independently } from "../independent-parts.js";
 import { improvementFile, pairedChange } from "../measure.js";
 import type { MethodOutcome } from "./plain-generation.js";
 
@@ -96,17 +97,32 @@ export async function runAfter(context: ImproveContext): Promise<MethodOutcome> 
       { hint: "give the same pairs the self-data run was given" },
     );
   }
-  const after = await generate({
-    ...context.stageRequest("after", pairs),
-    model: context.budget.spec(request.model),
-    levels: request.levels,
-  });
-  context.spent("after", after.usage);
-  const evaluation = await judge({
-    ...context.stageRequest("evaluation", pairs),
-    model: context.budget.spec(request.model),
-  });
-  context.spent("evaluation", evaluation.usage);
+  // The tuned model as a writer and as a judge: neither needs the other's answers.
+  const [after, evaluation] = await independently(context, [
+    [
+      "after",
+      async () => {
+        const generated = await generate({
+          ...context.stageRequest("after", pairs),
+          model: context.budget.spec(request.model),
+          levels: request.levels,
+        });
+        context.spent("after", generated.usage);
+        return generated;
+      },
+    ],
+    [
+      "evaluation",
+      async () => {
+        const judged = await judge({
+          ...context.stageRequest("evaluation", pairs),
+          model: context.budget.spec(request.model),
+        });
+        context.spent("evaluation", judged.usage);
+        return judged;
+      },
+    ],
+  ] as const);
   const there = (folder: string) => context.shown(join(from, folder));
   const improvement = improvementFile(context, {
     model: after.model,

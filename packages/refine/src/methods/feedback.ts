@@ -41,9 +41,14 @@ export async function runFeedback(context: ImproveContext): Promise<MethodOutcom
     const { inputs } = context;
     const factors = input.factors.map(({ plugin }) => plugin);
     const drafts = inputs.map((one) => before.responses.filter((r) => r.inputId === one.id));
-    const guard = new StageGuard("improve --method feedback", parsed.maxFailures, parsed.signal);
+    const guard = new StageGuard(
+      "improve --method feedback",
+      parsed.maxFailures,
+      parsed.signal,
+      context.batch,
+    );
     guard.plan(drafts.flat().length * 2 * request.rounds);
-    const clients = openStageClients(parsed, input, folder, guard);
+    const clients = openStageClients(parsed, input, folder, guard, context.batch);
     try {
       const evaluator = context.evaluator.self
         ? clients.client

@@ -18,6 +18,7 @@ import { z } from "zod";
 import { validateRecords } from "../export/training-records.js";
 import { writeExports } from "../export/write-exports.js";
 import type { ImproveContext } from "../improve-context.js";
+import { independently } from "../independent-parts.js";
 import { sampleJudgements, trainingData } from "../preference-data.js";
 import { drawSamples, planSamples, samplePairs } from "../samples.js";
 import { splitInputs } from "../split.js";
@@ -67,106 +68,131 @@ export async function runSelfData(context: ImproveContext, top: RunFolderWriter)
     { ...context.stageRequest("data"), model: context.budget.spec(request.model), levels: request.levels },
     "improve",
   );
-  const data = await inStageFolder(parsed.out, async (folder) => {
-    const stageInput = await resolveStageInput(parsed);
-    const plan = planSamples(train, generation, {
-      samples: request.samples,
-      levels: request.levels,
-      temperature: request.temperature,
-      seed: request.seed,
-    });
-    const pairsPerInput = (request.samples * (request.samples - 1)) / 2;
-    const guard = new StageGuard("improve --method self-data", parsed.maxFailures, parsed.signal);
-    guard.plan(train.length * (request.samples + 2 * pairsPerInput));
-    const clients = openStageClients(parsed, stageInput, folder, guard);
-    try {
-      const evaluator = context.evaluator.self
-        ? clients.client
-        : clients.open(context.budget.spec(context.evaluator.spec));
-      const total = train.length * request.samples;
-      const samples = await drawSamples(
-        plan,
-        clients.client,
-        { levels: request.levels, signal: guard.signal },
-        (done) => parsed.onProgress?.({ step: "samples", done, total }),
-      );
-      const pairs = train.flatMap((one, i) => samplePairs(one, samples[i]!, request.seed));
-      const judgements = await judgePairs(
-        planJudgeCalls(pairs, judgeTemplate, { allowTies: false, seed: request.seed }),
-        evaluator,
-        (done) => parsed.onProgress?.({ step: "pairs judged", done, total: pairs.length }),
-        guard.signal,
-      );
-      guard.check(clients.usage());
-      // Every row is asked with the generation prompt at the top level: a request for the best response.
-      const prompt = (one: (typeof train)[number]) =>
-        renderForPair(generation, one, { level: request.levels, levels: request.levels });
-      const { records, judged } = trainingData(train, pairs, judgements, prompt);
-      const valid = validateRecords(records);
-      const dataPairs = valid.preference.map((record) => {
-        const { pair, label } = judged.get(record.id)!;
-        return { ...pair, label };
+  const dataPart = () =>
+    inStageFolder(parsed.out, async (folder) => {
+      const stageInput = await resolveStageInput(parsed);
+      const plan = planSamples(train, generation, {
+        samples: request.samples,
+        levels: request.levels,
+        temperature: request.temperature,
+        seed: request.seed,
       });
-      const analysis = await profileStagePairs(
-        parsed,
-        stageInput,
-        { clients, folder, guard },
-        dataPairs,
-        { inputName: `pairs judged by ${evaluator.modelName}`, labelSource: `judge:${evaluator.modelName}` },
-        { keys: "group", recorded: stageInput.cluster },
+      const pairsPerInput = (request.samples * (request.samples - 1)) / 2;
+      const guard = new StageGuard(
+        "improve --method self-data",
+        parsed.maxFailures,
+        parsed.signal,
+        context.batch,
       );
-      const selfData = {
-        trainInputs: train.length,
-        heldOutInputs: split.heldOut.length,
-        samples: samples.flat().filter((r) => r.status === "kept").length,
-        pairsJudged: pairs.length,
-        consistent: judged.size,
-        exported: dataPairs.length,
-        evaluator: { model: evaluator.modelName, self: context.evaluator.self },
-      };
-      const profile = await folder.profile({ ...analysis.profile, selfData }, DataProfileSchema);
-      await folder.pairs(dataPairs);
-      const usage = clients.usage();
-      const manifest = stageManifest(parsed, stageInput, clients, usage, {
-        command: "improve",
-        profile: analysis.profile,
-        role: "generator",
-        stage: {
-          selfData: {
-            task: input.task.id,
-            evaluator: selfData.evaluator,
-            prompts: { samples: generation.version, judge: judgeTemplate.version },
-            samples: request.samples,
-            temperature: request.temperature,
-            orders: "both; only pairs whose two orders agree are kept, chosen = the evaluator's winner",
+      guard.plan(train.length * (request.samples + 2 * pairsPerInput));
+      const clients = openStageClients(parsed, stageInput, folder, guard, context.batch);
+      try {
+        const evaluator = context.evaluator.self
+          ? clients.client
+          : clients.open(context.budget.spec(context.evaluator.spec));
+        const total = train.length * request.samples;
+        const samples = await drawSamples(
+          plan,
+          clients.client,
+          { levels: request.levels, signal: guard.signal },
+          (done) => parsed.onProgress?.({ step: "samples", done, total }),
+        );
+        const pairs = train.flatMap((one, i) => samplePairs(one, samples[i]!, request.seed));
+        const judgements = await judgePairs(
+          planJudgeCalls(pairs, judgeTemplate, { allowTies: false, seed: request.seed }),
+          evaluator,
+          (done) => parsed.onProgress?.({ step: "pairs judged", done, total: pairs.length }),
+          guard.signal,
+        );
+        guard.check(clients.usage());
+        // Every row is asked with the generation prompt at the top level: a request for the best response.
+        const prompt = (one: (typeof train)[number]) =>
+          renderForPair(generation, one, { level: request.levels, levels: request.levels });
+        const { records, judged } = trainingData(train, pairs, judgements, prompt);
+        const valid = validateRecords(records);
+        const dataPairs = valid.preference.map((record) => {
+          const { pair, label } = judged.get(record.id)!;
+          return { ...pair, label };
+        });
+        const analysis = await profileStagePairs(
+          parsed,
+          stageInput,
+          { clients, folder, guard },
+          dataPairs,
+          {
+            inputName: `pairs judged by ${evaluator.modelName}`,
+            labelSource: `judge:${evaluator.modelName}`,
           },
-        },
-        counts: selfData,
-      });
-      await folder.json("manifest.json", manifest);
-      return {
-        profile,
-        groupCounts: analysis.groupCounts,
-        usage,
-        samples,
-        pairs,
-        judgements,
-        valid,
-        selfData,
-      };
-    } catch (error) {
-      throw guard.translate(error);
-    } finally {
-      await clients.close();
-    }
-  });
-  context.spent("data", data.usage);
-  const before = await plainGeneration(context, heldOutPairs);
-  const beforeEvaluation = await judge({
-    ...context.stageRequest("before-evaluation", heldOutPairs),
-    model: context.budget.spec(request.model),
-  });
-  context.spent("before-evaluation", beforeEvaluation.usage);
+          { keys: "group", recorded: stageInput.cluster },
+        );
+        const selfData = {
+          trainInputs: train.length,
+          heldOutInputs: split.heldOut.length,
+          samples: samples.flat().filter((r) => r.status === "kept").length,
+          pairsJudged: pairs.length,
+          consistent: judged.size,
+          exported: dataPairs.length,
+          evaluator: { model: evaluator.modelName, self: context.evaluator.self },
+        };
+        const profile = await folder.profile({ ...analysis.profile, selfData }, DataProfileSchema);
+        await folder.pairs(dataPairs);
+        const usage = clients.usage();
+        const manifest = stageManifest(parsed, stageInput, clients, usage, {
+          command: "improve",
+          profile: analysis.profile,
+          role: "generator",
+          stage: {
+            selfData: {
+              task: input.task.id,
+              evaluator: selfData.evaluator,
+              prompts: { samples: generation.version, judge: judgeTemplate.version },
+              samples: request.samples,
+              temperature: request.temperature,
+              orders: "both; only pairs whose two orders agree are kept, chosen = the evaluator's winner",
+            },
+          },
+          counts: selfData,
+        });
+        await folder.json("manifest.json", manifest);
+        return {
+          profile,
+          groupCounts: analysis.groupCounts,
+          usage,
+          samples,
+          pairs,
+          judgements,
+          valid,
+          selfData,
+        };
+      } catch (error) {
+        throw guard.translate(error);
+      } finally {
+        await clients.close();
+      }
+    });
+  // The data, the baseline generation and the baseline judging need none of each other's answers.
+  const [data, before] = await independently(context, [
+    [
+      "data",
+      async () => {
+        const made = await dataPart();
+        context.spent("data", made.usage);
+        return made;
+      },
+    ],
+    ["before", () => plainGeneration(context, heldOutPairs)],
+    [
+      "before-evaluation",
+      async () => {
+        const judged = await judge({
+          ...context.stageRequest("before-evaluation", heldOutPairs),
+          model: context.budget.spec(request.model),
+        });
+        context.spent("before-evaluation", judged.usage);
+        return judged;
+      },
+    ],
+  ] as const);
   await top.records("responses.jsonl", data.samples.flat());
   await top.records("judgements.jsonl", sampleJudgements(data.pairs, data.judgements));
   const exports = await writeExports(await RunFolderWriter.open(context.folder("export")), data.valid);
