@@ -173,6 +173,24 @@ describe("improve --batch submit, round by round", () => {
   });
 });
 
+describe("improve --batch export", () => {
+  it("writes the round's calls as an OpenAI batch input file for vllm run-batch, and sends none", async () => {
+    const file = join(work, "export", "batch.jsonl");
+    const requests = server.stats.requests;
+    const error = await improve({ ...request("guided", "export"), batch: { mode: "export", file } }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BatchPendingError);
+    const { submission } = (error as BatchPendingError).round!;
+    expect(submission.mode).toBe("export");
+    expect(server.stats.requests).toBe(requests);
+    const lines = (await readFile(submission.batches[0]!.batchId, "utf8")).trim().split("\n");
+    // The plain generation: every input at every level, nothing answered yet.
+    expect(lines).toHaveLength(5 * 3);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ method: "POST", url: "/v1/chat/completions" });
+  });
+});
+
 describe("improve --batch wait", () => {
   it("runs every round in one process and ends with the synchronous result", async () => {
     const sync = await improve(request("guided", "wait-sync"));
