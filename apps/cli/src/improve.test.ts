@@ -196,24 +196,25 @@ describe("profilekit improve --batch submit", () => {
   });
 });
 
+/** A study of the pairs with the human setting and guided improvement, its models behind `baseURL`. */
+const guidedStudy = (baseURL: string, out: string, cache: string) =>
+  JSON.stringify({
+    task: "summarization",
+    data: { path: "./pairs.jsonl" },
+    factors: ["length", "novelty"],
+    models: { generator: "openai:test-model", defaults: { baseURL } },
+    settings: { human: true, improvement: { method: "guided", levels: 3 } },
+    scoring: { bootstrap: 20, permutations: 0, alignmentReplicates: 100 },
+    out,
+    cache,
+    report: false,
+  });
+
 describe("settings.improvement in profilekit run", () => {
   it("runs improve after the human setting into improvement/, records it, and resumes it", async () => {
     const server = await serve(createFakeModel());
     const config = join(work, "profilekit.config.json");
-    await writeFile(
-      config,
-      JSON.stringify({
-        task: "summarization",
-        data: { path: "./pairs.jsonl" },
-        factors: ["length", "novelty"],
-        models: { generator: "openai:test-model", defaults: { baseURL: server.openaiBaseURL } },
-        settings: { human: true, improvement: { method: "guided", levels: 3 } },
-        scoring: { bootstrap: 20, permutations: 0, alignmentReplicates: 100 },
-        out: "study",
-        cache: "cache.db",
-        report: false,
-      }),
-    );
+    await writeFile(config, guidedStudy(server.openaiBaseURL, "study", "cache.db"));
     const first = await runCli(["run", "--config", config]);
     expect(first.stderr).not.toMatch(/error/);
     expect(first.code).toBe(0);
@@ -234,18 +235,7 @@ describe("settings.improvement in profilekit run", () => {
 
     // In batch mode, the improvement's rounds go in the study's batches, and end in the same bytes.
     const batchServer = await serve(createFakeModel(), { batches: { pollsToEnd: 0 } });
-    const study = (out: string, cache: string) =>
-      JSON.stringify({
-        task: "summarization",
-        data: { path: "./pairs.jsonl" },
-        factors: ["length", "novelty"],
-        models: { generator: "openai:test-model", defaults: { baseURL: batchServer.openaiBaseURL } },
-        settings: { human: true, improvement: { method: "guided", levels: 3 } },
-        scoring: { bootstrap: 20, permutations: 0, alignmentReplicates: 100 },
-        out,
-        cache,
-        report: false,
-      });
+    const study = (out: string, cache: string) => guidedStudy(batchServer.openaiBaseURL, out, cache);
     const batchConfig = join(work, "batch.config.json");
     await writeFile(batchConfig, study("study-batch", "batch.db"));
     const rounds: string[] = [];
