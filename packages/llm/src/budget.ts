@@ -34,6 +34,11 @@ export class Budget {
     this.#spent = spent;
   }
 
+  /** USD counted as spent so far. */
+  get spentUsd(): number {
+    return this.#spent();
+  }
+
   /** USD reserved by requests in flight. */
   get reservedUsd(): number {
     return this.#inFlight === 0 ? 0 : this.#reserved;

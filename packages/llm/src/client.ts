@@ -26,7 +26,14 @@ import { approxInputTokens, type EstimateReport } from "./estimate.js";
 import { failureSummary } from "./failures.js";
 import { InFlightCalls } from "./in-flight.js";
 import { instanceOf, plannedChoices } from "./json-schema-instance.js";
-import { costOf, findPrice, type ModelPrice, type PriceOverrides, priceTable } from "./prices.js";
+import {
+  costOf,
+  findPrice,
+  type ModelPrice,
+  type PriceOverrides,
+  type PriceRate,
+  priceTable,
+} from "./prices.js";
 import { createLanguageModel, type ProviderRegistry } from "./providers/registry.js";
 import { redactSecrets } from "./redact.js";
 import { type BackoffOptions, DEFAULT_BACKOFF } from "./retry.js";
@@ -284,10 +291,10 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
   }
 
   /** A request's worst-case cost as the budget reserves it: no prompt-cache discount assumed. */
-  function reservedCost(call: ModelCallRequest): number {
+  function reservedCost(call: ModelCallRequest, rate: PriceRate = "standard"): number {
     const outputTokens = call.maxOutputTokens ?? Math.max(DEFAULT_RESERVED_OUTPUT_TOKENS, longestAnswer);
     const inputTokens = approxInputTokens(call.messages, call.responseSchema);
-    return costOf(price as ModelPrice, { inputTokens, outputTokens });
+    return costOf(price as ModelPrice, { inputTokens, outputTokens }, rate);
   }
 
   const retried = retrying<CallContext>(request, {
@@ -405,6 +412,9 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
         checked: call.kind,
         schema: call.accept ? acceptJsonSchema(call.accept.schema, call.accept.name) : undefined,
       },
+      ...(maxCost === undefined
+        ? {}
+        : { hold: { budget: tracker.budget(maxCost), costUsd: reservedCost(call.request, "batch") } }),
     });
     if (route === "defer") {
       emit({ type: "deferred", model: modelName, stage });

@@ -136,6 +136,30 @@ describe("a stage in batch rounds", () => {
     expect(JSON.stringify(lines)).not.toContain(KEY);
   });
 
+  it("--max-cost holds a submission: a round that could cross it is refused before anything is sent", async () => {
+    await serve();
+    const ask = (maxCost: number, name: string) =>
+      judge({
+        pairs,
+        factors: ["length"],
+        model: { id: "openai:gpt-4o-mini", maxCost },
+        ...scoring,
+        cache: join(work, `budget-${name}.db`),
+        out: join(work, `budget-${name}`),
+        batch: "submit",
+      }).catch((error: unknown) => error);
+    const refused = await ask(0.001, "small");
+    expect(refused).toMatchObject({ code: "budget_exceeded", exitCode: 3 });
+    expect((refused as Error).message).toMatch(
+      /^The round's 7 calls could cost up to \$0\.00\d+ at the batch rate; with \$0\.0\d+ spent by this run, that could cross the budget of \$0\.0010\. Nothing was submitted\.$/,
+    );
+    expect(server!.batches.stats.created).toBe(0);
+    expect(await readdir(work)).not.toContain("budget-small");
+    const submitted = await ask(1, "large");
+    expect(submitted).toBeInstanceOf(BatchPendingError);
+    expect(server!.batches.stats.created).toBe(1);
+  });
+
   it("generate --batch wait (Anthropic): rounds run in one process, and the result is the synchronous one", async () => {
     await serve();
     const request = {

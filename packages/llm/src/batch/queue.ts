@@ -1,4 +1,5 @@
 import type { LanguageModel, ModelCallRequest } from "@profilekit/spec";
+import type { Budget } from "../budget.js";
 import { BatchJournal, type JournalItem } from "./journal.js";
 
 /** One call a run hands to a batch instead of sending it. */
@@ -11,6 +12,8 @@ export interface QueuedCall {
   readonly item: JournalItem;
   /** Model, prompt version and schema: the calls one canary stands for. */
   readonly signature: string;
+  /** The run's budget (--max-cost) the call counts against, and what it reserves at the batch rate. */
+  readonly hold?: { readonly budget: Budget; readonly costUsd: number };
 }
 
 /**

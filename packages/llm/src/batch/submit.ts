@@ -14,6 +14,7 @@ import { approxInputTokens } from "../estimate.js";
 import { costOf, findPrice, type PriceOverrides, priceTable } from "../prices.js";
 import { CHAT_COMPLETIONS_ENDPOINT } from "../providers/openai-wire.js";
 import { redactSecrets } from "../redact.js";
+import type { Budget } from "../budget.js";
 import { batchInputLine } from "./batch-lines.js";
 import { BatchJournal } from "./journal.js";
 import type { BatchQueue, QueuedCall } from "./queue.js";
@@ -132,6 +133,32 @@ function requireCanaries(queue: BatchQueue): void {
   );
 }
 
+/**
+ * Refuses to submit a round that could cross a run's --max-cost: what the run spent, plus what
+ * the round's calls on its budget reserve at the batch rate (as a synchronous call reserves:
+ * input as characters / 4, output as maxOutputTokens or the longest answer yet, at least 1,024).
+ */
+function requireBudget(queue: BatchQueue): void {
+  const held = new Map<Budget, { costUsd: number; calls: number }>();
+  for (const call of queue.calls.values()) {
+    if (!call.hold) continue;
+    const sum = held.get(call.hold.budget) ?? { costUsd: 0, calls: 0 };
+    held.set(call.hold.budget, { costUsd: sum.costUsd + call.hold.costUsd, calls: sum.calls + 1 });
+  }
+  for (const [budget, round] of held) {
+    if (budget.spentUsd + round.costUsd <= budget.maxCost) continue;
+    const usd = (value: number) => value.toFixed(4);
+    throw new ProfilekitError(
+      "budget_exceeded",
+      `The round's ${round.calls} calls could cost up to $${usd(round.costUsd)} at the batch rate; with $${usd(budget.spentUsd)} spent by this run, that could cross the budget of $${usd(budget.maxCost)}. Nothing was submitted.`,
+      {
+        hint: "Raise the budget (--max-cost, or maxCost in the config), or take fewer inputs (--limit), and run the same command again: the canaries' answers are cached.",
+        exitCode: 3,
+      },
+    );
+  }
+}
+
 function estimateOf(queue: BatchQueue, options: SubmitOptions): BatchSubmission["estimate"] {
   const prices = priceTable(options.prices);
   let inputTokens = 0;
@@ -180,6 +207,7 @@ export async function submitBatchRound(
   options: SubmitOptions = {},
 ): Promise<BatchSubmission> {
   requireCanaries(queue);
+  requireBudget(queue);
   const groups = byModel(queue).map((group) => ({
     group,
     chunks: chunked(group, group.model.batch!.limits),
