@@ -1,6 +1,6 @@
 import { join, relative, resolve } from "node:path";
 import type { BatchQueue, UsageReport } from "@profilekit/llm";
-import { type ModelSpec, PairSet, planningRequest, type StageProgress } from "@profilekit/runner";
+import { type ModelSpec, PairSet, type StageProgress } from "@profilekit/runner";
 import {
   distinctInputs,
   type GenerationInput,
@@ -119,16 +119,15 @@ async function resolveWith<Human extends HumanReference | undefined>(
 }
 
 /**
- * The context of one run of the method in batch mode, on the round's queue: a fresh budget and
- * usage (each round runs the method again from the start, answered from the cache up to where
- * it stopped); a planned round writes nothing and tells no progress.
+ * The context of one run of the method in batch mode, for `request` (a planned round's writes
+ * nothing), on the round's queue: a fresh budget and usage, since each round runs the method
+ * again from the start, answered from the cache up to where it stopped.
  */
 export function inBatchRound(
   context: ImproveContext,
+  request: ParsedImproveRequest,
   queue: BatchQueue | undefined,
-  planning: boolean,
 ): ImproveContext {
-  const request = planning ? planningRequest(context.request) : context.request;
   return contextOf(request, context.human, context.input, context.inputs, queue);
 }
 

@@ -1,11 +1,5 @@
 import { type UsageReport, UsageTracker } from "@profilekit/llm";
-import {
-  type AlignmentFile,
-  BatchPendingError,
-  batchSettingsOf,
-  inBatchRounds,
-  sumUsage,
-} from "@profilekit/runner";
+import { type AlignmentFile, BatchPendingError, inStageBatchRounds, sumUsage } from "@profilekit/runner";
 import { RunFolderWriter } from "@profilekit/runner/stage-kit";
 import type { ExportSummary, ImprovementFile, ImproveMethod, SplitFile } from "@profilekit/spec";
 import { type ImproveContext, inBatchRound, resolveImprove } from "./improve-context.js";
@@ -72,8 +66,8 @@ const methods: Record<ImproveMethod, Method> = {
  */
 export async function improve(input: ImproveRequest): Promise<ImproveResult> {
   const context = await resolveImprove(input);
-  return inBatchRounds(batchSettingsOf(context.request, "improve"), (queue, planning) =>
-    improveOnce(inBatchRound(context, queue, planning)),
+  return inStageBatchRounds(context.request, "improve", (request, queue) =>
+    improveOnce(inBatchRound(context, request, queue)),
   );
 }
 

@@ -275,17 +275,32 @@ async function waitForRound(
   await collectBatches({ cache, ids });
 }
 
-/** The batch settings of a parsed stage request. */
-export function batchSettingsOf(
-  request: {
-    readonly batch?: BatchOption | undefined;
-    readonly cache: string | false;
-    readonly out?: string | undefined;
-    readonly onProgress?: StageProgress | undefined;
-    readonly signal?: AbortSignal | undefined;
-  },
+/** What a stage's parsed request says of its batch rounds. */
+interface StageBatchRequest {
+  readonly batch?: BatchOption | undefined;
+  readonly cache: string | false;
+  readonly out?: string | undefined;
+  readonly onProgress?: StageProgress | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * A stage run in batch rounds (inBatchRounds) from its parsed request: `once(request, queue)`
+ * runs the stage once, on the round's queue (undefined: batch mode is off); a planned round gets
+ * the request without `out` and `onProgress`, so it writes and tells nothing.
+ */
+export function inStageBatchRounds<R extends StageBatchRequest, T>(
+  request: R,
   command: string,
-): BatchSettings {
+  once: (request: R, queue: BatchQueue | undefined) => Promise<T>,
+): Promise<T> {
+  return inBatchRounds(batchSettingsOf(request, command), (queue, planning) =>
+    once(planning ? planningRequest(request) : request, queue),
+  );
+}
+
+/** The batch settings of a parsed stage request. */
+function batchSettingsOf(request: StageBatchRequest, command: string): BatchSettings {
   return {
     batch: request.batch,
     cache: request.cache,
@@ -297,6 +312,6 @@ export function batchSettingsOf(
 }
 
 /** The request of a planned round: it writes nothing and tells no progress. */
-export function planningRequest<R extends { readonly out?: string | undefined }>(request: R): R {
+function planningRequest<R extends { readonly out?: string | undefined }>(request: R): R {
   return { ...request, out: undefined, onProgress: undefined };
 }

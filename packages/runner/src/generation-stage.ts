@@ -27,7 +27,7 @@ import {
   stageManifest,
   taskPrompt,
 } from "./model-stage.js";
-import { batchSettingsOf, inBatchRounds, planningRequest } from "./batch-rounds.js";
+import { inStageBatchRounds } from "./batch-rounds.js";
 import { type CallPlan, type DryRun, priceCallPlans } from "./dry-run.js";
 import { extractionCallPlan } from "./model-extraction.js";
 import { selfScorePrompt } from "./self-score-prompt.js";
@@ -109,9 +109,7 @@ function tallyResponses(records: readonly ResponseRecord[]) {
  */
 export async function generate(input: GenerateRequest): Promise<GenerateResult> {
   const request = parseRequest(GenerateRequestSchema, input, "generate");
-  return inBatchRounds(batchSettingsOf(request, "generate"), (batch, planning) =>
-    generateOnce(planning ? planningRequest(request) : request, batch),
-  );
+  return inStageBatchRounds(request, "generate", generateOnce);
 }
 
 /** One run of generate; in batch mode, on the round's queue. */

@@ -11,7 +11,7 @@ import { ProfilekitError } from "@profilekit/spec";
 import { z } from "zod";
 import { type AttributionSettings, runAnalysis } from "./analysis.js";
 import { attributionDefaults } from "./attribution.js";
-import { batchSettingsOf, inBatchRounds, planningRequest } from "./batch-rounds.js";
+import { inStageBatchRounds } from "./batch-rounds.js";
 import { createBuiltinRegistry } from "./builtins.js";
 import { modelFreeFactorIds, needsModel, selectFactors } from "./factor-selection.js";
 import { EvidenceLog } from "./evidence-log.js";
@@ -141,9 +141,7 @@ function chosenFactors(request: ParsedAnalyzeRequest) {
  */
 export async function analyze(input: AnalyzeRequest): Promise<AnalyzeResult> {
   const request = parseRequest(AnalyzeRequestSchema, input, "analyze");
-  return inBatchRounds(batchSettingsOf(request, "analyze"), (batch, planning) =>
-    analyzeOnce(planning ? planningRequest(request) : request, batch),
-  );
+  return inStageBatchRounds(request, "analyze", analyzeOnce);
 }
 
 /** One run of analyze; in batch mode, the extractor on the round's queue. */

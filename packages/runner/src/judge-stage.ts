@@ -24,7 +24,7 @@ import {
   stageManifest,
   taskPrompt,
 } from "./model-stage.js";
-import { batchSettingsOf, inBatchRounds, planningRequest } from "./batch-rounds.js";
+import { inStageBatchRounds } from "./batch-rounds.js";
 import { type CallPlan, type DryRun, priceCallPlans } from "./dry-run.js";
 import { extractionCallPlan } from "./model-extraction.js";
 import { judgeAgreementStatistics } from "./judge-agreement-statistics.js";
@@ -104,9 +104,7 @@ function judgeCounts(judgements: readonly Judgement[]): JudgeCounts {
  */
 export async function judge(input: JudgeRequest): Promise<JudgeResult> {
   const request = parseRequest(JudgeRequestSchema, input, "judge");
-  return inBatchRounds(batchSettingsOf(request, "judge"), (batch, planning) =>
-    judgeOnce(planning ? planningRequest(request) : request, batch),
-  );
+  return inStageBatchRounds(request, "judge", judgeOnce);
 }
 
 /** One run of judge; in batch mode, on the round's queue. */

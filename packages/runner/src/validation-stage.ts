@@ -19,7 +19,7 @@ import {
 } from "@profilekit/spec";
 import { z } from "zod";
 import { extractFactors, isModelExtracted } from "./analysis-batch.js";
-import { batchSettingsOf, inBatchRounds, planningRequest } from "./batch-rounds.js";
+import { inStageBatchRounds } from "./batch-rounds.js";
 import { createBuiltinRegistry } from "./builtins.js";
 import { EvidenceLog } from "./evidence-log.js";
 import { needsModel, requireExtractorFor, type SelectedFactor, selectFactors } from "./factor-selection.js";
@@ -271,9 +271,7 @@ const batchSize = 2048;
  */
 export async function validate(input: ValidateRequest): Promise<ValidateResult> {
   const request = parseRequest(ValidateRequestSchema, input, "validate");
-  return inBatchRounds(batchSettingsOf(request, "validate"), (batch, planning) =>
-    validateOnce(planning ? planningRequest(request) : request, batch),
-  );
+  return inStageBatchRounds(request, "validate", validateOnce);
 }
 
 /** One run of validate; in batch mode, the extractor on the round's queue. */
