@@ -14,11 +14,10 @@ import { attributionDefaults } from "./attribution.js";
 import { inStageBatchRounds } from "./batch-rounds.js";
 import { createBuiltinRegistry } from "./builtins.js";
 import { modelFreeFactorIds, needsModel, selectFactors } from "./factor-selection.js";
-import { EvidenceLog } from "./evidence-log.js";
 import { StageGuard } from "./stage-guard.js";
-import type { StageProgress } from "./model-stage.js";
+import { openStageExtraction, type StageProgress } from "./model-stage.js";
 import { type CallPlan, type DryRun, priceCallPlans } from "./dry-run.js";
-import { extractionCallPlan, openExtraction } from "./model-extraction.js";
+import { extractionCallPlan } from "./model-extraction.js";
 import { describeRun, inputName, ProvenanceSchema, studyMarks } from "./provenance.js";
 import { RunFolderWriter } from "./run-folder/writer.js";
 import {
@@ -162,20 +161,10 @@ async function analyzeOnce(
   const guard = new StageGuard("analyze", request.maxFailures, request.signal, batch);
   guard.watch(() => usage.report());
   const folder = await RunFolderWriter.open(request.out);
-  const evidence =
+  const { extraction, evidence } =
     request.extractor && factors.some(({ plugin }) => needsModel(plugin))
-      ? new EvidenceLog(folder)
-      : undefined;
-  const extraction =
-    request.extractor && evidence
-      ? openExtraction(
-          { model: request.extractor, settings: request.extraction },
-          request.cache,
-          usage,
-          scoring.seed,
-          { onRecord: evidence.add, providers: request.providers, onEvent: guard.onEvent, batch },
-        )
-      : undefined;
+      ? openStageExtraction(request.extractor, request, folder, { usage, guard, seed: scoring.seed, batch })
+      : {};
   try {
     const result = await runAnalysis({
       pairs,

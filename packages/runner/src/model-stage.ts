@@ -1,6 +1,12 @@
 import type { PluginRegistry, Profile } from "@profilekit/core";
 import type { SkipReport } from "@profilekit/data";
-import { type BatchQueue, type ModelClient, type UsageReport, UsageTracker } from "@profilekit/llm";
+import {
+  type BatchQueue,
+  type ModelClient,
+  type ProviderRegistry,
+  type UsageReport,
+  UsageTracker,
+} from "@profilekit/llm";
 import { type ClusterLevel, type Pair, ProfilekitError, type TaskAdapter } from "@profilekit/spec";
 import { z } from "zod";
 import { type AnalysisResult, duplicatePairId, runAnalysis } from "./analysis.js";
@@ -13,8 +19,8 @@ import {
 } from "./factor-selection.js";
 import { EvidenceLog } from "./evidence-log.js";
 import type { StageGuard } from "./stage-guard.js";
-import { type Extraction, openExtraction } from "./model-extraction.js";
-import { ModelSpecSchema, openModelClient } from "./model-spec.js";
+import { type Extraction, type ExtractionSettings, openExtraction } from "./model-extraction.js";
+import { type CacheSpec, ModelSpecSchema, openModelClient } from "./model-spec.js";
 import { PairSet, readPairSet } from "./pair-set.js";
 import { describeRun, inputName, type Provenance, ProvenanceSchema, studyMarks } from "./provenance.js";
 import { RunFolderWriter } from "./run-folder/writer.js";
@@ -175,23 +181,22 @@ export function openStageClients(
     onEvent: guard.onEvent,
     batch,
   });
-  const evidence = request.extractor !== undefined ? new EvidenceLog(folder) : undefined;
-  let extraction: Extraction | undefined;
+  let stageExtraction: StageExtraction | undefined;
   try {
-    extraction =
-      request.extractor !== undefined
-        ? openExtraction(
-            { model: request.extractor, settings: request.extraction },
-            request.cache,
+    stageExtraction =
+      request.extractor === undefined
+        ? undefined
+        : openStageExtraction(request.extractor, request, folder, {
             usage,
-            input.scoring.seed,
-            { onRecord: evidence?.add, providers: request.providers, onEvent: guard.onEvent, batch },
-          )
-        : undefined;
+            guard,
+            seed: input.scoring.seed,
+            batch,
+          });
   } catch (error) {
     void client.close();
     throw error;
   }
+  const { extraction, evidence } = stageExtraction ?? {};
   const opened: ModelClient[] = [];
   return {
     client,
@@ -214,6 +219,47 @@ export function openStageClients(
       for (const other of opened) await other.close();
     },
   };
+}
+
+/** A stage's extractor, and evidence.jsonl for what it reads. */
+export interface StageExtraction {
+  readonly extraction: Extraction;
+  readonly evidence: EvidenceLog;
+}
+
+/**
+ * Opens a stage's extractor on the stage's usage tracker and guard (the clients' events, the
+ * batch queue), what it reads going to evidence.jsonl in `folder`.
+ */
+export function openStageExtraction(
+  extractor: z.output<typeof ModelSpecSchema>,
+  request: {
+    readonly extraction: ExtractionSettings;
+    readonly cache: CacheSpec;
+    readonly providers?: ProviderRegistry | undefined;
+  },
+  folder: RunFolderWriter,
+  stage: {
+    readonly usage: UsageTracker;
+    readonly guard: StageGuard;
+    readonly seed: number;
+    readonly batch?: BatchQueue | undefined;
+  },
+): StageExtraction {
+  const evidence = new EvidenceLog(folder);
+  const extraction = openExtraction(
+    { model: extractor, settings: request.extraction },
+    request.cache,
+    stage.usage,
+    stage.seed,
+    {
+      onRecord: evidence.add,
+      providers: request.providers,
+      onEvent: stage.guard.onEvent,
+      batch: stage.batch,
+    },
+  );
+  return { extraction, evidence };
 }
 
 /** Profiles the stage's pairs (labelled by `labelSource`), the extractor measuring the model factors. */

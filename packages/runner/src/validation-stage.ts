@@ -21,11 +21,11 @@ import { z } from "zod";
 import { extractFactors, isModelExtracted } from "./analysis-batch.js";
 import { inStageBatchRounds } from "./batch-rounds.js";
 import { createBuiltinRegistry } from "./builtins.js";
-import { EvidenceLog } from "./evidence-log.js";
+import type { EvidenceLog } from "./evidence-log.js";
 import { needsModel, requireExtractorFor, type SelectedFactor, selectFactors } from "./factor-selection.js";
-import type { StageProgress } from "./model-stage.js";
+import { openStageExtraction, type StageProgress } from "./model-stage.js";
 import { type CallPlan, type DryRun, priceCallPlans } from "./dry-run.js";
-import { extractionCallPlan, openExtraction } from "./model-extraction.js";
+import { extractionCallPlan } from "./model-extraction.js";
 import { describeFactors, packageVersions, ProvenanceSchema } from "./provenance.js";
 import { RunFolderWriter } from "./run-folder/writer.js";
 import { MaxFailuresSchema, StageGuard } from "./stage-guard.js";
@@ -292,20 +292,10 @@ async function validateOnce(
   const usage = new UsageTracker();
   const guard = new StageGuard("validate", request.maxFailures, request.signal, batch);
   guard.watch(() => usage.report());
-  const evidence =
+  const { extraction, evidence } =
     request.extractor && factors.some(({ plugin }) => needsModel(plugin))
-      ? new EvidenceLog(folder)
-      : undefined;
-  const extraction =
-    request.extractor && evidence
-      ? openExtraction(
-          { model: request.extractor, settings: request.extraction },
-          request.cache,
-          usage,
-          request.seed,
-          { onRecord: evidence.add, onEvent: guard.onEvent, batch },
-        )
-      : undefined;
+      ? openStageExtraction(request.extractor, request, folder, { usage, guard, seed: request.seed, batch })
+      : {};
   try {
     const measurements: MeasurementRecord[] = [];
     const results: ValidationFile["datasets"] = [];
