@@ -21,7 +21,7 @@ import {
 import {
   inStageFolder,
   ModelStageFields,
-  openStageClients,
+  withStageClients,
   profileStagePairs,
   resolveStageInput,
   stageManifest,
@@ -127,9 +127,8 @@ function generateOnce(
     const total = inputs.length * levels;
     const guard = new StageGuard("generate", request.maxFailures, request.signal, batch);
     guard.plan(selfCheck ? total * 2 : total);
-    const clients = openStageClients(request, stageInput, folder, guard, batch);
-    const { client } = clients;
-    try {
+    return withStageClients(request, stageInput, folder, guard, batch, async (clients) => {
+      const { client } = clients;
       const responses = await generateResponses(
         plan,
         client,
@@ -212,11 +211,7 @@ function generateOnce(
         usage,
         skipped: stageInput.skipped,
       };
-    } catch (error) {
-      throw guard.translate(error);
-    } finally {
-      await clients.close();
-    }
+    });
   });
 }
 

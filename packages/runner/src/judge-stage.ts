@@ -18,7 +18,7 @@ import {
 import {
   inStageFolder,
   ModelStageFields,
-  openStageClients,
+  withStageClients,
   profileStagePairs,
   resolveStageInput,
   stageManifest,
@@ -120,9 +120,8 @@ function judgeOnce(
     const plan = planJudgeCalls(pairs, template, { allowTies, seed: scoring.seed });
     const guard = new StageGuard("judge", request.maxFailures, request.signal, batch);
     guard.plan(plan.length * 2);
-    const clients = openStageClients(request, stageInput, folder, guard, batch);
-    const { client } = clients;
-    try {
+    return withStageClients(request, stageInput, folder, guard, batch, async (clients) => {
+      const { client } = clients;
       const judgements = await judgePairs(
         plan,
         client,
@@ -181,11 +180,7 @@ function judgeOnce(
         usage,
         skipped: stageInput.skipped,
       };
-    } catch (error) {
-      throw guard.translate(error);
-    } finally {
-      await clients.close();
-    }
+    });
   });
 }
 

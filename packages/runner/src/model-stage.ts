@@ -163,10 +163,31 @@ export interface StageClients {
 }
 
 /**
- * Opens the stage's model and its extractor on one usage tracker, so manifest.json's usage and the
- * budget cover both; in batch mode, both on the round's queue.
+ * Runs a model stage's `body` with its clients open, closing them after. The model and its
+ * extractor share one usage tracker, so manifest.json's usage and the budget cover both; in batch
+ * mode, both are on the round's queue. An error that ended the stage becomes the guard's own, an
+ * interruption, or stays itself (StageGuard.translate).
  */
-export function openStageClients(
+export async function withStageClients<T>(
+  request: ModelStageRequest,
+  input: StageInput,
+  folder: RunFolderWriter,
+  guard: StageGuard,
+  batch: BatchQueue | undefined,
+  body: (clients: StageClients) => Promise<T>,
+): Promise<T> {
+  const clients = openStageClients(request, input, folder, guard, batch);
+  try {
+    return await body(clients);
+  } catch (error) {
+    throw guard.translate(error);
+  } finally {
+    await clients.close();
+  }
+}
+
+/** Opens the stage's model and its extractor on one usage tracker (see withStageClients). */
+function openStageClients(
   request: ModelStageRequest,
   input: StageInput,
   folder: RunFolderWriter,

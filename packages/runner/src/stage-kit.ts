@@ -20,13 +20,13 @@ export {
   inStageFolder,
   type ModelStageRequest,
   ModelStageFields,
-  openStageClients,
   profileStagePairs,
   resolveStageInput,
   type StageClients,
   type StageInput,
   stageManifest,
   taskPrompt,
+  withStageClients,
 } from "./model-stage.js";
 export { extractionCallPlan } from "./model-extraction.js";
 export { renderForPair } from "./prompt-rendering.js";

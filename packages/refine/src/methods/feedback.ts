@@ -2,7 +2,7 @@ import { GenerateRequestSchema, GenerationProfileSchema } from "@profilekit/runn
 import {
   formPairs,
   inStageFolder,
-  openStageClients,
+  withStageClients,
   parseRequest,
   profileStagePairs,
   RunFolderWriter,
@@ -48,8 +48,7 @@ export async function runFeedback(context: ImproveContext): Promise<MethodOutcom
       context.batch,
     );
     guard.plan(drafts.flat().length * 2 * request.rounds);
-    const clients = openStageClients(parsed, input, folder, guard, context.batch);
-    try {
+    return withStageClients(parsed, input, folder, guard, context.batch, async (clients) => {
       const evaluator = context.evaluator.self
         ? clients.client
         : clients.open(context.budget.spec(context.evaluator.spec));
@@ -145,11 +144,7 @@ export async function runFeedback(context: ImproveContext): Promise<MethodOutcom
         modelName,
         evaluator,
       };
-    } catch (error) {
-      throw guard.translate(error);
-    } finally {
-      await clients.close();
-    }
+    });
   });
   context.spent("after", outcome.usage);
   const evaluator = { model: outcome.evaluator.modelName, self: context.evaluator.self };

@@ -3,7 +3,7 @@ import { AlignmentFileSchema, align, GenerateRequestSchema, judge } from "@profi
 import {
   inStageFolder,
   judgePairs,
-  openStageClients,
+  withStageClients,
   parseRequest,
   planJudgeCalls,
   profileStagePairs,
@@ -85,8 +85,7 @@ export async function runSelfData(context: ImproveContext, top: RunFolderWriter)
         context.batch,
       );
       guard.plan(train.length * (request.samples + 2 * pairsPerInput));
-      const clients = openStageClients(parsed, stageInput, folder, guard, context.batch);
-      try {
+      return withStageClients(parsed, stageInput, folder, guard, context.batch, async (clients) => {
         const evaluator = context.evaluator.self
           ? clients.client
           : clients.open(context.budget.spec(context.evaluator.spec));
@@ -164,11 +163,7 @@ export async function runSelfData(context: ImproveContext, top: RunFolderWriter)
           valid,
           selfData,
         };
-      } catch (error) {
-        throw guard.translate(error);
-      } finally {
-        await clients.close();
-      }
+      });
     });
   // The data, the baseline generation and the baseline judging need none of each other's answers.
   const [data, before] = await independently(context, [
