@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createFakeModel, startMockServer } from "@profilekit/llm/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliRun, runCli } from "./testing/run-cli.js";
 import { readJson, readLines } from "./testing/run-output.js";
@@ -118,6 +119,51 @@ export default defineProvider({
     expect(top.plugins).toEqual([
       { spec: "./always-first.mjs", factors: [], tasks: [], providers: ["always-first"] },
     ]);
+  });
+
+  it("collects the batches of a plugin's provider with batch --config, which resolves its prefix", async () => {
+    const server = await startMockServer({ handler: createFakeModel(), batches: { pollsToEnd: 0 } });
+    process.env.OPENAI_API_KEY ??= "fake-key-for-the-mock-server";
+    try {
+      const dir = await project();
+      // A relay of its own: OpenAI's models (and their batch API) under another prefix.
+      await writeFile(
+        join(dir, "relay.mjs"),
+        `import { openaiProvider } from "@profilekit/llm";
+import { defineProvider } from "@profilekit/spec";
+export default defineProvider({
+  id: "relay",
+  languageModel: (modelId, settings) => ({ ...openaiProvider.languageModel(modelId, settings), provider: "relay" }),
+});
+`,
+      );
+      const file = await tsConfig(dir, {
+        ...base,
+        plugins: ["./relay.mjs"],
+        models: { judge: "relay:gpt-4o-mini", defaults: { baseURL: server.openaiBaseURL } },
+        settings: { human: true, evaluation: {} },
+        cache: "cache.db",
+      });
+      const submitted = await runCli(["run", "--config", file, "--batch", "submit"]);
+      expect(submitted.code, submitted.stderr).toBe(0);
+      expect(submitted.stdout).toMatch(/^run: 11 calls submitted in 1 batch/);
+      const cache = join(dir, "cache.db");
+      // Without the config, the prefix is unknown: the error names it and what to give.
+      const unknown = await runCli(["batch", "collect", "--cache-path", cache]);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toMatch(/^error\[unknown_provider\]: Batch \S+: Unknown model provider "relay"/);
+      expect(unknown.stderr).toContain("profilekit batch --config <file>");
+      const collected = await runCli(["batch", "collect", "--cache-path", cache, "--config", file]);
+      expect(collected.code, collected.stderr).toBe(0);
+      expect(collected.stdout).toMatch(/answered/);
+      const requests = server.stats.requests;
+      const finished = await runCli(["run", "--config", file, "--batch", "submit"]);
+      expect(finished.code, finished.stderr).toBe(0);
+      expect(finished.stdout).toContain("== evaluation (ran, relay:gpt-4o-mini) ==");
+      expect(server.stats.requests).toBe(requests);
+    } finally {
+      await server.close();
+    }
   });
 
   it("names the registered prefixes when a model id's provider is unknown", async () => {

@@ -110,6 +110,7 @@ export {
 } from "./study.js";
 export { loadPlugins, type LoadedPlugin } from "./plugin-loading.js";
 export { configFileNames, findConfigFile, loadConfig } from "./config-file.js";
+export { configProviders } from "./config-providers.js";
 export {
   bundledDataFor,
   type StarterConfigOptions,

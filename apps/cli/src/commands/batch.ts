@@ -1,5 +1,7 @@
 import { type BatchAction, DEFAULT_CACHE_PATH, runBatchAction } from "@profilekit/llm";
+import { improvementStage } from "@profilekit/refine";
 import { renderBatchReport } from "@profilekit/report";
+import { configProviders } from "@profilekit/runner";
 import { Command } from "commander";
 import type { CliIo } from "../io.js";
 
@@ -14,6 +16,8 @@ const actions = [
   ["import <file>", "load the output file of vllm run-batch into the cache"],
 ] as const;
 
+type BatchFlags = { cachePath: string; config?: string; json?: boolean };
+
 /** `profilekit batch list|status|collect|cancel|import`: the batches --batch submitted or exported, from any process. */
 export function batchCommand(io: CliIo): Command {
   const batch = new Command("batch").description(
@@ -24,10 +28,13 @@ export function batchCommand(io: CliIo): Command {
       .command(spec)
       .description(description)
       .option("--cache-path <file>", "the cache whose journal holds the batches", DEFAULT_CACHE_PATH)
+      .option("--config <file>", "resolve model ids with the model providers of this config's plugins too")
       .option("--json", "print as JSON")
-      .action(async (args: string | string[], flags: { cachePath: string; json?: boolean }) => {
+      .action(async (args: string | string[], flags: BatchFlags) => {
         const action = spec.split(" ")[0] as BatchAction; // API keys come from the environment
-        const report = await runBatchAction(action, [args].flat(), { cache: flags.cachePath });
+        const found = flags.config && (await configProviders(flags.config, { stages: [improvementStage] }));
+        const options = { cache: flags.cachePath, ...(found ? { providers: found } : {}) };
+        const report = await runBatchAction(action, [args].flat(), options);
         io.stdout.write(`${flags.json ? JSON.stringify(report, null, 2) : renderBatchReport(report)}\n`);
       });
   }

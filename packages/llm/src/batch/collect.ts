@@ -115,11 +115,20 @@ function report(
 }
 
 function modelOf(job: BatchJob, options: BatchCommandOptions): LanguageModel {
-  return createLanguageModel(job.model, {
-    ...(job.baseURL ? { baseURL: job.baseURL } : {}),
-    ...(options.providers ? { registry: options.providers } : {}),
-    ...(options.env ? { env: options.env } : {}),
-  });
+  try {
+    return createLanguageModel(job.model, {
+      ...(job.baseURL ? { baseURL: job.baseURL } : {}),
+      ...(options.providers ? { registry: options.providers } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof ProfilekitError) || error.code !== "unknown_provider") throw error;
+    // A batch of a plugin's provider: its registry is the config's.
+    throw new ProfilekitError("unknown_provider", `Batch ${job.batchId ?? job.job}: ${error.message}`, {
+      hint: "The batch was submitted through a model provider a config's plugins add: give that config (profilekit batch --config <file>, or `providers` in code).",
+      exitCode: error.exitCode,
+    });
+  }
 }
 
 /** The open provider batches among the selected ones. */
