@@ -173,6 +173,28 @@ describe("improve --batch submit, round by round", () => {
   });
 });
 
+describe("improve --batch submit under --max-cost", () => {
+  /** self-data's first round: its three parts' calls, on a priced model, under a budget of `maxCost`. */
+  const firstRound = (maxCost: number, run: string) => {
+    const model = { id: "openai:gpt-4o-mini", baseURL: server.openaiBaseURL, maxRetries: 0, maxCost };
+    return improve({ ...request("self-data", run), model, extractor: model, batch: "submit" }).catch(
+      (error: unknown) => error,
+    );
+  };
+
+  it("holds the round's parts against one budget: together they may not submit more than it", async () => {
+    // With room for every part's calls, the round goes out.
+    const roomy = await firstRound(1, "budget-roomy");
+    expect(roomy).toBeInstanceOf(BatchPendingError);
+    const created = server.batches.stats.created;
+    // With room for one part's calls but not for all three, nothing is submitted (each part alone
+    // would fit in what the parts before it spent synchronously).
+    const tight = await firstRound(0.004, "budget-tight");
+    expect(tight).toMatchObject({ code: "budget_exceeded", exitCode: 3 });
+    expect(server.batches.stats.created).toBe(created);
+  });
+});
+
 describe("improve --batch export", () => {
   it("writes the round's calls as an OpenAI batch input file for vllm run-batch, and sends none", async () => {
     const file = join(work, "export", "batch.jsonl");

@@ -140,7 +140,10 @@ function contextOf<Human extends HumanReference | undefined>(
 ): ImproveContextOf<Human> {
   const self = request.evaluator === "self";
   const evaluator = { spec: self ? request.model : (request.evaluator as ModelSpec), self };
-  const budget = new RunBudget([request.model, evaluator.spec, request.extractor]);
+  const budget = new RunBudget(
+    [request.model, evaluator.spec, request.extractor],
+    batch ? () => batch.heldUsd : undefined,
+  );
   const usage = new Map<string, UsageReport>();
   return {
     request,

@@ -7,13 +7,20 @@ import { ProfilekitError } from "@profilekit/spec";
  * the data profile...) runs with its own clients, and a client's `maxCost` caps only the calls on
  * its own usage tracker; so each part gets, as every model's `maxCost`, what is left of the run's
  * budget after the parts before it. The run's budget is the `maxCost` its models were given (all
- * the same, or only some of them); without one, nothing is capped.
+ * the same, or only some of them); without one, nothing is capped. In batch mode, what the calls
+ * queued for the round hold counts as spent, so parts sharing a round cannot each submit the rest.
  */
 export class RunBudget {
   readonly maxCost: number | undefined;
   #spent = 0;
+  readonly #held: (() => number) | undefined;
 
-  constructor(specs: readonly (ModelSpec | undefined)[]) {
+  /**
+   * `held`: in batch mode, what the calls queued for the round's batches hold (BatchQueue.heldUsd),
+   * so that parts sharing a round share the budget too.
+   */
+  constructor(specs: readonly (ModelSpec | undefined)[], held?: () => number) {
+    this.#held = held;
     const caps = [...new Set(specs.flatMap((spec) => (spec?.maxCost === undefined ? [] : [spec.maxCost])))];
     if (caps.length > 1) {
       throw new ProfilekitError(
@@ -32,7 +39,8 @@ export class RunBudget {
     if (spec === undefined || this.maxCost === undefined) return spec;
     // A cap must be positive: with nothing left, the smallest one refuses every paid call (and
     // answers from the cache still come back).
-    return { ...spec, maxCost: Math.max(this.maxCost - this.#spent, Number.MIN_VALUE) };
+    const left = this.maxCost - this.#spent - (this.#held?.() ?? 0);
+    return { ...spec, maxCost: Math.max(left, Number.MIN_VALUE) };
   }
 
   /** Counts what a part spent. */

@@ -115,6 +115,13 @@ export class BatchQueue {
     return [...this.#canaries.values()];
   }
 
+  /** USD the calls queued this round hold against their runs' budgets (--max-cost), at the batch rate. */
+  get heldUsd(): number {
+    let held = 0;
+    for (const call of this.calls.values()) held += call.hold?.costUsd ?? 0;
+    return held;
+  }
+
   /** Calls this round left without an answer: queued here, or out in an open batch. */
   get deferred(): number {
     return this.calls.size + this.waiting.size;
