@@ -3,8 +3,9 @@ import { dumbbellChart } from "./charts/dumbbell-chart.js";
 import type { ChartMarkup } from "./charts/plot-svg.js";
 import { seriesColours, seriesStyles, seriesSymbols } from "./charts/plot-svg.js";
 import { scatterChart } from "./charts/scatter-chart.js";
+import { judgeMetrics, judgesOf } from "./judge-diagnostics.js";
 import { formatWithInterval, formatInterval, formatPercent, formatScore } from "./number-format.js";
-import type { ReportComparison, ReportModel, ReportSource } from "./report-model.js";
+import type { ReportComparison, ReportModel } from "./report-model.js";
 
 /** A chart with its heading and a caption saying how to read it. */
 export interface Figure {
@@ -308,37 +309,44 @@ export function jointFigure(model: ReportModel): Figure | undefined {
   };
 }
 
-const judgeMetrics = [
+const judgeRows = [
   ["accuracy", "accuracy against humans (ties left out)"],
   ["kappa", "Cohen's kappa with humans"],
   ["positionConsistency", "position consistency (both orders agree)"],
   ["tieRate", "tie rate"],
 ] as const;
 
-/** The judges' agreement with people and their position consistency. */
+/**
+ * The judges' agreement with people and their position consistency, each with its 95% interval
+ * and counts when profile.json has agreementStatistics (points only for an older folder).
+ */
 export function judgeFigure(model: ReportModel): Figure | undefined {
-  const judges = model.sources.filter(
-    (s): s is ReportSource & { agreement: NonNullable<ReportSource["agreement"]> } =>
-      s.agreement !== undefined,
-  );
+  const judges = judgesOf(model);
   if (judges.length === 0) return undefined;
-  const points: DotPoint[] = judges.flatMap((source) =>
-    judgeMetrics.flatMap(([key, row]) => {
-      const value = source.agreement[key];
-      const shown = key === "kappa" ? formatScore(value) : `${formatScore(value)} (${formatPercent(value)})`;
-      return value === null
-        ? []
-        : [{ row, series: source.label, value, ci95: null, title: `${source.label}: ${row} = ${shown}` }];
-    }),
-  );
+  const points: DotPoint[] = judges.flatMap((source) => {
+    const metrics = judgeMetrics(source);
+    return judgeRows.flatMap(([key, row]) => {
+      const { value, ci95, counts, share } = metrics[key];
+      if (value === null) return [];
+      const shown = share ? `${formatScore(value)} (${formatPercent(value)})` : formatScore(value);
+      const interval =
+        ci95 !== null ? `, 95% CI ${formatInterval(ci95)}` : counts !== undefined ? ", no 95% interval" : "";
+      const title = `${source.label}: ${row} = ${shown}${interval}${counts === undefined ? "" : `; ${counts}`}`;
+      return [{ row, series: source.label, value, ci95, title }];
+    });
+  });
+  const withIntervals = judges.some((j) => j.agreementStatistics !== undefined);
   return {
     id: "judge",
     title: "Judge diagnostics",
     caption:
-      "How each judge agrees with the human labels and with itself when the pair is shown in the other order. Kappa corrects accuracy for chance (0: chance, 1: perfect).",
+      "How each judge agrees with the human labels and with itself when the pair is shown in the other order. Kappa corrects accuracy for chance (0: chance, 1: perfect)." +
+      (withIntervals
+        ? " Whiskers: 95% clustered-bootstrap intervals (the pairs' clusters resampled), from profile.json's agreementStatistics."
+        : ""),
     svg: dotChart({
       ariaLabel: "Judge diagnostics: accuracy, kappa, position consistency and tie rate",
-      rows: judgeMetrics.map(([, row]) => row),
+      rows: judgeRows.map(([, row]) => row),
       series: judges.map((s) => s.style),
       points,
       xLabel: "value",

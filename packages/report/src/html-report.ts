@@ -14,6 +14,15 @@ import {
 } from "./figures.js";
 import { type Html, type HtmlValue, html, trustedMarkup } from "./html.js";
 import {
+  baselineCaption,
+  baselineRows,
+  baselineTitle,
+  formatMetric,
+  judgeCautions,
+  judgeMetrics,
+  judgesOf,
+} from "./judge-diagnostics.js";
+import {
   formatCount,
   formatInterval,
   formatPercent,
@@ -146,27 +155,26 @@ function lengthSection(model: ReportModel): Section | undefined {
 function judgeSection(model: ReportModel): Section | undefined {
   const figure = judgeFigure(model);
   if (figure === undefined) return undefined;
-  const judges = model.sources.filter((s) => s.agreement !== undefined);
-  const rows = judges.map((s) => {
-    const a = s.agreement!;
+  const rows = judgesOf(model).map((s) => {
+    const m = judgeMetrics(s);
     return [
       s.label,
       s.model ?? "—",
-      formatPercent(a.accuracy),
-      formatScore(a.kappa),
-      formatPercent(a.positionConsistency),
-      formatPercent(a.tieRate),
-      formatCount(a.decisivePairs),
-      formatPercent(a.humanTieRate),
+      formatMetric(m.accuracy),
+      formatMetric(m.kappa),
+      formatMetric(m.positionConsistency),
+      formatMetric(m.tieRate),
+      formatCount(s.agreement.decisivePairs ?? s.agreementStatistics?.accuracyWithoutTies.of),
+      formatPercent(s.agreement.humanTieRate ?? s.agreementStatistics?.referenceTieRate),
     ];
   });
   const judgeTable = table(
     [
       "judge",
       "model",
-      { text: "accuracy", num: true },
-      { text: "kappa", num: true },
-      { text: "position consistency", num: true },
+      { text: "accuracy [95% CI]", num: true },
+      { text: "kappa [95% CI]", num: true },
+      { text: "position consistency [95% CI]", num: true },
       { text: "tie rate", num: true },
       { text: "decisive pairs", num: true },
       { text: "human tie rate", num: true },
@@ -174,11 +182,41 @@ function judgeSection(model: ReportModel): Section | undefined {
     rows,
     [false, false, true, true, true, true, true, true],
   );
+  const cautions = judgeCautions(model).map((c) => html`<p class="caution">${c.judge}: ${c.text}</p>`);
   return {
     id: "judge",
     title: "Judge diagnostics",
-    body: html`${figureBlock(figure)}${judgeTable}${extractorTable(model)}`,
+    body: html`${figureBlock(figure)}${judgeTable}${baselineBlock(model)}${cautions}${extractorTable(model)}`,
   };
+}
+
+/** "Is the judge better than one factor?": each judge against each rule factor's sign alone. */
+function baselineBlock(model: ReportModel): Html {
+  const rows = baselineRows(model).map((r) => [
+    r.judge,
+    r.factor,
+    r.accuracy,
+    r.coverage,
+    r.difference,
+    r.interval,
+    r.pairs,
+    html`<span class="mark">${r.verdict}</span>`,
+  ]);
+  if (rows.length === 0) return html``;
+  return html`<h3 id="judge-baselines">${baselineTitle}</h3><p class="caption-line">${baselineCaption}</p>${table(
+    [
+      "judge",
+      "factor",
+      { text: "factor's accuracy alone", num: true },
+      { text: "coverage", num: true },
+      { text: "judge − factor", num: true },
+      { text: "95% CI", num: true },
+      { text: "pairs", num: true },
+      "verdict",
+    ],
+    rows,
+    [false, false, true, true, true, true, true, false],
+  )}`;
 }
 
 /** The extractor's position consistency per model-extracted factor (asked in both orders). */

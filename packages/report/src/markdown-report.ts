@@ -1,5 +1,14 @@
 import { comparisonMarks, excludesZero, orderedComparisonFactors } from "./figures.js";
-import { formatCount, formatInterval, formatPercent, formatScore } from "./number-format.js";
+import {
+  baselineCaption,
+  baselineRows,
+  baselineTitle,
+  formatMetric,
+  judgeCautions,
+  judgeMetrics,
+  judgesOf,
+} from "./judge-diagnostics.js";
+import { formatCount, formatInterval, formatScore } from "./number-format.js";
 import { provenanceOf } from "./provenance.js";
 import type { ReportModel } from "./report-model.js";
 import { summaryLines } from "./summary-lines.js";
@@ -71,24 +80,72 @@ export function renderMarkdownReport(model: ReportModel): string {
       "",
     );
   }
-  const judges = model.sources.filter((s) => s.agreement !== undefined);
+  const judges = judgesOf(model);
   if (judges.length > 0) {
     out.push("## Judge diagnostics", "");
     out.push(
+      "Accuracy against humans (ties left out), Cohen's kappa and position consistency, with 95% clustered-bootstrap intervals where profile.json has them.",
+      "",
       markdownTable({
-        head: ["judge", "model", "accuracy", "kappa", "position consistency", "tie rate"],
-        rows: judges.map((s) => [
-          md(s.label),
-          md(s.model ?? "—"),
-          formatPercent(s.agreement!.accuracy),
-          formatScore(s.agreement!.kappa),
-          formatPercent(s.agreement!.positionConsistency),
-          formatPercent(s.agreement!.tieRate),
-        ]),
+        head: [
+          "judge",
+          "model",
+          "accuracy [95% CI]",
+          "kappa [95% CI]",
+          "position consistency [95% CI]",
+          "tie rate",
+        ],
+        rows: judges.map((s) => {
+          const m = judgeMetrics(s);
+          return [
+            md(s.label),
+            md(s.model ?? "—"),
+            formatMetric(m.accuracy),
+            formatMetric(m.kappa),
+            formatMetric(m.positionConsistency),
+            formatMetric(m.tieRate),
+          ];
+        }),
         right: [false, false, true, true, true, true],
       }),
       "",
     );
+    const baselines = baselineRows(model);
+    if (baselines.length > 0) {
+      out.push(
+        `### ${baselineTitle}`,
+        "",
+        md(baselineCaption),
+        "",
+        markdownTable({
+          head: [
+            "judge",
+            "factor",
+            "factor's accuracy alone",
+            "coverage",
+            "judge − factor",
+            "95% CI",
+            "pairs",
+            "verdict",
+          ],
+          rows: baselines.map((r) => [
+            md(r.judge),
+            md(r.factor),
+            r.accuracy,
+            r.coverage,
+            r.difference,
+            r.interval,
+            r.pairs,
+            r.verdict,
+          ]),
+          right: [false, false, true, true, true, true, true, false],
+        }),
+        "",
+      );
+    }
+    const cautions = judgeCautions(model);
+    for (const caution of cautions) out.push(`- **Note (${md(caution.judge)}):** ${md(caution.text)}`);
+    if (cautions.length > 0) out.push("");
   }
   out.push("## Counts", "");
   out.push(

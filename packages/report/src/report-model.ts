@@ -1,3 +1,4 @@
+import type { JudgeAgreement as AgreementStatistics } from "@profilekit/core";
 import type { Comparison, GapEntry } from "@profilekit/runner";
 import type { JudgeAgreement, JudgeManifestAgreement } from "@profilekit/spec";
 import { type SeriesStyle, seriesStyles } from "./charts/plot-svg.js";
@@ -24,6 +25,11 @@ export interface ReportSource extends SourceInput {
   readonly style: SeriesStyle;
   /** A judge's agreement with the human labels, from profile.json and manifest.json. */
   readonly agreement: Agreement | undefined;
+  /**
+   * profile.json's `agreementStatistics`: the agreement's counts and 95% intervals, and the
+   * single-factor baselines; undefined for a folder written before profilekit 0.2.
+   */
+  readonly agreementStatistics: AgreementStatistics | undefined;
 }
 
 /** A model profile's alignment with the reference, and how its model is drawn. */
@@ -171,7 +177,8 @@ export async function buildReportModel(
     const fromManifest = source.manifest?.agreement;
     const agreement: Agreement | undefined =
       fromProfile === undefined ? fromManifest : { ...fromManifest, ...fromProfile };
-    return { ...source, style: styles[i]!, agreement };
+    const { agreementStatistics } = source.profile;
+    return { ...source, style: styles[i]!, agreement, agreementStatistics };
   });
   const human = sources.find((source) => source.role === "human");
   const ordered = human === undefined ? sources : [human, ...sources.filter((s) => s !== human)];

@@ -1,4 +1,4 @@
-import { ProfileSchema } from "@profilekit/core";
+import { JudgeAgreementSchema as AgreementStatisticsSchema, ProfileSchema } from "@profilekit/core";
 import { ReadPairsOptionsSchema } from "@profilekit/data";
 import { ExtractionStatsSchema, UsageReportSchema } from "@profilekit/llm";
 import {
@@ -14,8 +14,15 @@ import { z } from "zod";
 // the blocks a setting adds to profile.json and manifest.json, each by the schema of the package
 // that writes it (spec's run files, core's profile, llm's usage and extraction figures).
 
-/** profile.json of a stage folder, with a judge's `agreement`. */
-export const SourceProfileSchema = ProfileSchema.extend({ agreement: JudgeAgreementSchema.optional() });
+/**
+ * profile.json of a stage folder, with a judge's `agreement` (spec's four headline figures) and
+ * `agreementStatistics` (core's: counts, clustered intervals and single-factor baselines), which
+ * folders written before profilekit 0.2 lack.
+ */
+export const SourceProfileSchema = ProfileSchema.extend({
+  agreement: JudgeAgreementSchema.optional(),
+  agreementStatistics: AgreementStatisticsSchema.optional(),
+});
 export type SourceProfile = z.infer<typeof SourceProfileSchema>;
 
 /** A usage block as the report shows it: the totals and each model's (a stage's report, or a study's sums). */

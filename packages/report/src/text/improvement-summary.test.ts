@@ -49,17 +49,24 @@ describe("renderImprovementSummary", () => {
     });
     const lines = text.split("\n");
     expect(lines[0]).toBe(
-      "improve --method feedback: openai:gpt-4o-mini, evaluator openai:gpt-4o-mini (the generator itself: self-preference may apply); 4 inputs x 3 levels",
+      `improve --method feedback: openai:gpt-4o-mini, evaluator openai:gpt-4o-mini (the generator itself: self-preference may apply); ${improvement.inputs.count} inputs x 3 levels`,
     );
     expect(lines.find((l) => l.startsWith("Kendall tau_b"))).toContain(
       improvement.before.kendallTauB.value!.toFixed(3),
     );
     for (const factor of improvement.factors)
       expect(lines.some((l) => l.startsWith(`${factor.factor} `))).toBe(true);
-    // Too few clusters for an interval: said, not hidden.
+    // Few clusters (6 articles): the interval includes 0, and the caution is said, not hidden.
+    expect(improvement.delta.kendallTauB.ci95![0]).toBeLessThan(0);
     expect(text).toContain("the paired interval includes 0: no clear change");
-    expect(text).toContain("note: Only 3 clusters to resample");
-    expect(text).toMatch(/^revision: 1 of 12 responses revised, 11 found on target/m);
+    expect(text).toContain("note: Only 6 clusters to resample");
+    const { responses, revised, stoppedEarly } = revision.revision;
+    expect(text).toMatch(
+      new RegExp(
+        `^revision: ${revised} of ${responses} responses revised, ${stoppedEarly} found on target`,
+        "m",
+      ),
+    );
     expect(text).toContain("model calls: 0");
   });
 
