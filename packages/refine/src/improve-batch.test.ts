@@ -16,6 +16,7 @@ import { type ImproveRequest, type ImproveResult, improve } from "./index.js";
 // bytes a synchronous run writes (manifest.json aside from its usage).
 
 process.env.OPENAI_API_KEY ??= "fake-key-for-the-mock-server";
+process.env.ANTHROPIC_API_KEY ??= "fake-key-for-the-mock-server";
 const data = fileURLToPath(new URL("../../../data/summeval-subset.jsonl.gz", import.meta.url));
 const factors = ["length", "novelty", "fluency"];
 
@@ -158,6 +159,23 @@ describe("improve --batch submit, round by round", () => {
       );
     });
   }
+
+  it("guided on Anthropic's message batches: the same rounds, and the synchronous bytes", async () => {
+    const anthropic = {
+      model: { id: "anthropic:claude-haiku-4-5", baseURL: server.anthropicBaseURL, maxRetries: 0 },
+      extractor: { id: "anthropic:claude-haiku-4-5", baseURL: server.anthropicBaseURL, maxRetries: 0 },
+    };
+    await improve(request("guided", "anthropic-sync", anthropic));
+    const { rounds, lastRunRequests } = await inRounds(request("guided", "anthropic-batch", anthropic));
+    expect(rounds).toHaveLength(expectedRounds.guided);
+    expect(
+      rounds.every((round) => round.submission.batches.every((b) => b.model.startsWith("anthropic:"))),
+    ).toBe(true);
+    expect(lastRunRequests).toBe(0);
+    await expectSynchronousBytes("anthropic-batch", "anthropic-sync", () =>
+      improve(request("guided", "anthropic-sync-again", anthropic, "anthropic-sync")),
+    );
+  });
 
   it("after (the tuned model against the batch self-data run): its writer and judge share the rounds", async () => {
     const from = join(work, "self-data-batch");
