@@ -1,7 +1,5 @@
-import { type GroupCounts, ProfileSchema } from "@profilekit/core";
-import type { SkipReport } from "@profilekit/data";
-import { groupKeyOf } from "@profilekit/core";
-import type { BatchQueue, UsageReport } from "@profilekit/llm";
+import { groupKeyOf, ProfileSchema } from "@profilekit/core";
+import type { BatchQueue } from "@profilekit/llm";
 import {
   GenerationSummarySchema,
   type Pair,
@@ -19,6 +17,7 @@ import {
   selfScoreSchema,
 } from "./generation.js";
 import {
+  type ModelStageResult,
   inStageFolder,
   ModelStageFields,
   withStageClients,
@@ -68,24 +67,9 @@ export interface GenerationCounts {
   readonly pairsFormed: number;
 }
 
-export interface GenerateResult {
-  /** profile.json as written: the profile of the generated pairs, with `generation`. */
-  readonly profile: GenerationProfile;
+/** What generate wrote: profile.json (the profile of the generated pairs, with `generation`), and the responses. */
+export interface GenerateResult extends ModelStageResult<GenerationProfile, GenerationCounts> {
   readonly responses: readonly ResponseRecord[];
-  /** The profile's counts per cluster (groups.json), for paired comparisons with other profiles. */
-  readonly groupCounts: GroupCounts;
-  readonly counts: GenerationCounts;
-  /** The files written into `out`, manifest.json (written last) included; empty without `out`. */
-  readonly files: readonly string[];
-  readonly manifest: Record<string, unknown>;
-  /** The generator's `provider:model`. */
-  readonly model: string;
-  readonly task: string;
-  readonly prompt: { readonly id: string; readonly version: string };
-  /** Every call of the stage, the extractor's included. */
-  readonly usage: UsageReport;
-  /** Records of the input the reader skipped (with read.onInvalid "skip"). */
-  readonly skipped: SkipReport;
 }
 
 function tallyResponses(records: readonly ResponseRecord[]) {

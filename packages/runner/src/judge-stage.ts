@@ -1,10 +1,5 @@
-import {
-  JudgeAgreementSchema as AgreementStatisticsSchema,
-  type GroupCounts,
-  ProfileSchema,
-} from "@profilekit/core";
-import type { SkipReport } from "@profilekit/data";
-import type { BatchQueue, UsageReport } from "@profilekit/llm";
+import { JudgeAgreementSchema as AgreementStatisticsSchema, ProfileSchema } from "@profilekit/core";
+import type { BatchQueue } from "@profilekit/llm";
 import { JudgeAgreementSchema } from "@profilekit/spec";
 import { z } from "zod";
 import {
@@ -16,6 +11,7 @@ import {
   relabel,
 } from "./judging.js";
 import {
+  type ModelStageResult,
   inStageFolder,
   ModelStageFields,
   withStageClients,
@@ -61,24 +57,9 @@ export interface JudgeCounts {
   readonly firstOrder: { readonly original: number; readonly swapped: number };
 }
 
-export interface JudgeResult {
-  /** profile.json as written: the profile of the model's labels, with `agreement`. */
-  readonly profile: JudgeProfile;
+/** What judge wrote: profile.json (the profile of the model's labels, with `agreement`), and the judgements. */
+export interface JudgeResult extends ModelStageResult<JudgeProfile, JudgeCounts> {
   readonly judgements: readonly Judgement[];
-  /** The profile's counts per cluster (groups.json), for paired comparisons with other profiles. */
-  readonly groupCounts: GroupCounts;
-  readonly counts: JudgeCounts;
-  /** The files written into `out`, manifest.json (written last) included; empty without `out`. */
-  readonly files: readonly string[];
-  readonly manifest: Record<string, unknown>;
-  /** The judge's `provider:model`. */
-  readonly model: string;
-  readonly task: string;
-  readonly prompt: { readonly id: string; readonly version: string };
-  /** Every call of the stage, the extractor's included. */
-  readonly usage: UsageReport;
-  /** Records of the input the reader skipped (with read.onInvalid "skip"). */
-  readonly skipped: SkipReport;
 }
 
 function judgeCounts(judgements: readonly Judgement[]): JudgeCounts {

@@ -1,4 +1,4 @@
-import type { PluginRegistry, Profile } from "@profilekit/core";
+import type { GroupCounts, PluginRegistry, Profile } from "@profilekit/core";
 import type { SkipReport } from "@profilekit/data";
 import {
   type BatchQueue,
@@ -240,6 +240,26 @@ function openStageClients(
       for (const other of opened) await other.close();
     },
   };
+}
+
+/** What a model stage (judge, generate) returns beside its own records: the objects it wrote into `out`. */
+export interface ModelStageResult<P, C> {
+  /** profile.json as written. */
+  readonly profile: P;
+  /** The profile's counts per cluster (groups.json), for paired comparisons with other profiles. */
+  readonly groupCounts: GroupCounts;
+  readonly counts: C;
+  /** The files written into `out`, manifest.json (written last) included; empty without `out`. */
+  readonly files: readonly string[];
+  readonly manifest: Record<string, unknown>;
+  /** The stage's model (the judge or the writer), `provider:model`. */
+  readonly model: string;
+  readonly task: string;
+  readonly prompt: { readonly id: string; readonly version: string };
+  /** Every call of the stage, the extractor's included. */
+  readonly usage: UsageReport;
+  /** Records of the input the reader skipped (with read.onInvalid "skip"). */
+  readonly skipped: SkipReport;
 }
 
 /** A stage's extractor, and evidence.jsonl for what it reads. */
