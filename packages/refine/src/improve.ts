@@ -1,5 +1,5 @@
-import { type UsageReport, UsageTracker } from "@profilekit/llm";
-import { type AlignmentFile, BatchPendingError, inStageBatchRounds, sumUsage } from "@profilekit/runner";
+import type { UsageReport } from "@profilekit/llm";
+import { type AlignmentFile, inStageBatchRounds, leftToQueue, pendingOn } from "@profilekit/runner";
 import { RunFolderWriter } from "@profilekit/runner/stage-kit";
 import type { ExportSummary, ImprovementFile, ImproveMethod, SplitFile } from "@profilekit/spec";
 import { type ImproveContext, inBatchRound, resolveImprove } from "./improve-context.js";
@@ -102,11 +102,6 @@ async function improveOnce(context: ImproveContext): Promise<ImproveResult> {
  * that finished in it and of the pending ones (their canaries and fallbacks).
  */
 function pendingWithUsage(error: unknown, context: ImproveContext): unknown {
-  if (!(error instanceof BatchPendingError) || error.round !== undefined || !context.batch) return error;
-  const { total, byModel } = sumUsage([...context.usage.values(), ...(error.usage ? [error.usage] : [])]);
-  return new BatchPendingError(undefined, context.batch.deferred, {
-    ...new UsageTracker().report(),
-    total,
-    byModel,
-  });
+  if (!(context.batch && leftToQueue(error))) return error;
+  return pendingOn(context.batch, [...context.usage.values(), ...(error.usage ? [error.usage] : [])]);
 }

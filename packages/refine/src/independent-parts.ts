@@ -1,4 +1,4 @@
-import { BatchPendingError } from "@profilekit/runner";
+import { leftToQueue, pendingOn } from "@profilekit/runner";
 import type { ImproveContext } from "./improve-context.js";
 
 /**
@@ -17,11 +17,11 @@ export async function independently<T extends readonly unknown[]>(
     try {
       results.push(await run());
     } catch (error) {
-      if (!(context.batch && error instanceof BatchPendingError && error.round === undefined)) throw error;
+      if (!(context.batch && leftToQueue(error))) throw error;
       if (error.usage) context.spent(part, error.usage);
       pending = true;
     }
   }
-  if (pending) throw new BatchPendingError(undefined, context.batch!.deferred);
+  if (pending) throw pendingOn(context.batch!, []);
   return results as unknown as T;
 }

@@ -5,11 +5,13 @@ import { collectBatches, listBatches } from "@profilekit/llm";
 import { createFakeModel, type MockServer, startMockServer } from "@profilekit/llm/testing";
 import type { Pair } from "@profilekit/spec";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { BatchPendingError } from "./batch-rounds.js";
 import { generate } from "./generation-stage.js";
 import { judge } from "./judge-stage.js";
 import { runStudy } from "./study.js";
 import { parseConfig } from "./study-config.js";
+import type { StudyStage } from "./study-stage.js";
 
 // Batch rounds of whole stages against the mock server's batch APIs: each round is submitted,
 // collected, and the stage run again, until it finishes with what a synchronous run gives.
@@ -233,5 +235,57 @@ describe("a study in batch rounds", () => {
     ]);
     expect(outcome.alignment).toEqual(sync.alignment);
     expect(outcome.stages.map((stage) => stage.profile)).toEqual(sync.stages.map((stage) => stage.profile));
+  });
+
+  it("a registered stage after pending built-in settings: its rounds are unknown until it starts", async () => {
+    await serve();
+    const data = join(work, "study-added-pairs.jsonl");
+    await writeFile(data, pairs.map((pair) => `${JSON.stringify(pair)}\n`).join(""));
+    // A stage of its own that calls no model: it only has to run after the human setting.
+    const ran: string[] = [];
+    const note: StudyStage<{ readonly label: string }> = {
+      setting: "note",
+      schema: z.strictObject({ label: z.string() }),
+      needs: ["human"],
+      models: () => [],
+      hashInputs: ({ settings }) => settings,
+      run: async ({ settings }) => {
+        ran.push(settings.label);
+        return {};
+      },
+      plan: async () => [],
+    };
+    const stages = [note as StudyStage];
+    const study = {
+      file: join(work, "profilekit.config.json"),
+      dir: work,
+      config: parseConfig(
+        {
+          task: "summarization",
+          data: { path: data },
+          factors,
+          models: { extractor: "openai:gpt-4o-mini" },
+          settings: { human: true, note: { label: "after the human profile" } },
+          scoring: { ...scoring, alignmentReplicates: 50 },
+          out: join(work, "study-added"),
+          cache: join(work, "study-added.db"),
+          report: false,
+        },
+        "profilekit.config.json",
+        stages,
+      ),
+    };
+    const rounds: (number | null)[] = [];
+    for (;;) {
+      const outcome = await runStudy(study, { batch: "submit", stages }).catch((error: unknown) => error);
+      if (!(outcome instanceof BatchPendingError)) break;
+      rounds.push(outcome.round!.roundsAfter);
+      await collectBatches({ cache: join(work, "study-added.db") });
+      expect(rounds.length).toBeLessThan(6);
+    }
+    // The human setting's rounds are counted only when no registered stage waits after them.
+    expect(rounds.length).toBeGreaterThan(0);
+    expect(rounds.every((after) => after === null)).toBe(true);
+    expect(ran).toEqual(["after the human profile"]);
   });
 });

@@ -6,6 +6,7 @@ import {
   BatchQueue,
   type UsageReport,
   UsageTotalsSchema,
+  UsageTracker,
   type BatchSubmission,
   BatchSubmissionSchema,
   collectBatches,
@@ -115,6 +116,24 @@ export class BatchPendingError extends ProfilekitError {
   }
 }
 
+/**
+ * Whether `error` is a stage that stopped at a checkpoint with calls left to the queue its caller
+ * gave (a BatchPendingError without `round`): the caller submits the queue, or goes on with its
+ * other stages first.
+ */
+export function leftToQueue(error: unknown): error is BatchPendingError {
+  return error instanceof BatchPendingError && error.round === undefined;
+}
+
+/**
+ * The checkpoint of a caller whose stages left calls to `queue`: a BatchPendingError without
+ * `round` carrying the usage of their synchronous calls (canaries, fallbacks), summed.
+ */
+export function pendingOn(queue: BatchQueue, usages: readonly UsageReport[]): BatchPendingError {
+  const { total, byModel } = sumUsage(usages);
+  return new BatchPendingError(undefined, queue.deferred, { ...new UsageTracker().report(), total, byModel });
+}
+
 /** What every stage's batch rounds need from its request. */
 export interface BatchSettings {
   readonly batch: BatchOption | undefined;
@@ -160,7 +179,7 @@ export async function inBatchRounds<T>(
     try {
       return await run(queue, false);
     } catch (error) {
-      if (!(error instanceof BatchPendingError) || error.round !== undefined) throw error;
+      if (!leftToQueue(error)) throw error;
       synchronous = (error.usage ?? { total: sumUsage([]).total }).total;
     } finally {
       queue.close();

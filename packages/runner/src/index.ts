@@ -75,6 +75,8 @@ export {
   DEFAULT_POLL_SECONDS,
   inBatchRounds,
   inStageBatchRounds,
+  leftToQueue,
+  pendingOn,
   plannedRounds,
   type BatchMode,
   type BatchOption,

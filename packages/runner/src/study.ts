@@ -9,12 +9,11 @@ import {
   type ProviderRegistry,
   type UsageReport,
   UsageReportSchema,
-  UsageTracker,
 } from "@profilekit/llm";
 import { canonicalHash, ProfilekitError, runFolderSchemaVersion, type TaskAdapter } from "@profilekit/spec";
 import { z } from "zod";
 import { type AlignmentFile, compareProfiles, writeAlignmentFile } from "./alignment-stage.js";
-import { BatchPendingError, type BatchMode, inBatchRounds, plannedRounds } from "./batch-rounds.js";
+import { type BatchMode, inBatchRounds, leftToQueue, pendingOn, plannedRounds } from "./batch-rounds.js";
 import { createBuiltinRegistry } from "./builtins.js";
 import {
   type SelectedFactor,
@@ -232,8 +231,6 @@ interface StudyRound {
   readonly queue: BatchQueue | undefined;
   /** Each pending setting (built-in or registered), run again on a planning queue (to count the rounds ahead). */
   readonly pending: Map<string, (planning: BatchQueue) => Promise<unknown>>;
-  /** Set when the round stopped before the registered stages: their rounds cannot be counted yet. */
-  stoppedBeforeAdded: boolean;
   /** What the pending settings' synchronous calls (canaries, fallbacks) used. */
   readonly usage: UsageReport[];
 }
@@ -276,7 +273,7 @@ async function settleStage(
       result = await stage.run(stageDir, configHash, batch.queue);
     } catch (error) {
       // Its calls went to the round's queue: planned ahead with the round's other stages.
-      if (error instanceof BatchPendingError && error.round === undefined) {
+      if (leftToQueue(error)) {
         batch.pending.set(setting, (planning) => stage.run(stageDir, configHash, planning));
       }
       throw error;
@@ -484,13 +481,11 @@ async function settleAdded(
 
 export async function runStudy(study: StudyConfig, options: StudyOptions = {}): Promise<StudyOutcome> {
   const resolved = await resolveStudy(study, options);
-  const round = (queue: BatchQueue | undefined): StudyRound => ({
-    queue,
-    pending: new Map(),
-    usage: [],
-    stoppedBeforeAdded: false,
-  });
+  const round = (queue: BatchQueue | undefined): StudyRound => ({ queue, pending: new Map(), usage: [] });
   let last = round(undefined);
+  // Pending built-in settings stop a round before the registered stages, which run after them.
+  const beforeAdded = () =>
+    resolved.added.length > 0 && !resolved.added.some(({ stage }) => last.pending.has(stage.setting));
   return inBatchRounds(
     {
       batch: options.batch ?? resolved.config.batch,
@@ -507,7 +502,7 @@ export async function runStudy(study: StudyConfig, options: StudyOptions = {}): 
     // The rounds ahead: those of the pending setting that needs the most (unknown while the
     // registered stages, which run after the built-in ones, have not started).
     async (queue) => {
-      if (last.stoppedBeforeAdded) return null;
+      if (beforeAdded()) return null;
       let most = 0;
       for (const plan of last.pending.values()) {
         const rounds = await plannedRounds(plan, queue);
@@ -542,7 +537,7 @@ async function runStudyRound(
     try {
       stages.push(await run());
     } catch (error) {
-      if (!(round.queue && error instanceof BatchPendingError && error.round === undefined)) {
+      if (!(round.queue && leftToQueue(error))) {
         failed = { setting, error };
       } else if (error.usage) round.usage.push(error.usage);
     }
@@ -663,14 +658,10 @@ async function runStudyRound(
   }
 
   // Settings whose calls went to batches: the study goes on once they are collected.
-  const stopIfPending = (beforeAdded: boolean) => {
-    if (round.pending.size === 0 || failed !== undefined) return;
-    round.stoppedBeforeAdded = beforeAdded && resolved.added.length > 0;
-    const { total, byModel } = sumUsage(round.usage);
-    const usage = { ...new UsageTracker().report(), total, byModel };
-    throw new BatchPendingError(undefined, round.queue!.deferred, usage);
+  const stopIfPending = () => {
+    if (round.pending.size > 0 && failed === undefined) throw pendingOn(round.queue!, round.usage);
   };
-  stopIfPending(true);
+  stopIfPending();
   const alignment = await alignStages(stages, outDir, {
     replicates: alignmentReplicates,
     seed: scoring.seed,
@@ -687,7 +678,7 @@ async function runStudyRound(
         await settleAdded(stage, resolved.contextOf(setting, settings, configHash, round.queue), options),
       );
     } catch (error) {
-      if (!(round.queue && error instanceof BatchPendingError && error.round === undefined)) {
+      if (!(round.queue && leftToQueue(error))) {
         failed = { setting, error };
         continue;
       }
@@ -698,7 +689,7 @@ async function runStudyRound(
       );
     }
   }
-  stopIfPending(false);
+  stopIfPending();
   const top = await RunFolderWriter.open(outDir);
   await top.json("manifest.json", {
     schemaVersion: runFolderSchemaVersion,
