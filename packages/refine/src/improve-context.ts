@@ -1,6 +1,6 @@
 import { join, relative, resolve } from "node:path";
 import type { BatchQueue, UsageReport } from "@profilekit/llm";
-import { type ModelSpec, PairSet, type StageProgress } from "@profilekit/runner";
+import { leftToQueue, type ModelSpec, PairSet, type StageProgress } from "@profilekit/runner";
 import {
   distinctInputs,
   type GenerationInput,
@@ -30,8 +30,12 @@ interface ImproveContextOf<Human> {
   shown(path: string): string;
   /** The fields of a runner stage that makes part `part` of the run, on `pairs` (default: all). */
   stageRequest(part: string, pairs?: readonly Pair[]): ReturnType<typeof stageFields>;
-  /** Counts a part's usage (for the budget of the parts after it, and the manifest). */
-  spent(part: string, usage: UsageReport): void;
+  /**
+   * Runs part `name` of the run (a stage that reports its usage) and counts its usage, for the
+   * budget of the parts after it and the manifest; in batch mode, a part left pending on the
+   * round's queue counts the usage of its synchronous calls.
+   */
+  part<T extends { readonly usage: UsageReport }>(name: string, run: () => Promise<T>): Promise<T>;
   /** Each part's usage, in the order they ran. */
   readonly usage: ReadonlyMap<string, UsageReport>;
   /** In batch mode, the round's queue: every part's calls go to it. */
@@ -158,9 +162,19 @@ function contextOf<Human extends HumanReference | undefined>(
       request.out === undefined ? path : relative(resolve(request.out), resolve(path)) || ".",
     stageRequest: (part, pairs = stageInput.pairs) =>
       stageFields(request, stageInput, part, pairs, budget, batch),
-    spent(part, report) {
-      usage.set(part, report);
-      budget.add(report);
+    async part(name, run) {
+      const count = (report: UsageReport) => {
+        usage.set(name, report);
+        budget.add(report);
+      };
+      try {
+        const result = await run();
+        count(result.usage);
+        return result;
+      } catch (error) {
+        if (batch && leftToQueue(error) && error.usage) count(error.usage);
+        throw error;
+      }
     },
     usage,
     batch,

@@ -99,9 +99,10 @@ async function improveOnce(context: ImproveContext): Promise<ImproveResult> {
 
 /**
  * A part left calls to the round's batches: the round's synchronous calls are those of the parts
- * that finished in it and of the pending ones (their canaries and fallbacks).
+ * that finished in it and of the pending ones (their canaries and fallbacks), each counted by
+ * ImproveContext.part.
  */
 function pendingWithUsage(error: unknown, context: ImproveContext): unknown {
   if (!(context.batch && leftToQueue(error))) return error;
-  return pendingOn(context.batch, [...context.usage.values(), ...(error.usage ? [error.usage] : [])]);
+  return pendingOn(context.batch, [...context.usage.values()]);
 }

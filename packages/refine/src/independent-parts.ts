@@ -4,21 +4,20 @@ import type { ImproveContext } from "./improve-context.js";
 /**
  * Runs parts of a method that do not depend on each other, in order. In batch mode, a part that
  * left calls to the round's batches does not stop the others: each goes as far as its own answers
- * allow in the same round, and the method stops after the last of them (each pending part's
- * synchronous calls counted under its name).
+ * allow in the same round, and the method stops after the last of them (each part counts its own
+ * usage: ImproveContext.part).
  */
 export async function independently<T extends readonly unknown[]>(
   context: ImproveContext,
-  parts: { readonly [K in keyof T]: readonly [part: string, run: () => Promise<T[K]>] },
+  parts: { readonly [K in keyof T]: () => Promise<T[K]> },
 ): Promise<T> {
   const results: unknown[] = [];
   let pending = false;
-  for (const [part, run] of parts) {
+  for (const run of parts) {
     try {
       results.push(await run());
     } catch (error) {
       if (!(context.batch && leftToQueue(error))) throw error;
-      if (error.usage) context.spent(part, error.usage);
       pending = true;
     }
   }

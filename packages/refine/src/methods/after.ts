@@ -99,29 +99,18 @@ export async function runAfter(context: ImproveContext): Promise<MethodOutcome> 
   }
   // The tuned model as a writer and as a judge: neither needs the other's answers.
   const [after, evaluation] = await independently(context, [
-    [
-      "after",
-      async () => {
-        const generated = await generate({
+    () =>
+      context.part("after", () =>
+        generate({
           ...context.stageRequest("after", pairs),
           model: context.budget.spec(request.model),
           levels: request.levels,
-        });
-        context.spent("after", generated.usage);
-        return generated;
-      },
-    ],
-    [
-      "evaluation",
-      async () => {
-        const judged = await judge({
-          ...context.stageRequest("evaluation", pairs),
-          model: context.budget.spec(request.model),
-        });
-        context.spent("evaluation", judged.usage);
-        return judged;
-      },
-    ],
+        }),
+      ),
+    () =>
+      context.part("evaluation", () =>
+        judge({ ...context.stageRequest("evaluation", pairs), model: context.budget.spec(request.model) }),
+      ),
   ] as const);
   const there = (folder: string) => context.shown(join(from, folder));
   const improvement = improvementFile(context, {

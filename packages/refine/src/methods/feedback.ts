@@ -36,117 +36,119 @@ export async function runFeedback(context: ImproveContext): Promise<MethodOutcom
     { ...context.stageRequest("after"), model: context.budget.spec(request.model), levels: request.levels },
     "improve",
   );
-  const outcome = await inStageFolder(parsed.out, async (folder) => {
-    const input = await resolveStageInput(parsed);
-    const { inputs } = context;
-    const factors = input.factors.map(({ plugin }) => plugin);
-    const drafts = inputs.map((one) => before.responses.filter((r) => r.inputId === one.id));
-    const guard = new StageGuard(
-      "improve --method feedback",
-      parsed.maxFailures,
-      parsed.signal,
-      context.batch,
-    );
-    guard.plan(drafts.flat().length * 2 * request.rounds);
-    return withStageClients(parsed, input, folder, guard, context.batch, async (clients) => {
-      const evaluator = context.evaluator.self
-        ? clients.client
-        : clients.open(context.budget.spec(context.evaluator.spec));
-      const total = drafts.flat().length;
-      const records = await refineResponses(
-        inputs,
-        drafts,
-        { writer: clients.client, evaluator },
-        {
-          template,
-          factors,
-          levels: request.levels,
-          rounds: request.rounds,
-          seed: request.seed,
-          signal: guard.signal,
-        },
-        (done) => parsed.onProgress?.({ step: "responses refined", done, total }),
+  const refinedPart = () =>
+    inStageFolder(parsed.out, async (folder) => {
+      const input = await resolveStageInput(parsed);
+      const { inputs } = context;
+      const factors = input.factors.map(({ plugin }) => plugin);
+      const drafts = inputs.map((one) => before.responses.filter((r) => r.inputId === one.id));
+      const guard = new StageGuard(
+        "improve --method feedback",
+        parsed.maxFailures,
+        parsed.signal,
+        context.batch,
       );
-      guard.check(clients.usage());
-      // The final text of each level: the round still `kept` (the ones it replaced are `revised`).
-      const finals = records.map((rounds) => rounds.filter((r) => r.status === "kept"));
-      const pairs = inputs.flatMap((one, i) => formPairs(one, finals[i]!, request.seed));
-      const modelName = clients.client.modelName;
-      const analysis = await profileStagePairs(
-        parsed,
-        input,
-        { clients, folder, guard },
-        pairs,
-        { inputName: `pairs of ${modelName}'s refined responses`, labelSource: `generation:${modelName}` },
-        { keys: "group", recorded: input.cluster },
-      );
-      const kept = finals.flat().length;
-      const profile = await folder.profile(
-        {
-          ...analysis.profile,
-          generation: {
-            inputs: inputs.length,
+      guard.plan(drafts.flat().length * 2 * request.rounds);
+      return withStageClients(parsed, input, folder, guard, context.batch, async (clients) => {
+        const evaluator = context.evaluator.self
+          ? clients.client
+          : clients.open(context.budget.spec(context.evaluator.spec));
+        const total = drafts.flat().length;
+        const records = await refineResponses(
+          inputs,
+          drafts,
+          { writer: clients.client, evaluator },
+          {
+            template,
+            factors,
             levels: request.levels,
-            responses: kept,
-            dropped: 0,
-            pairs: pairs.length,
+            rounds: request.rounds,
+            seed: request.seed,
+            signal: guard.signal,
           },
-        },
-        GenerationProfileSchema,
-      );
-      await folder.records("responses.jsonl", records.flat());
-      await folder.pairs(pairs);
-      // The revision profile: measured with the same extractor, written nowhere but revision-profile.json.
-      const revision = await profileStagePairs(
-        parsed,
-        input,
-        {
-          clients: { ...clients, evidence: undefined },
-          folder: await RunFolderWriter.open(undefined),
-          guard,
-        },
-        revisionPairs(inputs, records, request.seed),
-        { inputName: "revision pairs (final, first draft)", labelSource: `revision:${modelName}` },
-        { keys: "group", recorded: input.cluster },
-      );
-      const revisionProfile: RevisionProfile = RevisionProfileSchema.parse({
-        ...revision.profile,
-        revision: revisionSummary(inputs, records, request.rounds, {
-          revision: revision.profile,
-          human: context.human.profile,
-        }),
-      });
-      const usage = clients.usage();
-      const counts = feedbackCounts(records.flat(), pairs.length);
-      const manifest = stageManifest(parsed, input, clients, usage, {
-        command: "improve",
-        profile: analysis.profile,
-        role: "generator",
-        stage: {
-          generation: {
-            task: input.task.id,
-            prompt: { id: before.prompt.id, version: before.prompt.version },
-            levels: request.levels,
-            limit: request.limit ?? null,
-            drafts: "the plain generation's responses (before/responses.jsonl), revised by the feedback loop",
+          (done) => parsed.onProgress?.({ step: "responses refined", done, total }),
+        );
+        guard.check(clients.usage());
+        // The final text of each level: the round still `kept` (the ones it replaced are `revised`).
+        const finals = records.map((rounds) => rounds.filter((r) => r.status === "kept"));
+        const pairs = inputs.flatMap((one, i) => formPairs(one, finals[i]!, request.seed));
+        const modelName = clients.client.modelName;
+        const analysis = await profileStagePairs(
+          parsed,
+          input,
+          { clients, folder, guard },
+          pairs,
+          { inputName: `pairs of ${modelName}'s refined responses`, labelSource: `generation:${modelName}` },
+          { keys: "group", recorded: input.cluster },
+        );
+        const kept = finals.flat().length;
+        const profile = await folder.profile(
+          {
+            ...analysis.profile,
+            generation: {
+              inputs: inputs.length,
+              levels: request.levels,
+              responses: kept,
+              dropped: 0,
+              pairs: pairs.length,
+            },
           },
-          feedback: feedbackOptions(context, template.version),
-        },
-        counts,
+          GenerationProfileSchema,
+        );
+        await folder.records("responses.jsonl", records.flat());
+        await folder.pairs(pairs);
+        // The revision profile: measured with the same extractor, written nowhere but revision-profile.json.
+        const revision = await profileStagePairs(
+          parsed,
+          input,
+          {
+            clients: { ...clients, evidence: undefined },
+            folder: await RunFolderWriter.open(undefined),
+            guard,
+          },
+          revisionPairs(inputs, records, request.seed),
+          { inputName: "revision pairs (final, first draft)", labelSource: `revision:${modelName}` },
+          { keys: "group", recorded: input.cluster },
+        );
+        const revisionProfile: RevisionProfile = RevisionProfileSchema.parse({
+          ...revision.profile,
+          revision: revisionSummary(inputs, records, request.rounds, {
+            revision: revision.profile,
+            human: context.human.profile,
+          }),
+        });
+        const usage = clients.usage();
+        const counts = feedbackCounts(records.flat(), pairs.length);
+        const manifest = stageManifest(parsed, input, clients, usage, {
+          command: "improve",
+          profile: analysis.profile,
+          role: "generator",
+          stage: {
+            generation: {
+              task: input.task.id,
+              prompt: { id: before.prompt.id, version: before.prompt.version },
+              levels: request.levels,
+              limit: request.limit ?? null,
+              drafts:
+                "the plain generation's responses (before/responses.jsonl), revised by the feedback loop",
+            },
+            feedback: feedbackOptions(context, template.version),
+          },
+          counts,
+        });
+        await folder.json("manifest.json", manifest);
+        return {
+          profile,
+          groupCounts: analysis.groupCounts,
+          usage,
+          revisionProfile,
+          counts,
+          modelName,
+          evaluator,
+        };
       });
-      await folder.json("manifest.json", manifest);
-      return {
-        profile,
-        groupCounts: analysis.groupCounts,
-        usage,
-        revisionProfile,
-        counts,
-        modelName,
-        evaluator,
-      };
     });
-  });
-  context.spent("after", outcome.usage);
+  const outcome = await context.part("after", refinedPart);
   const evaluator = { model: outcome.evaluator.modelName, self: context.evaluator.self };
   const improvement = improvementFile(context, {
     model: outcome.modelName,

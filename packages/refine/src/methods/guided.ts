@@ -20,14 +20,15 @@ export async function runGuided(context: ImproveContext): Promise<MethodOutcome>
     request.guidanceFactors,
   );
   const prompt = guidedTemplate(input.task, guidance.text);
-  const after = await generate({
-    ...context.stageRequest("after"),
-    model: context.budget.spec(request.model),
-    levels: request.levels,
-    ...(request.limit === undefined ? {} : { limit: request.limit }),
-    prompt,
-  });
-  context.spent("after", after.usage);
+  const after = await context.part("after", () =>
+    generate({
+      ...context.stageRequest("after"),
+      model: context.budget.spec(request.model),
+      levels: request.levels,
+      ...(request.limit === undefined ? {} : { limit: request.limit }),
+      prompt,
+    }),
+  );
   const improvement = improvementFile(context, {
     model: after.model,
     evaluator: null,

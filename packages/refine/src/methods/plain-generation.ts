@@ -32,12 +32,12 @@ export async function plainGeneration(
   pairs?: readonly Pair[],
 ): Promise<GenerateResult> {
   const { request } = context;
-  const result = await generate({
-    ...context.stageRequest("before", pairs),
-    model: context.budget.spec(request.model),
-    levels: request.levels,
-    ...(pairs === undefined && request.limit !== undefined ? { limit: request.limit } : {}),
-  });
-  context.spent("before", result.usage);
-  return result;
+  return context.part("before", () =>
+    generate({
+      ...context.stageRequest("before", pairs),
+      model: context.budget.spec(request.model),
+      levels: request.levels,
+      ...(pairs === undefined && request.limit !== undefined ? { limit: request.limit } : {}),
+    }),
+  );
 }

@@ -167,26 +167,15 @@ export async function runSelfData(context: ImproveContext, top: RunFolderWriter)
     });
   // The data, the baseline generation and the baseline judging need none of each other's answers.
   const [data, before] = await independently(context, [
-    [
-      "data",
-      async () => {
-        const made = await dataPart();
-        context.spent("data", made.usage);
-        return made;
-      },
-    ],
-    ["before", () => plainGeneration(context, heldOutPairs)],
-    [
-      "before-evaluation",
-      async () => {
-        const judged = await judge({
+    () => context.part("data", dataPart),
+    () => plainGeneration(context, heldOutPairs),
+    () =>
+      context.part("before-evaluation", () =>
+        judge({
           ...context.stageRequest("before-evaluation", heldOutPairs),
           model: context.budget.spec(request.model),
-        });
-        context.spent("before-evaluation", judged.usage);
-        return judged;
-      },
-    ],
+        }),
+      ),
   ] as const);
   await top.records("responses.jsonl", data.samples.flat());
   await top.records("judgements.jsonl", sampleJudgements(data.pairs, data.judgements));
